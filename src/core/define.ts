@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import type { Limits } from '../guards/limits.js';
+import type { Logger } from './log.js';
+
+export interface ToolAnnotationsSpec {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What the gateway's OAuth scopes map onto. Derived from annotations unless a tool says otherwise. */
+export type ToolScope = 'read' | 'write' | 'admin';
+
+export type TextBlock = { type: 'text'; text: string };
+export type ImageBlock = { type: 'image'; data: string; mimeType: string };
+export type AudioBlock = { type: 'audio'; data: string; mimeType: string };
+export type ResourceContents =
+  | { uri: string; mimeType?: string; text: string }
+  | { uri: string; mimeType?: string; blob: string };
+export type ResourceBlock = { type: 'resource'; resource: ResourceContents };
+export type ContentBlock = TextBlock | ImageBlock | AudioBlock | ResourceBlock;
+
+export interface ToolContext {
+  /** Fires on client cancellation or when the call's time budget runs out. Long work must watch it. */
+  readonly signal: AbortSignal;
+  readonly limits: Limits;
+  readonly log: Logger;
+  /** Reports progress to the client when it asked for it; a no-op otherwise. */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  readonly name: string;
+  readonly title: string;
+  /** Written for a model: what it does, when to use it, its limits. */
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  readonly annotations: ToolAnnotationsSpec;
+  readonly scope?: ToolScope;
+  /**
+   * How to get the rest when a result is cut short (e.g. `call again with offset=…`); appended to the
+   * truncation marker. The envelope uses it only when a result overflows the byte cap.
+   */
+  readonly continuation?: string;
+  // Method syntax on purpose: it lets a list of differently-typed tools share one array type.
+  handler(args: z.output<I>, ctx: ToolContext): Promise<z.output<O>>;
+  /** The content blocks shown to the model; defaults to the structured result as indented JSON. */
+  present?(result: z.output<O>): string | ContentBlock[];
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  if (!/^[a-z][a-z0-9_]*$/.test(tool.name)) throw new Error(`tool name "${tool.name}" must be snake_case`);
+  return tool;
+}
+
+export function scopeOf(tool: Pick<ToolDefinition, 'scope' | 'annotations'>): ToolScope {
+  if (tool.scope) return tool.scope;
+  if (tool.annotations.readOnlyHint) return 'read';
+  return tool.annotations.destructiveHint ? 'admin' : 'write';
+}
+
+export interface ResourceTemplateDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** An RFC 6570 URI template, e.g. `file://{+path}`. */
+  readonly uriTemplate: string;
+  readonly mimeType?: string;
+  list?(signal: AbortSignal): Promise<{ uri: string; name: string; mimeType?: string }[]>;
+  read(uri: URL, variables: Record<string, string | string[]>, signal: AbortSignal): Promise<ResourceContents[]>;
+}
+
+export interface ServerDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly instructions?: string;
+  readonly tools: readonly ToolDefinition[];
+  readonly resourceTemplates?: readonly ResourceTemplateDefinition[];
+  /**
+   * Called with the client's roots (file paths) when the client declares them, and again whenever they
+   * change; `undefined` when the client has no roots capability.
+   */
+  readonly onClientRoots?: (roots: string[] | undefined) => Promise<void>;
+}
+
+export function defineServer(server: ServerDefinition): ServerDefinition {
+  const seen = new Set<string>();
+  for (const tool of server.tools) {
+    if (seen.has(tool.name)) throw new Error(`server "${server.name}" defines tool "${tool.name}" twice`);
+    seen.add(tool.name);
+  }
+  return server;
+}

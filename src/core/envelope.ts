@@ -1,0 +1,122 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
+import { assertArgBytes, byteLength, capText, deadline, type Limits, LimitExceeded, shrinkToFit } from '../guards/limits.js';
+import type { AuditRecord, AuditSink } from './audit.js';
+import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
+import { Cancelled, Refusal, toSafeFailure } from './errors.js';
+import { errorFields, type Logger } from './log.js';
+
+export interface Runtime {
+  readonly limits: Limits;
+  readonly log: Logger;
+  readonly audit: AuditSink;
+}
+
+export interface CallInfo {
+  readonly server: string;
+  readonly client: string;
+  /** The client's cancellation signal for this request. */
+  readonly signal: AbortSignal;
+  readonly progress: ToolContext['progress'];
+}
+
+export type ToolCallResult = CallToolResult & { content: ContentBlock[] };
+
+const DEFAULT_CONTINUATION = 'narrow the request to see the rest';
+
+/** One line naming the argument and what is wrong with it. */
+export function describeInvalidArgs(error: z.ZodError): string {
+  const parts = error.issues.slice(0, 3).map((issue) => {
+    const where = issue.path.length > 0 ? `argument "${issue.path.join('.')}"` : 'arguments';
+    if (issue.code === 'unrecognized_keys') return `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${where}: ${issue.message}`;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return `invalid arguments: ${parts.join('; ')}${more}`;
+}
+
+function refusal(message: string): ToolCallResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+function waitForAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Cancelled('cancelled by the client'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+function assemble(tool: ToolDefinition, structured: Record<string, unknown>, limits: Limits): ToolCallResult {
+  const how = tool.continuation ?? DEFAULT_CONTINUATION;
+  const fitted = shrinkToFit(structured, limits.maxResultBytes, how).value;
+  const presented = tool.present ? tool.present(fitted) : JSON.stringify(fitted, null, 2);
+  const blocks: ContentBlock[] = typeof presented === 'string' ? [{ type: 'text', text: presented }] : presented;
+  const content = blocks.map((block): ContentBlock => {
+    if (block.type === 'text') return { type: 'text', text: capText(block.text, limits.maxResultBytes, how).text };
+    const size = byteLength(JSON.stringify(block));
+    if (size > limits.maxResultBytes) {
+      throw new LimitExceeded(`result is ${size} bytes; the limit is ${limits.maxResultBytes}`);
+    }
+    return block;
+  });
+  return { content, structuredContent: fitted };
+}
+
+/**
+ * The policy envelope around every tool call: arguments capped and validated, a time budget and
+ * cancellation, the handler, the output validated and capped, one audit record, and any failure mapped
+ * to a safe one-line `isError` result.
+ */
+export async function runTool(tool: ToolDefinition, rawArgs: unknown, call: CallInfo, runtime: Runtime): Promise<ToolCallResult> {
+  const started = performance.now();
+  const { limits, log } = runtime;
+  const audit = (outcome: AuditRecord['outcome'], message?: string) =>
+    runtime.audit.record({
+      ts: new Date().toISOString(),
+      server: call.server,
+      tool: tool.name,
+      client: call.client,
+      args: rawArgs ?? {},
+      outcome,
+      ms: Math.round(performance.now() - started),
+      ...(message ? { message } : {}),
+    });
+
+  const budget = deadline(call.signal, limits.timeoutMs);
+  const aborted = waitForAbort(budget.signal);
+  try {
+    assertArgBytes(rawArgs, limits.maxArgBytes);
+    const parsed = tool.input.safeParse(rawArgs ?? {});
+    if (!parsed.success) throw new Refusal(describeInvalidArgs(parsed.error));
+    const ctx: ToolContext = { signal: budget.signal, limits, log, progress: call.progress };
+    const output = await Promise.race([tool.handler(parsed.data, ctx), aborted.promise]);
+    const checked = tool.output.safeParse(output);
+    if (!checked.success) {
+      log.error(`tool ${tool.name} produced output that does not match its schema`, { issues: checked.error.issues });
+      throw new Error('output schema mismatch');
+    }
+    const result = assemble(tool, checked.data as Record<string, unknown>, limits);
+    audit('ok');
+    return result;
+  } catch (error) {
+    const failure = toSafeFailure(error);
+    const outcome: AuditRecord['outcome'] = !failure.expected
+      ? 'error'
+      : error instanceof LimitExceeded && budget.signal.aborted && !call.signal.aborted
+        ? 'timeout'
+        : error instanceof Cancelled || call.signal.aborted
+          ? 'cancelled'
+          : 'refused';
+    if (!failure.expected) log.error(`tool ${tool.name} failed`, errorFields(error));
+    const message = outcome === 'timeout' ? `${tool.name} ${failure.message}` : failure.message;
+    audit(outcome, message);
+    return refusal(message);
+  } finally {
+    aborted.dispose();
+    budget.dispose();
+  }
+}

@@ -1,0 +1,25 @@
+import { DEFAULT_LIMITS, type Limits } from '../guards/limits.js';
+import { noAudit, openAuditLog } from './audit.js';
+import type { Runtime } from './envelope.js';
+import { createLogger, type LogLevel } from './log.js';
+
+export interface RuntimeOptions {
+  maxArgBytes?: number;
+  maxResultBytes?: number;
+  timeoutMs?: number;
+  auditLog?: string | undefined;
+  logLevel?: LogLevel;
+  scope?: string;
+}
+
+/** The limits, logger and audit sink that every tool call of one process shares. */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const limits: Limits = {
+    maxArgBytes: options.maxArgBytes ?? DEFAULT_LIMITS.maxArgBytes,
+    maxResultBytes: options.maxResultBytes ?? DEFAULT_LIMITS.maxResultBytes,
+    timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
+  };
+  const log = createLogger({ level: options.logLevel ?? 'info', ...(options.scope ? { scope: options.scope } : {}) });
+  const audit = options.auditLog ? await openAuditLog(options.auditLog) : noAudit;
+  return { limits, log, audit };
+}

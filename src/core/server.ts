@@ -1,0 +1,159 @@
+import { fileURLToPath } from 'node:url';
+import {
+  INVALID_PARAMS,
+  McpServer,
+  ProtocolError,
+  ResourceTemplate,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+} from '@modelcontextprotocol/server';
+import type { z } from 'zod';
+import type { ResourceTemplateDefinition, ServerDefinition, ToolDefinition } from './define.js';
+import { type CallInfo, type Runtime, runTool } from './envelope.js';
+import { toSafeFailure } from './errors.js';
+import { errorFields } from './log.js';
+
+/**
+ * Presents a zod schema's JSON Schema to the SDK while accepting any value: the policy envelope does the
+ * validation, so that bad input is refused with Rampart's message, counted against the argument cap and
+ * written to the audit log like every other call.
+ */
+function advertiseOnly(schema: z.ZodType): StandardSchemaWithJSON {
+  const standard = schema['~standard'] as unknown as StandardSchemaWithJSON['~standard'];
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'rampart',
+      jsonSchema: standard.jsonSchema,
+      validate: (value: unknown) => ({ value }),
+    },
+  } as StandardSchemaWithJSON;
+}
+
+/** How long a tool call waits for the client to answer roots/list before the operator's roots apply. */
+const ROOTS_WAIT_MS = 5_000;
+
+function fileRoots(uris: readonly { uri: string }[]): string[] {
+  const paths: string[] = [];
+  for (const { uri } of uris) {
+    if (!uri.startsWith('file:')) continue;
+    try {
+      paths.push(fileURLToPath(uri));
+    } catch {
+      // A malformed root is ignored: it can only narrow, never widen, what the operator allowed.
+    }
+  }
+  return paths;
+}
+
+class RootsGate {
+  private pending: Promise<void> = Promise.resolve();
+
+  hold(work: Promise<void>): void {
+    this.pending = work;
+  }
+
+  async ready(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ROOTS_WAIT_MS);
+    });
+    await Promise.race([this.pending, timeout]);
+    clearTimeout(timer);
+  }
+}
+
+function wireClientRoots(mcp: McpServer, def: ServerDefinition, runtime: Runtime, gate: RootsGate): void {
+  const onRoots = def.onClientRoots;
+  if (!onRoots) return;
+  const refresh = async () => {
+    try {
+      const result = await mcp.server.listRoots();
+      await onRoots(fileRoots(result.roots));
+    } catch (error) {
+      runtime.log.warn('could not read the client roots; the operator roots apply', errorFields(error));
+      await onRoots(undefined);
+    }
+  };
+  mcp.server.oninitialized = () => {
+    if (mcp.server.getClientCapabilities()?.roots) gate.hold(refresh());
+    else void onRoots(undefined);
+  };
+  mcp.server.setNotificationHandler('notifications/roots/list_changed', () => {
+    gate.hold(refresh());
+  });
+}
+
+function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): CallInfo {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  return {
+    server: def.name,
+    client: mcp.server.getClientVersion()?.name ?? 'unknown',
+    signal: ctx.mcpReq.signal,
+    progress: async (progress, total, message) => {
+      if (progressToken === undefined) return;
+      await ctx.mcpReq
+        .notify({ method: 'notifications/progress', params: { progressToken, progress, total, message } })
+        .catch(() => undefined);
+    },
+  };
+}
+
+function registerTool(mcp: McpServer, def: ServerDefinition, tool: ToolDefinition, runtime: Runtime, gate: RootsGate) {
+  mcp.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: advertiseOnly(tool.input),
+      outputSchema: advertiseOnly(tool.output),
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (args: unknown, ctx: ServerContext) => {
+      await gate.ready();
+      return runTool(tool, args, callInfo(mcp, def, ctx), runtime);
+    },
+  );
+}
+
+function registerResourceTemplate(mcp: McpServer, template: ResourceTemplateDefinition, runtime: Runtime, gate: RootsGate) {
+  const list = template.list;
+  mcp.registerResource(
+    template.name,
+    new ResourceTemplate(template.uriTemplate, {
+      list: list
+        ? async (ctx) => {
+            await gate.ready();
+            return { resources: await list(ctx.mcpReq.signal) };
+          }
+        : undefined,
+    }),
+    { title: template.title, description: template.description, ...(template.mimeType ? { mimeType: template.mimeType } : {}) },
+    async (uri, variables, ctx) => {
+      await gate.ready();
+      try {
+        return { contents: await template.read(uri, variables, ctx.mcpReq.signal) };
+      } catch (error) {
+        const failure = toSafeFailure(error);
+        if (!failure.expected) runtime.log.error(`resource ${template.name} failed`, errorFields(error));
+        throw new ProtocolError(INVALID_PARAMS, failure.message);
+      }
+    },
+  );
+}
+
+/** Builds one SDK server instance from a definition. Each connection (or HTTP request) gets its own. */
+export function buildMcpServer(def: ServerDefinition, runtime: Runtime): McpServer {
+  const mcp = new McpServer(
+    { name: `rampart-${def.name}`, version: def.version },
+    {
+      capabilities: { tools: {}, ...(def.resourceTemplates?.length ? { resources: {} } : {}) },
+      ...(def.instructions ? { instructions: def.instructions } : {}),
+    },
+  );
+  const gate = new RootsGate();
+  wireClientRoots(mcp, def, runtime, gate);
+  for (const tool of def.tools) registerTool(mcp, def, tool, runtime, gate);
+  for (const template of def.resourceTemplates ?? []) registerResourceTemplate(mcp, template, runtime, gate);
+  return mcp;
+}

@@ -1,0 +1,155 @@
+/** Size and time caps. Pure functions: nothing here performs I/O. */
+
+export interface Limits {
+  /** Largest JSON-encoded tool arguments accepted, in bytes. */
+  readonly maxArgBytes: number;
+  /** Largest tool result returned, in bytes (text plus structured content). */
+  readonly maxResultBytes: number;
+  /** Per-call wall-clock budget. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxArgBytes: 1024 * 1024,
+  maxResultBytes: 1024 * 1024,
+  timeoutMs: 60_000,
+};
+
+export class LimitExceeded extends Error {
+  override readonly name = 'LimitExceeded';
+}
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, never splitting a character. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return '';
+  // A UTF-16 unit never encodes to more than 3 UTF-8 bytes, so short strings need no encoding pass.
+  if (text.length * 3 <= maxBytes || byteLength(text) <= maxBytes) return text;
+  const encoded = Buffer.from(text, 'utf8');
+  let end = Math.min(maxBytes, encoded.length);
+  // Step back over UTF-8 continuation bytes (10xxxxxx) so the cut lands on a character boundary.
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
+}
+
+/** The marker appended to anything Rampart cut short; `how` tells the model how to get the rest. */
+export function truncationMarker(shownBytes: number, totalBytes: number, how: string): string {
+  return `\n[truncated: showed ${shownBytes} of ${totalBytes} bytes; ${how}]`;
+}
+
+export interface Truncated {
+  readonly text: string;
+  readonly truncated: boolean;
+}
+
+/** Cuts `text` so that it and its marker fit in `maxBytes`. */
+export function capText(text: string, maxBytes: number, how: string): Truncated {
+  const total = byteLength(text);
+  if (total <= maxBytes) return { text, truncated: false };
+  const markerRoom = byteLength(truncationMarker(total, total, how));
+  const kept = truncateUtf8(text, Math.max(0, maxBytes - markerRoom));
+  const shown = byteLength(kept);
+  return { text: kept + truncationMarker(shown, total, how), truncated: true };
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function jsonBytes(value: unknown): number {
+  return byteLength(JSON.stringify(value) ?? '');
+}
+
+/**
+ * Shrinks a JSON value until its encoding fits in `maxBytes`, keeping its shape: the longest strings are
+ * cut (with a marker) and the longest arrays lose their tail. Types never change, so a value that
+ * matched a schema before still matches one whose strings and arrays have no minimum.
+ */
+export function shrinkToFit<T>(value: T, maxBytes: number, how: string): { value: T; truncated: boolean } {
+  let current = structuredClone(value) as Json;
+  if (jsonBytes(current) <= maxBytes) return { value: current as T, truncated: false };
+  for (let round = 0; round < 64; round++) {
+    const size = jsonBytes(current);
+    if (size <= maxBytes) break;
+    const excess = size - maxBytes;
+    const largest = findLargest(current);
+    if (!largest) break;
+    current = shrinkAt(current, largest.path, excess, how);
+  }
+  return { value: current as T, truncated: true };
+}
+
+interface Leaf {
+  path: (string | number)[];
+  bytes: number;
+}
+
+function findLargest(value: Json, at: (string | number)[] = [], best?: Leaf): Leaf | undefined {
+  let result = best;
+  if (typeof value === 'string' || Array.isArray(value)) {
+    const bytes = jsonBytes(value);
+    const shrinkable = typeof value === 'string' ? value.length > 0 : value.length > 0;
+    if (shrinkable && (!result || bytes > result.bytes)) result = { path: at, bytes };
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      result = findLargest(item, [...at, index], result);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) result = findLargest(item, [...at, key], result);
+  }
+  return result;
+}
+
+function shrinkAt(root: Json, at: (string | number)[], excess: number, how: string): Json {
+  if (at.length === 0) return shrinkLeaf(root, excess, how);
+  const [head, ...rest] = at;
+  if (Array.isArray(root)) {
+    const copy = root.slice();
+    copy[head as number] = shrinkAt(copy[head as number] as Json, rest, excess, how);
+    return copy;
+  }
+  const obj = root as { [key: string]: Json };
+  return { ...obj, [head as string]: shrinkAt(obj[head as string] as Json, rest, excess, how) };
+}
+
+function shrinkLeaf(leaf: Json, excess: number, how: string): Json {
+  if (typeof leaf === 'string') {
+    const total = byteLength(leaf);
+    const marker = truncationMarker(total, total, how);
+    // JSON escaping can make the encoded form larger than the raw bytes; aim a little low.
+    const target = Math.max(0, total - excess - byteLength(marker) - 16);
+    const kept = truncateUtf8(leaf, target);
+    return kept + truncationMarker(byteLength(kept), total, how);
+  }
+  if (Array.isArray(leaf)) {
+    const perItem = jsonBytes(leaf) / leaf.length;
+    const drop = Math.max(1, Math.ceil(excess / Math.max(1, perItem)));
+    return leaf.slice(0, Math.max(0, leaf.length - drop));
+  }
+  return leaf;
+}
+
+/** An AbortSignal that fires when `parent` does or when `ms` have passed, whichever comes first. */
+export function deadline(parent: AbortSignal | undefined, ms: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onParent = () => controller.abort(parent?.reason ?? new Error('cancelled'));
+  if (parent?.aborted) onParent();
+  parent?.addEventListener('abort', onParent, { once: true });
+  const timer = setTimeout(() => controller.abort(new LimitExceeded(`timed out after ${ms} ms`)), ms);
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    dispose() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParent);
+    },
+  };
+}
+
+/** Refuses arguments whose JSON encoding is larger than the cap. */
+export function assertArgBytes(args: unknown, maxBytes: number): void {
+  const size = jsonBytes(args ?? {});
+  if (size > maxBytes) throw new LimitExceeded(`arguments are ${size} bytes; the limit is ${maxBytes}`);
+}

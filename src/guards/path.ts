@@ -1,0 +1,262 @@
+import { constants as fsc, fstatSync } from 'node:fs';
+import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A refusal to touch a path. Its message is safe to show a model: it never carries content from outside. */
+export class PathRefusal extends Error {
+  override readonly name = 'PathRefusal';
+}
+
+/** A root the operator allowed, as given (for display and lexical checks) and canonical (for real checks). */
+export interface Root {
+  readonly given: string;
+  readonly real: string;
+}
+
+const MAX_PATH_BYTES = 4096;
+const HAS_PROC_FD = process.platform === 'linux';
+
+/** True when `candidate` is `root` or lies below it, by whole path components. Both must be absolute and normalized. */
+export function isWithin(root: string, candidate: string): boolean {
+  if (candidate === root) return true;
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  return candidate.startsWith(prefix);
+}
+
+export function isWithinAny(roots: readonly string[], candidate: string): boolean {
+  return roots.some((root) => isWithin(root, candidate));
+}
+
+export function describeRoots(roots: readonly Root[]): string {
+  return roots.length === 0 ? 'none' : roots.map((r) => r.given).join(', ');
+}
+
+function outside(label: string, requested: string, roots: readonly Root[], how = ''): PathRefusal {
+  return new PathRefusal(`${label} "${requested}" ${how}is outside the allowed roots (${describeRoots(roots)})`);
+}
+
+/** Rejects input no filesystem call should ever see. */
+export function assertCleanInput(requested: string, label = 'path'): void {
+  if (requested.length === 0) throw new PathRefusal(`${label} is empty`);
+  if (requested.includes('\0')) throw new PathRefusal(`${label} contains a NUL byte`);
+  if (Buffer.byteLength(requested) > MAX_PATH_BYTES) {
+    throw new PathRefusal(`${label} is longer than ${MAX_PATH_BYTES} bytes`);
+  }
+}
+
+function expandHome(requested: string): string {
+  if (requested === '~') return os.homedir();
+  if (requested.startsWith('~/')) return path.join(os.homedir(), requested.slice(2));
+  return requested;
+}
+
+/**
+ * Turns what the model asked for into an absolute, normalized path that lies lexically inside a root.
+ * Relative paths are taken against each root in turn. Nothing on disk is touched.
+ */
+export function lexicalResolve(requested: string, roots: readonly Root[], label = 'path'): string {
+  assertCleanInput(requested, label);
+  const expanded = expandHome(requested);
+  const inside = (candidate: string) => roots.some((r) => isWithin(r.given, candidate) || isWithin(r.real, candidate));
+  if (path.isAbsolute(expanded)) {
+    const absolute = path.resolve(expanded);
+    if (inside(absolute)) return absolute;
+    throw outside(label, requested, roots);
+  }
+  for (const root of roots) {
+    const candidate = path.resolve(root.real, expanded);
+    if (inside(candidate)) return candidate;
+  }
+  throw outside(label, requested, roots);
+}
+
+function errnoCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+}
+
+/**
+ * Resolves an existing path through every symlink and checks the canonical result.
+ * Refuses when any component leads outside the real roots.
+ */
+export async function resolveExisting(requested: string, roots: readonly Root[], label = 'path'): Promise<string> {
+  const absolute = lexicalResolve(requested, roots, label);
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+      throw new PathRefusal(`${label} "${requested}" does not exist`);
+    }
+    if (errnoCode(error) === 'ELOOP') throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
+    throw error;
+  }
+  if (!isWithinAny(realRoots(roots), real)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+  return real;
+}
+
+/** Where a new entry will be created: the canonical parent (which exists and is inside) and the final name. */
+export interface CreateTarget {
+  readonly parent: string;
+  readonly name: string;
+  /** True when something (file, directory or link) already stands at the final name. */
+  readonly exists: boolean;
+}
+
+/**
+ * Resolves a path that may not exist yet. The parent must exist and resolve inside the roots; the final
+ * component must not be a symbolic link (a dangling link would carry a write outside).
+ */
+export async function resolveForCreate(requested: string, roots: readonly Root[], label = 'path'): Promise<CreateTarget> {
+  const absolute = lexicalResolve(requested, roots, label);
+  const name = path.basename(absolute);
+  if (absolute === path.dirname(absolute) || name === '' || name === '.' || name === '..') {
+    throw new PathRefusal(`${label} "${requested}" names no file`);
+  }
+  let parent: string;
+  try {
+    parent = await realpath(path.dirname(absolute));
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+      throw new PathRefusal(`${label} "${requested}": parent directory does not exist`);
+    }
+    throw error;
+  }
+  const real = realRoots(roots);
+  if (!isWithinAny(real, parent)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+  const final = path.join(parent, name);
+  let exists = false;
+  try {
+    const info = await lstat(final);
+    exists = true;
+    if (info.isSymbolicLink()) {
+      const target = await realpath(final).catch(() => undefined);
+      if (target === undefined) throw new PathRefusal(`${label} "${requested}" is a dangling symbolic link`);
+      if (!isWithinAny(real, target)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+    }
+  } catch (error) {
+    if (error instanceof PathRefusal) throw error;
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
+  return { parent, name, exists };
+}
+
+export function realRoots(roots: readonly Root[]): string[] {
+  return roots.map((r) => r.real);
+}
+
+/**
+ * The canonical path an open descriptor refers to, read back from the kernel. On Linux this is exact;
+ * elsewhere it is undefined and callers fall back to an inode comparison.
+ */
+export async function descriptorPath(fd: number): Promise<string | undefined> {
+  if (!HAS_PROC_FD) return undefined;
+  const target = await readlink(`/proc/self/fd/${fd}`);
+  return target.endsWith(' (deleted)') ? undefined : target;
+}
+
+/**
+ * Checks, after open, that a descriptor really lies inside the roots. This is what defeats
+ * check-then-open races: whatever a swapped symlink made us open, we verify where it actually is.
+ */
+export async function verifyDescriptor(
+  fd: number,
+  expectedPath: string,
+  roots: readonly Root[],
+  requested: string,
+  label = 'path',
+): Promise<void> {
+  const actual = await descriptorPath(fd);
+  if (actual !== undefined) {
+    if (!isWithinAny(realRoots(roots), actual)) throw outside(label, requested, roots, 'was swapped for a link that ');
+    return;
+  }
+  const opened = fstatSync(fd);
+  const named = await stat(expectedPath).catch(() => undefined);
+  if (!named || opened.ino !== named.ino || opened.dev !== named.dev || !isWithinAny(realRoots(roots), expectedPath)) {
+    throw outside(label, requested, roots, 'changed while it was opened and ');
+  }
+}
+
+export const OPEN_READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW;
+export const OPEN_DIR_FLAGS = fsc.O_RDONLY | fsc.O_DIRECTORY | fsc.O_NOFOLLOW;
+
+/**
+ * A directory held open and verified. Paths built with `entry()` go through `/proc/self/fd/N/` on Linux,
+ * so later operations stay on the verified directory even if its path is swapped for a link meanwhile.
+ */
+export interface DirAnchor {
+  readonly fd: number;
+  readonly real: string;
+  entry(name: string): string;
+  close(): Promise<void>;
+}
+
+export async function anchorDirectory(
+  realDir: string,
+  roots: readonly Root[],
+  requested: string,
+  label = 'path',
+): Promise<DirAnchor> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(realDir, OPEN_DIR_FLAGS);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ELOOP' || code === 'ENOTDIR') {
+      throw new PathRefusal(`${label} "${requested}" is not a directory inside the allowed roots`);
+    }
+    if (code === 'ENOENT') throw new PathRefusal(`${label} "${requested}" does not exist`);
+    throw error;
+  }
+  try {
+    await verifyDescriptor(handle.fd, realDir, roots, requested, label);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const base = HAS_PROC_FD ? `/proc/self/fd/${handle.fd}` : realDir;
+  return {
+    fd: handle.fd,
+    real: realDir,
+    entry: (name: string) => path.join(base, name),
+    close: () => handle.close(),
+  };
+}
+
+/** Canonicalizes the operator's directories: each must exist and be a directory. Nested roots are kept. */
+export async function canonicalRoots(dirs: readonly string[]): Promise<Root[]> {
+  const roots: Root[] = [];
+  for (const dir of dirs) {
+    assertCleanInput(dir, 'root');
+    const given = path.resolve(expandHome(dir));
+    let real: string;
+    try {
+      real = await realpath(given);
+    } catch {
+      throw new PathRefusal(`root "${dir}" does not exist`);
+    }
+    if (!(await stat(real)).isDirectory()) throw new PathRefusal(`root "${dir}" is not a directory`);
+    if (!roots.some((r) => r.real === real)) roots.push({ given, real });
+  }
+  return roots;
+}
+
+/**
+ * The part of the operator's roots that the client's roots also cover. A client root inside an operator
+ * root narrows to that client root; an operator root inside a client root stays as it is; anything else
+ * is dropped. The result never covers a path the operator's roots did not.
+ */
+export function intersectRoots(operator: readonly Root[], client: readonly Root[]): Root[] {
+  const result: Root[] = [];
+  const add = (root: Root) => {
+    if (!result.some((r) => r.real === root.real)) result.push(root);
+  };
+  for (const c of client) {
+    for (const o of operator) {
+      if (isWithin(o.real, c.real)) add(c);
+      else if (isWithin(c.real, o.real)) add(o);
+    }
+  }
+  return result;
+}

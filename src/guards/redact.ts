@@ -1,0 +1,55 @@
+/** Keeps secrets out of logs, errors and audit records. Pure functions. */
+
+export const REDACTED = '[REDACTED]';
+
+const SECRET_KEY =
+  /pass(word|wd|phrase)?|secret|token|api[-_]?key|apikey|authorization|auth[-_]?header|cookie|credential|private[-_]?key|client[-_]?secret|session[-_]?id|bearer|signature|^auth$/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+const TEXT_PATTERNS: readonly [RegExp, string][] = [
+  // URL userinfo: scheme://user:password@host
+  [/([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]*@/gi, `$1${REDACTED}@`],
+  // Authorization header values
+  [/\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  // key=value and "key": "value" pairs whose key names a secret
+  [
+    /((?:pass(?:word|wd)?|secret|token|api[-_]?key|apikey|access[-_]?key|client[-_]?secret)["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi,
+    `$1${REDACTED}`,
+  ],
+  // JSON Web Tokens
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  // AWS access key ids
+  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, REDACTED],
+  // PEM private keys
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
+];
+
+/** Replaces secret-looking substrings of free text. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+const MAX_DEPTH = 12;
+
+/**
+ * A deep copy of `value` with every field whose key names a secret replaced, and every string passed
+ * through `redactText`. Cycles and very deep structures are cut rather than followed.
+ */
+export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (seen.has(value)) return '[cycle]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = isSecretKey(key) && item !== null && item !== undefined ? REDACTED : redactValue(item, depth + 1, seen);
+  }
+  return out;
+}
