@@ -30,7 +30,8 @@ export async function openAuditLog(file: string): Promise<AuditSink> {
   const absolute = path.resolve(file);
   await mkdir(path.dirname(absolute), { recursive: true, mode: 0o700 });
   const existing = await lstat(absolute).catch(() => undefined);
-  if (existing?.isSymbolicLink()) throw new Error(`audit log "${file}" is a symbolic link; refusing to write through it`);
+  if (existing?.isSymbolicLink())
+    throw new Error(`audit log "${file}" is a symbolic link; refusing to write through it`);
   const handle = await open(absolute, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
   await handle.chmod(0o600);
   let pending: Promise<unknown> = Promise.resolve();

@@ -8,7 +8,11 @@ export class ConfigError extends Error {
 }
 
 /** Where one key's value came from, so that an error can say which setting to fix. */
-type Origin = { kind: 'flag'; name: string } | { kind: 'env'; name: string } | { kind: 'file'; name: string } | { kind: 'default' };
+type Origin =
+  | { kind: 'flag'; name: string }
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; name: string }
+  | { kind: 'default' };
 
 export interface ConfigSources {
   /** Parsed command-line flags, keyed by the schema's camelCase keys; undefined means "not given". */
@@ -17,6 +21,8 @@ export interface ConfigSources {
   /** Path to rampart.yaml; when absent, `RAMPART_CONFIG` or `./rampart.yaml` is used if it exists. */
   readonly file?: string;
   readonly cwd?: string;
+  /** How a key is given on the command line when it is not a flag, e.g. `roots: 'the <dirs…> arguments'`. */
+  readonly cliNames?: Record<string, string>;
 }
 
 export function envName(server: string, key: string): string {
@@ -30,7 +36,7 @@ export function flagName(key: string): string {
 function describeOrigin(server: string, key: string, origin: Origin): string {
   switch (origin.kind) {
     case 'flag':
-      return `flag ${origin.name}`;
+      return origin.name;
     case 'env':
       return `env ${origin.name}`;
     case 'file':
@@ -43,7 +49,8 @@ function describeOrigin(server: string, key: string, origin: Origin): string {
 /** The innermost schema under optional/default/nullable wrappers, to learn how to read an env string. */
 function baseType(schema: z.ZodType): string {
   let current = schema as z.ZodType & { _zod: { def: { type: string; innerType?: z.ZodType } } };
-  for (let i = 0; i < 8 && current._zod.def.innerType; i++) current = current._zod.def.innerType as typeof current;
+  for (let i = 0; i < 8 && current._zod.def.innerType; i++)
+    current = current._zod.def.innerType as typeof current;
   return current._zod.def.type;
 }
 
@@ -87,11 +94,14 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
   try {
     const parsed = parseYaml(text) ?? {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file "${file}" must hold a mapping`);
+    if (typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new ConfigError(`config file "${file}" must hold a mapping`);
     return parsed as Record<string, unknown>;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`config file "${file}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigError(
+      `config file "${file}" is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }
 
@@ -99,18 +109,27 @@ function readConfigFile(file: string): Record<string, unknown> {
  * Loads one server's options: each key from its flag, else `RAMPART_<SERVER>_<KEY>`, else the server's
  * section of rampart.yaml, else the schema's default. Validation errors name the key and its source.
  */
-export function loadConfig<S extends z.ZodObject>(server: string, schema: S, sources: ConfigSources = {}): z.output<S> {
+export function loadConfig<S extends z.ZodObject>(
+  server: string,
+  schema: S,
+  sources: ConfigSources = {},
+): z.output<S> {
   const env = sources.env ?? process.env;
   const file = findConfigFile({ ...sources, env });
   const fileSection = file ? readConfigFile(file)[server] : undefined;
-  if (fileSection !== undefined && (typeof fileSection !== 'object' || fileSection === null || Array.isArray(fileSection))) {
+  if (
+    fileSection !== undefined &&
+    (typeof fileSection !== 'object' || fileSection === null || Array.isArray(fileSection))
+  ) {
     throw new ConfigError(`${file} key ${server} must be a mapping`);
   }
   const section = (fileSection ?? {}) as Record<string, unknown>;
   const shape = schema.shape as Record<string, z.ZodType>;
   for (const key of Object.keys(section)) {
     if (!(key in shape)) {
-      throw new ConfigError(`${file} key ${server}.${key} is not an option of ${server} (known: ${Object.keys(shape).join(', ')})`);
+      throw new ConfigError(
+        `${file} key ${server}.${key} is not an option of ${server} (known: ${Object.keys(shape).join(', ')})`,
+      );
     }
   }
   const merged: Record<string, unknown> = {};
@@ -120,7 +139,7 @@ export function loadConfig<S extends z.ZodObject>(server: string, schema: S, sou
     const envKey = envName(server, key);
     if (flag !== undefined) {
       merged[key] = flag;
-      origins[key] = { kind: 'flag', name: flagName(key) };
+      origins[key] = { kind: 'flag', name: sources.cliNames?.[key] ?? `flag ${flagName(key)}` };
     } else if (env[envKey] !== undefined) {
       merged[key] = fromEnvString(env[envKey] as string, baseType(field));
       origins[key] = { kind: 'env', name: envKey };
@@ -136,13 +155,23 @@ export function loadConfig<S extends z.ZodObject>(server: string, schema: S, sou
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const key = String(issue.path[0] ?? '');
   const origin = origins[key] ?? { kind: 'default' };
+  if (origin.kind === 'default' && merged[key] === undefined) {
+    throw new ConfigError(
+      `config ${server}.${key} is required: give ${sources.cliNames?.[key] ?? `flag ${flagName(key)}`}, env ${envName(server, key)} or key ${server}.${key} in rampart.yaml`,
+    );
+  }
   const where = issue.path.length > 1 ? ` (at ${issue.path.slice(1).join('.')})` : '';
   throw new ConfigError(`config ${describeOrigin(server, key, origin)}${where}: ${issue.message}`);
 }
 
 /** Options every server shares: limits, audit and logging. */
 export const commonOptions = {
-  maxArgBytes: z.number().int().positive().default(1024 * 1024).describe('Largest tool arguments accepted, in bytes'),
+  maxArgBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024)
+    .describe('Largest tool arguments accepted, in bytes'),
   maxResultBytes: z
     .number()
     .int()

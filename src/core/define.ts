@@ -50,7 +50,9 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   present?(result: z.output<O>): string | ContentBlock[];
 }
 
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>): ToolDefinition<I, O> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
   if (!/^[a-z][a-z0-9_]*$/.test(tool.name)) throw new Error(`tool name "${tool.name}" must be snake_case`);
   return tool;
 }
@@ -69,7 +71,11 @@ export interface ResourceTemplateDefinition {
   readonly uriTemplate: string;
   readonly mimeType?: string;
   list?(signal: AbortSignal): Promise<{ uri: string; name: string; mimeType?: string }[]>;
-  read(uri: URL, variables: Record<string, string | string[]>, signal: AbortSignal): Promise<ResourceContents[]>;
+  read(
+    uri: URL,
+    variables: Record<string, string | string[]>,
+    signal: AbortSignal,
+  ): Promise<ResourceContents[]>;
 }
 
 export interface ServerDefinition {

@@ -1,6 +1,14 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import { assertArgBytes, byteLength, capText, deadline, type Limits, LimitExceeded, shrinkToFit } from '../guards/limits.js';
+import {
+  assertArgBytes,
+  byteLength,
+  capText,
+  deadline,
+  LimitExceeded,
+  type Limits,
+  shrinkToFit,
+} from '../guards/limits.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
 import { Cancelled, Refusal, toSafeFailure } from './errors.js';
@@ -28,7 +36,8 @@ const DEFAULT_CONTINUATION = 'narrow the request to see the rest';
 export function describeInvalidArgs(error: z.ZodError): string {
   const parts = error.issues.slice(0, 3).map((issue) => {
     const where = issue.path.length > 0 ? `argument "${issue.path.join('.')}"` : 'arguments';
-    if (issue.code === 'unrecognized_keys') return `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${where}: ${issue.message}`;
   });
   const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
@@ -42,7 +51,8 @@ function refusal(message: string): ToolCallResult {
 function waitForAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let onAbort = () => {};
   const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Cancelled('cancelled by the client'));
+    onAbort = () =>
+      reject(signal.reason instanceof Error ? signal.reason : new Cancelled('cancelled by the client'));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -54,9 +64,11 @@ function assemble(tool: ToolDefinition, structured: Record<string, unknown>, lim
   const how = tool.continuation ?? DEFAULT_CONTINUATION;
   const fitted = shrinkToFit(structured, limits.maxResultBytes, how).value;
   const presented = tool.present ? tool.present(fitted) : JSON.stringify(fitted, null, 2);
-  const blocks: ContentBlock[] = typeof presented === 'string' ? [{ type: 'text', text: presented }] : presented;
+  const blocks: ContentBlock[] =
+    typeof presented === 'string' ? [{ type: 'text', text: presented }] : presented;
   const content = blocks.map((block): ContentBlock => {
-    if (block.type === 'text') return { type: 'text', text: capText(block.text, limits.maxResultBytes, how).text };
+    if (block.type === 'text')
+      return { type: 'text', text: capText(block.text, limits.maxResultBytes, how).text };
     const size = byteLength(JSON.stringify(block));
     if (size > limits.maxResultBytes) {
       throw new LimitExceeded(`result is ${size} bytes; the limit is ${limits.maxResultBytes}`);
@@ -71,7 +83,12 @@ function assemble(tool: ToolDefinition, structured: Record<string, unknown>, lim
  * cancellation, the handler, the output validated and capped, one audit record, and any failure mapped
  * to a safe one-line `isError` result.
  */
-export async function runTool(tool: ToolDefinition, rawArgs: unknown, call: CallInfo, runtime: Runtime): Promise<ToolCallResult> {
+export async function runTool(
+  tool: ToolDefinition,
+  rawArgs: unknown,
+  call: CallInfo,
+  runtime: Runtime,
+): Promise<ToolCallResult> {
   const started = performance.now();
   const { limits, log } = runtime;
   const audit = (outcome: AuditRecord['outcome'], message?: string) =>
@@ -96,7 +113,9 @@ export async function runTool(tool: ToolDefinition, rawArgs: unknown, call: Call
     const output = await Promise.race([tool.handler(parsed.data, ctx), aborted.promise]);
     const checked = tool.output.safeParse(output);
     if (!checked.success) {
-      log.error(`tool ${tool.name} produced output that does not match its schema`, { issues: checked.error.issues });
+      log.error(`tool ${tool.name} produced output that does not match its schema`, {
+        issues: checked.error.issues,
+      });
       throw new Error('output schema mismatch');
     }
     const result = assemble(tool, checked.data as Record<string, unknown>, limits);

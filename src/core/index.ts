@@ -1,4 +1,5 @@
 export { type AuditRecord, type AuditSink, noAudit, openAuditLog } from './audit.js';
+export { createLimiter } from './concurrency.js';
 export { ConfigError, commonOptions, envName, flagName, loadConfig } from './config.js';
 export * from './define.js';
 export { type Runtime, runTool } from './envelope.js';

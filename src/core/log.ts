@@ -32,7 +32,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const safeFields = fields ? (redactValue(fields) as Record<string, unknown>) : undefined;
     const safeMessage = redactText(message);
     if (options.json) {
-      write(JSON.stringify({ ts: new Date().toISOString(), level: at, scope: options.scope, msg: safeMessage, ...safeFields }));
+      write(
+        JSON.stringify({
+          ts: new Date().toISOString(),
+          level: at,
+          scope: options.scope,
+          msg: safeMessage,
+          ...safeFields,
+        }),
+      );
       return;
     }
     const scope = options.scope ? `[${options.scope}] ` : '';
@@ -44,7 +52,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (scope) => createLogger({ ...options, scope: options.scope ? `${options.scope}.${scope}` : scope }),
+    child: (scope) =>
+      createLogger({ ...options, scope: options.scope ? `${options.scope}.${scope}` : scope }),
   };
 }
 

@@ -19,7 +19,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     maxResultBytes: options.maxResultBytes ?? DEFAULT_LIMITS.maxResultBytes,
     timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
   };
-  const log = createLogger({ level: options.logLevel ?? 'info', ...(options.scope ? { scope: options.scope } : {}) });
+  const log = createLogger({
+    level: options.logLevel ?? 'info',
+    ...(options.scope ? { scope: options.scope } : {}),
+  });
   const audit = options.auditLog ? await openAuditLog(options.auditLog) : noAudit;
   return { limits, log, audit };
 }

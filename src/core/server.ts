@@ -99,7 +99,13 @@ function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): Ca
   };
 }
 
-function registerTool(mcp: McpServer, def: ServerDefinition, tool: ToolDefinition, runtime: Runtime, gate: RootsGate) {
+function registerTool(
+  mcp: McpServer,
+  def: ServerDefinition,
+  tool: ToolDefinition,
+  runtime: Runtime,
+  gate: RootsGate,
+) {
   mcp.registerTool(
     tool.name,
     {
@@ -116,7 +122,12 @@ function registerTool(mcp: McpServer, def: ServerDefinition, tool: ToolDefinitio
   );
 }
 
-function registerResourceTemplate(mcp: McpServer, template: ResourceTemplateDefinition, runtime: Runtime, gate: RootsGate) {
+function registerResourceTemplate(
+  mcp: McpServer,
+  template: ResourceTemplateDefinition,
+  runtime: Runtime,
+  gate: RootsGate,
+) {
   const list = template.list;
   mcp.registerResource(
     template.name,
@@ -128,7 +139,11 @@ function registerResourceTemplate(mcp: McpServer, template: ResourceTemplateDefi
           }
         : undefined,
     }),
-    { title: template.title, description: template.description, ...(template.mimeType ? { mimeType: template.mimeType } : {}) },
+    {
+      title: template.title,
+      description: template.description,
+      ...(template.mimeType ? { mimeType: template.mimeType } : {}),
+    },
     async (uri, variables, ctx) => {
       await gate.ready();
       try {

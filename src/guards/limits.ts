@@ -132,7 +132,10 @@ function shrinkLeaf(leaf: Json, excess: number, how: string): Json {
 }
 
 /** An AbortSignal that fires when `parent` does or when `ms` have passed, whichever comes first. */
-export function deadline(parent: AbortSignal | undefined, ms: number): { signal: AbortSignal; dispose(): void } {
+export function deadline(
+  parent: AbortSignal | undefined,
+  ms: number,
+): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onParent = () => controller.abort(parent?.reason ?? new Error('cancelled'));
   if (parent?.aborted) onParent();

@@ -33,7 +33,9 @@ export function describeRoots(roots: readonly Root[]): string {
 }
 
 function outside(label: string, requested: string, roots: readonly Root[], how = ''): PathRefusal {
-  return new PathRefusal(`${label} "${requested}" ${how}is outside the allowed roots (${describeRoots(roots)})`);
+  return new PathRefusal(
+    `${label} "${requested}" ${how}is outside the allowed roots (${describeRoots(roots)})`,
+  );
 }
 
 /** Rejects input no filesystem call should ever see. */
@@ -58,7 +60,8 @@ function expandHome(requested: string): string {
 export function lexicalResolve(requested: string, roots: readonly Root[], label = 'path'): string {
   assertCleanInput(requested, label);
   const expanded = expandHome(requested);
-  const inside = (candidate: string) => roots.some((r) => isWithin(r.given, candidate) || isWithin(r.real, candidate));
+  const inside = (candidate: string) =>
+    roots.some((r) => isWithin(r.given, candidate) || isWithin(r.real, candidate));
   if (path.isAbsolute(expanded)) {
     const absolute = path.resolve(expanded);
     if (inside(absolute)) return absolute;
@@ -79,7 +82,11 @@ function errnoCode(error: unknown): string | undefined {
  * Resolves an existing path through every symlink and checks the canonical result.
  * Refuses when any component leads outside the real roots.
  */
-export async function resolveExisting(requested: string, roots: readonly Root[], label = 'path'): Promise<string> {
+export async function resolveExisting(
+  requested: string,
+  roots: readonly Root[],
+  label = 'path',
+): Promise<string> {
   const absolute = lexicalResolve(requested, roots, label);
   let real: string;
   try {
@@ -88,10 +95,12 @@ export async function resolveExisting(requested: string, roots: readonly Root[],
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
       throw new PathRefusal(`${label} "${requested}" does not exist`);
     }
-    if (errnoCode(error) === 'ELOOP') throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
+    if (errnoCode(error) === 'ELOOP')
+      throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
     throw error;
   }
-  if (!isWithinAny(realRoots(roots), real)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+  if (!isWithinAny(realRoots(roots), real))
+    throw outside(label, requested, roots, 'resolves through a symbolic link that ');
   return real;
 }
 
@@ -107,7 +116,11 @@ export interface CreateTarget {
  * Resolves a path that may not exist yet. The parent must exist and resolve inside the roots; the final
  * component must not be a symbolic link (a dangling link would carry a write outside).
  */
-export async function resolveForCreate(requested: string, roots: readonly Root[], label = 'path'): Promise<CreateTarget> {
+export async function resolveForCreate(
+  requested: string,
+  roots: readonly Root[],
+  label = 'path',
+): Promise<CreateTarget> {
   const absolute = lexicalResolve(requested, roots, label);
   const name = path.basename(absolute);
   if (absolute === path.dirname(absolute) || name === '' || name === '.' || name === '..') {
@@ -123,22 +136,23 @@ export async function resolveForCreate(requested: string, roots: readonly Root[]
     throw error;
   }
   const real = realRoots(roots);
-  if (!isWithinAny(real, parent)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+  if (!isWithinAny(real, parent))
+    throw outside(label, requested, roots, 'resolves through a symbolic link that ');
   const final = path.join(parent, name);
-  let exists = false;
+  let info: Awaited<ReturnType<typeof lstat>>;
   try {
-    const info = await lstat(final);
-    exists = true;
-    if (info.isSymbolicLink()) {
-      const target = await realpath(final).catch(() => undefined);
-      if (target === undefined) throw new PathRefusal(`${label} "${requested}" is a dangling symbolic link`);
-      if (!isWithinAny(real, target)) throw outside(label, requested, roots, 'resolves through a symbolic link that ');
-    }
+    info = await lstat(final);
   } catch (error) {
-    if (error instanceof PathRefusal) throw error;
-    if (errnoCode(error) !== 'ENOENT') throw error;
+    if (errnoCode(error) === 'ENOENT') return { parent, name, exists: false };
+    throw error;
   }
-  return { parent, name, exists };
+  if (!info.isSymbolicLink()) return { parent, name, exists: true };
+  const target = await realpath(final).catch(() => undefined);
+  if (target === undefined) throw new PathRefusal(`${label} "${requested}" is a dangling symbolic link`);
+  if (!isWithinAny(real, target))
+    throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+  // A link that stays inside is written through: its target is replaced, the link itself is kept.
+  return { parent: path.dirname(target), name: path.basename(target), exists: true };
 }
 
 export function realRoots(roots: readonly Root[]): string[] {
@@ -168,12 +182,18 @@ export async function verifyDescriptor(
 ): Promise<void> {
   const actual = await descriptorPath(fd);
   if (actual !== undefined) {
-    if (!isWithinAny(realRoots(roots), actual)) throw outside(label, requested, roots, 'was swapped for a link that ');
+    if (!isWithinAny(realRoots(roots), actual))
+      throw outside(label, requested, roots, 'was swapped for a link that ');
     return;
   }
   const opened = fstatSync(fd);
   const named = await stat(expectedPath).catch(() => undefined);
-  if (!named || opened.ino !== named.ino || opened.dev !== named.dev || !isWithinAny(realRoots(roots), expectedPath)) {
+  if (
+    !named ||
+    opened.ino !== named.ino ||
+    opened.dev !== named.dev ||
+    !isWithinAny(realRoots(roots), expectedPath)
+  ) {
     throw outside(label, requested, roots, 'changed while it was opened and ');
   }
 }

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+import './threadpool.js';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../core/config.js';
+import { runStdio } from '../core/stdio.js';
+import { PathRefusal } from '../guards/path.js';
+import { connectInProcess } from './client.js';
+import { findServer, SERVERS, type ServerEntry } from './servers.js';
+import { packageVersion } from './version.js';
+
+class UsageError extends Error {}
+
+function requireServer(name: string): ServerEntry {
+  const entry = findServer(name);
+  if (!entry)
+    throw new UsageError(`unknown server "${name}" (known: ${SERVERS.map((s) => s.name).join(', ')})`);
+  return entry;
+}
+
+/** Parses a server's own positional arguments and flags with the same definitions its command uses. */
+function parseServerArgs(
+  entry: ServerEntry,
+  argv: string[],
+): { positional: string[]; flags: Record<string, unknown> } {
+  const command = entry.addOptions(new Command(entry.name).argument(entry.positional)).exitOverride();
+  command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  command.parse(argv, { from: 'user' });
+  return { positional: command.args, flags: command.opts() };
+}
+
+function annotationSummary(annotations: Record<string, unknown> | undefined): string {
+  if (!annotations) return '';
+  if (annotations.readOnlyHint) return 'read-only';
+  return annotations.destructiveHint ? 'destructive' : 'writes';
+}
+
+async function listTools(serverName: string, argv: string[], json: boolean): Promise<void> {
+  const entry = requireServer(serverName);
+  const { positional, flags } = parseServerArgs(entry, argv);
+  const session = await connectInProcess(await entry.launch(positional, flags));
+  try {
+    const { tools } = await session.client.listTools();
+    if (json) {
+      console.log(JSON.stringify(tools, null, 2));
+      return;
+    }
+    const width = Math.max(...tools.map((t) => t.name.length));
+    for (const tool of tools) {
+      console.log(
+        `${tool.name.padEnd(width)}  ${annotationSummary(tool.annotations).padEnd(11)}  ${tool.title ?? ''}`,
+      );
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function callTool(serverName: string, argv: string[], json: boolean): Promise<number> {
+  const entry = requireServer(serverName);
+  const { positional, flags } = parseServerArgs(entry, argv);
+  if (positional.length < 2)
+    throw new UsageError(
+      'call needs a tool name and its JSON arguments, e.g. read_text_file \'{"path":"README.md"}\'',
+    );
+  const toolArgsText = positional.pop() as string;
+  const toolName = positional.pop() as string;
+  let toolArgs: Record<string, unknown>;
+  try {
+    toolArgs = JSON.parse(toolArgsText);
+  } catch {
+    throw new UsageError(`the arguments for ${toolName} are not valid JSON: ${toolArgsText}`);
+  }
+  const session = await connectInProcess(await entry.launch(positional, flags));
+  try {
+    const { tools } = await session.client.listTools();
+    if (!tools.some((t) => t.name === toolName)) {
+      throw new UsageError(
+        `${serverName} has no tool "${toolName}" (it offers: ${tools.map((t) => t.name).join(', ')})`,
+      );
+    }
+    const result = await session.client.callTool({ name: toolName, arguments: toolArgs });
+    if (json) console.log(JSON.stringify(result, null, 2));
+    else {
+      for (const block of result.content) {
+        if (block.type === 'text') console.log(block.text);
+        else console.log(`[${block.type} content; use --json to see it]`);
+      }
+    }
+    if (result.isError) return 1;
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+function buildProgram(): Command {
+  const program = new Command('rampart')
+    .description('Security-hardened MCP servers: every promise enforced in code and proven by a test.')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  for (const entry of SERVERS) {
+    const command = entry
+      .addOptions(
+        program
+          .command(entry.name)
+          .description(`${entry.summary} (MCP over stdio)`)
+          .argument(entry.positional),
+      )
+      .action(async (positional: string[], flags: Record<string, unknown>) => {
+        const launch = await entry.launch(positional, flags);
+        launch.runtime.log.info(`serving ${entry.name} on stdio`);
+        await runStdio(launch.makeDefinition, launch.runtime);
+      });
+    command.exitOverride();
+  }
+
+  program
+    .command('tools')
+    .description('list the tools a server offers, e.g. `rampart tools fs .`')
+    .argument('<server>', `one of: ${SERVERS.map((s) => s.name).join(', ')}`)
+    .argument('[args...]', "the server's own arguments and flags")
+    .option('--json', 'print the full tool definitions as JSON')
+    .allowUnknownOption()
+    .helpOption('-h, --help')
+    .action(async (server: string, args: string[], opts: { json?: boolean }) => {
+      await listTools(server, args, Boolean(opts.json));
+    });
+
+  program
+    .command('call')
+    .description(
+      'call one tool from a terminal, e.g. `rampart call fs . read_text_file \'{"path":"README.md"}\'`',
+    )
+    .argument('<server>', `one of: ${SERVERS.map((s) => s.name).join(', ')}`)
+    .argument('<args...>', "the server's own arguments and flags, then the tool name and its JSON arguments")
+    .option('--json', 'print the whole result (content, structuredContent, isError) as JSON')
+    .allowUnknownOption()
+    .action(async (server: string, args: string[], opts: { json?: boolean }) => {
+      process.exitCode = await callTool(server, args, Boolean(opts.json));
+    });
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof PathRefusal) {
+      console.error(`rampart: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`rampart: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

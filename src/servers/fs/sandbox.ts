@@ -1,0 +1,107 @@
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import {
+  anchorDirectory,
+  type CreateTarget,
+  canonicalRoots,
+  type DirAnchor,
+  describeRoots,
+  intersectRoots,
+  lexicalResolve,
+  OPEN_READ_FLAGS,
+  PathRefusal,
+  type Root,
+  resolveExisting,
+  resolveForCreate,
+  verifyDescriptor,
+} from '../../guards/path.js';
+
+export interface OpenedFile {
+  readonly handle: FileHandle;
+  readonly real: string;
+  readonly size: number;
+}
+
+/**
+ * The roots one connection may use: the operator's, narrowed by the client's MCP roots when it sends
+ * them. Every path a tool touches goes through here.
+ */
+export class Sandbox {
+  private clientRoots: Root[] | undefined;
+
+  constructor(
+    readonly operatorRoots: readonly Root[],
+    private readonly honourClientRoots = true,
+  ) {}
+
+  get roots(): readonly Root[] {
+    return this.clientRoots ?? this.operatorRoots;
+  }
+
+  get narrowedByClient(): boolean {
+    return this.clientRoots !== undefined;
+  }
+
+  describe(): string {
+    return describeRoots(this.roots);
+  }
+
+  async setClientRoots(paths: string[] | undefined): Promise<void> {
+    if (!paths || !this.honourClientRoots) {
+      this.clientRoots = undefined;
+      return;
+    }
+    const canonical: Root[] = [];
+    for (const p of paths) {
+      const [root] = await canonicalRoots([p]).catch(() => [] as Root[]);
+      if (root) canonical.push(root);
+    }
+    this.clientRoots = intersectRoots(this.operatorRoots, canonical);
+  }
+
+  lexical(requested: string, label = 'path'): string {
+    return lexicalResolve(requested, this.roots, label);
+  }
+
+  resolveExisting(requested: string, label = 'path'): Promise<string> {
+    return resolveExisting(requested, this.roots, label);
+  }
+
+  resolveForCreate(requested: string, label = 'path'): Promise<CreateTarget> {
+    return resolveForCreate(requested, this.roots, label);
+  }
+
+  /** Opens a regular file for reading and proves, after open, that it lies inside the roots. */
+  async openFile(requested: string, label = 'path'): Promise<OpenedFile> {
+    const real = await this.resolveExisting(requested, label);
+    let handle: FileHandle;
+    try {
+      handle = await open(real, OPEN_READ_FLAGS);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+        throw new PathRefusal(`${label} "${requested}" was swapped for a symbolic link while it was opened`);
+      }
+      throw error;
+    }
+    try {
+      await verifyDescriptor(handle.fd, real, this.roots, requested, label);
+      const info = await handle.stat();
+      if (info.isDirectory()) throw new PathRefusal(`${label} "${requested}" is a directory, not a file`);
+      if (!info.isFile()) throw new PathRefusal(`${label} "${requested}" is not a regular file`);
+      return { handle, real, size: info.size };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** Opens and verifies a directory; entries built from the anchor stay on that directory. */
+  async openDirectory(requested: string, label = 'path'): Promise<DirAnchor> {
+    const real = await this.resolveExisting(requested, label);
+    return anchorDirectory(real, this.roots, requested, label);
+  }
+
+  anchor(realDir: string, requested: string, label = 'path'): Promise<DirAnchor> {
+    return anchorDirectory(realDir, this.roots, requested, label);
+  }
+}

@@ -1,0 +1,152 @@
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
+import type { Sandbox } from './sandbox.js';
+
+export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface WalkEntry {
+  /** Real absolute path (the directory part is canonical; the entry itself may be a link). */
+  readonly path: string;
+  /** Path relative to the walk's start, with `/` separators. */
+  readonly relative: string;
+  readonly name: string;
+  readonly kind: EntryKind;
+  /** For a symlink whose target stays inside the roots: what it points to. */
+  readonly linkTarget?: 'file' | 'directory';
+  /** 1 for the start directory's own entries. */
+  readonly depth: number;
+}
+
+export interface WalkOptions {
+  readonly sandbox: Sandbox;
+  /** Canonical path of the start directory (already resolved inside the roots). */
+  readonly start: string;
+  readonly requested: string;
+  readonly signal: AbortSignal;
+  /** Deepest entry depth to report; directories deeper than this are not opened. */
+  readonly maxDepth?: number;
+  /** Entries for which this is true are skipped, and excluded directories are not entered. */
+  readonly exclude?: (relative: string) => boolean;
+  /** Resolve symlinks and report those whose target stays inside the roots; others are never reported. */
+  readonly reportLinks?: boolean;
+  readonly maxEntries: number;
+  readonly concurrency?: number;
+  /** Return `false` to stop the walk. */
+  readonly onEntry: (entry: WalkEntry) => boolean | undefined;
+}
+
+export interface WalkStats {
+  readonly entries: number;
+  /** True when the walk stopped early (entry cap or `onEntry` said stop). */
+  readonly stopped: boolean;
+  readonly capped: boolean;
+}
+
+function kindOf(entry: Dirent): EntryKind {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+interface Pending {
+  readonly real: string;
+  readonly relative: string;
+  readonly depth: number;
+}
+
+/**
+ * Walks a tree concurrently without ever leaving the roots: each directory is opened with O_NOFOLLOW
+ * and its descriptor verified before it is listed, symlinked directories are never entered, and links are
+ * resolved (only they) to decide whether they may be reported.
+ */
+export async function walk(options: WalkOptions): Promise<WalkStats> {
+  const { sandbox, signal, maxEntries } = options;
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+  const concurrency = options.concurrency ?? 16;
+  const queue: Pending[] = [{ real: options.start, relative: '', depth: 0 }];
+  let active = 0;
+  let seen = 0;
+  let stopped = false;
+  let capped = false;
+
+  const listDirectory = async (dir: Pending): Promise<Dirent[]> => {
+    try {
+      const anchor = await sandbox.anchor(dir.real, options.requested);
+      try {
+        return await readdir(anchor.entry(''), { withFileTypes: true });
+      } finally {
+        await anchor.close();
+      }
+    } catch (error) {
+      // A directory that vanished, was swapped for a link, or cannot be read is skipped, not followed.
+      if (error instanceof PathRefusal || (error as NodeJS.ErrnoException).code) return [];
+      throw error;
+    }
+  };
+
+  const visit = async (dir: Pending): Promise<void> => {
+    if (signal.aborted) throw signal.reason;
+    const entries = await listDirectory(dir);
+    for (const dirent of entries) {
+      if (stopped) return;
+      if (++seen > maxEntries) {
+        stopped = true;
+        capped = true;
+        return;
+      }
+      const relative = dir.relative ? `${dir.relative}/${dirent.name}` : dirent.name;
+      if (options.exclude?.(relative)) continue;
+      const kind = kindOf(dirent);
+      const path = `${dir.real === '/' ? '' : dir.real}/${dirent.name}`;
+      const depth = dir.depth + 1;
+      let linkTarget: WalkEntry['linkTarget'];
+      if (kind === 'symlink') {
+        if (!options.reportLinks) continue;
+        const target = await realpath(path).catch(() => undefined);
+        if (!target || !isWithinAny(realRoots(sandbox.roots), target)) continue;
+        const info = await stat(target).catch(() => undefined);
+        if (!info) continue;
+        linkTarget = info.isDirectory() ? 'directory' : 'file';
+      }
+      const entry: WalkEntry = {
+        path,
+        relative,
+        name: dirent.name,
+        kind,
+        depth,
+        ...(linkTarget ? { linkTarget } : {}),
+      };
+      if (options.onEntry(entry) === false) {
+        stopped = true;
+        return;
+      }
+      if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth });
+    }
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const pump = () => {
+      if (failed) return;
+      while (active < concurrency && queue.length > 0 && !stopped) {
+        const next = queue.pop() as Pending;
+        active++;
+        visit(next).then(
+          () => {
+            active--;
+            pump();
+          },
+          (error) => {
+            failed = true;
+            reject(error);
+          },
+        );
+      }
+      if (active === 0 && (queue.length === 0 || stopped)) resolve();
+    };
+    pump();
+  });
+  return { entries: Math.min(seen, maxEntries), stopped, capped };
+}
