@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { InMemoryTransport } from '@modelcontextprotocol/server';
+import { createRuntime } from '../../src/core/runtime.js';
+import { buildMcpServer } from '../../src/core/server.js';
+import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(REPO, 'dist/cli/main.js');
+
+export interface TextResult {
+  text: string;
+  isError: boolean;
+  structured: Record<string, unknown> | undefined;
+}
+
+export function textOf(result: {
+  content?: unknown;
+  isError?: boolean;
+  structuredContent?: unknown;
+}): TextResult {
+  const blocks = (result.content ?? []) as { type: string; text?: string }[];
+  return {
+    text: blocks.map((b) => (b.type === 'text' ? (b.text ?? '') : `[${b.type}]`)).join('\n'),
+    isError: Boolean(result.isError),
+    structured: result.structuredContent as Record<string, unknown> | undefined,
+  };
+}
+
+export interface Session {
+  readonly client: Client;
+  call(name: string, args: Record<string, unknown>): Promise<TextResult>;
+  close(): Promise<void>;
+}
+
+function session(client: Client, close: () => Promise<void>): Session {
+  return {
+    client,
+    call: async (name, args) => textOf(await client.callTool({ name, arguments: args })),
+    close,
+  };
+}
+
+/** Spawns the built CLI (`rampart <args>`) and connects a real MCP client over stdio. */
+export async function spawnRampart(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Session & { pid: number }> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, ...args],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stderr: 'ignore',
+  });
+  const client = new Client({ name: 'rampart-e2e', version: '1' });
+  await client.connect(transport);
+  return { ...session(client, () => client.close()), pid: transport.pid ?? -1 };
+}
+
+export interface InProcessOptions extends Partial<FsConfig> {
+  roots: string[];
+  /** Directories the client offers as MCP roots; absent means the client has no roots capability. */
+  clientRoots?: string[];
+}
+
+/** An fs server in this process with a real client over an in-memory transport (2025 handshake). */
+export async function connectFs(options: InProcessOptions): Promise<Session> {
+  const { clientRoots, ...config } = options;
+  const parsed = fsConfigSchema.parse({ logLevel: 'silent', ...config });
+  const fsOptions = await prepareFsOptions(parsed);
+  const runtime = await createRuntime({ ...parsed });
+  const server = buildMcpServer(fsServer(fsOptions), runtime);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client(
+    { name: 'rampart-test', version: '1' },
+    clientRoots ? { capabilities: { roots: { listChanged: true } } } : {},
+  );
+  if (clientRoots) {
+    client.setRequestHandler('roots/list', async () => ({
+      roots: clientRoots.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })),
+    }));
+  }
+  await client.connect(clientSide);
+  return session(client, async () => {
+    await client.close();
+    await server.close();
+    await runtime.audit.close();
+  });
+}

@@ -1,0 +1,40 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A temp layout for attack tests: `root` is what the server may use; `outside` holds a secret the server must
+ * never reveal; `sibling` sits next to root with root's name as a prefix (`root_secret`).
+ */
+export interface Layout {
+  readonly base: string;
+  readonly root: string;
+  readonly outside: string;
+  readonly sibling: string;
+  readonly secretFile: string;
+  readonly secret: string;
+  cleanup(): void;
+}
+
+export const SECRET = 'TOP-SECRET-OUTSIDE-CONTENT-4b1d';
+
+export function makeLayout(): Layout {
+  const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-test-')));
+  const root = path.join(base, 'root');
+  const outside = path.join(base, 'outside');
+  const sibling = path.join(base, 'root_secret');
+  for (const dir of [root, outside, sibling]) mkdirSync(dir);
+  const secretFile = path.join(outside, 'secret.txt');
+  writeFileSync(secretFile, `${SECRET}\n`);
+  writeFileSync(path.join(sibling, 'secret.txt'), `${SECRET}\n`);
+  writeFileSync(path.join(root, 'hello.txt'), 'hello\nworld\n');
+  return {
+    base,
+    root,
+    outside,
+    sibling,
+    secretFile,
+    secret: SECRET,
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
