@@ -2,6 +2,7 @@ import { constants as fsc } from 'node:fs';
 import { lstat, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { redactValue } from '../guards/redact.js';
+import { ConfigError } from './config.js';
 
 export interface AuditRecord {
   ts: string;
@@ -31,7 +32,7 @@ export async function openAuditLog(file: string): Promise<AuditSink> {
   await mkdir(path.dirname(absolute), { recursive: true, mode: 0o700 });
   const existing = await lstat(absolute).catch(() => undefined);
   if (existing?.isSymbolicLink())
-    throw new Error(`audit log "${file}" is a symbolic link; refusing to write through it`);
+    throw new ConfigError(`audit log "${file}" is a symbolic link; refusing to write through it`);
   const handle = await open(absolute, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
   await handle.chmod(0o600);
   let pending: Promise<unknown> = Promise.resolve();
