@@ -140,6 +140,8 @@ describe('fs over stdio, through a real MCP client', () => {
     );
     const grep = await callChecked('grep', { pattern: 'find me', literal: true });
     expect(grep.text).toBe(`${path.join(layout.root, 'src/nested/deep.ts')}:1:const needle = "find me";`);
+    const capped = await callChecked('grep', { pattern: 'o', path: 'hello.txt', maxResults: 1 });
+    expect(capped.structured).toMatchObject({ truncated: true, matches: [{ line: 1, text: 'hello' }] });
   });
 
   it('answers each write tool with output that matches its schema', async () => {

@@ -126,7 +126,7 @@ export function loadConfig<S extends z.ZodObject>(
   const section = (fileSection ?? {}) as Record<string, unknown>;
   const shape = schema.shape as Record<string, z.ZodType>;
   for (const key of Object.keys(section)) {
-    if (!(key in shape)) {
+    if (!Object.hasOwn(shape, key)) {
       throw new ConfigError(
         `${file} key ${server}.${key} is not an option of ${server} (known: ${Object.keys(shape).join(', ')})`,
       );
@@ -143,7 +143,7 @@ export function loadConfig<S extends z.ZodObject>(
     } else if (env[envKey] !== undefined) {
       merged[key] = fromEnvString(env[envKey] as string, baseType(field));
       origins[key] = { kind: 'env', name: envKey };
-    } else if (key in section) {
+    } else if (Object.hasOwn(section, key)) {
       merged[key] = section[key];
       origins[key] = { kind: 'file', name: file as string };
     } else {

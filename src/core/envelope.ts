@@ -51,8 +51,12 @@ function refusal(message: string): ToolCallResult {
 function waitForAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let onAbort = () => {};
   const promise = new Promise<never>((_, reject) => {
+    // Only Rampart's own reason (a timeout) passes through; any other abort, with or without a reason, is the
+    // client cancelling.
     onAbort = () =>
-      reject(signal.reason instanceof Error ? signal.reason : new Cancelled('cancelled by the client'));
+      reject(
+        signal.reason instanceof LimitExceeded ? signal.reason : new Cancelled('cancelled by the client'),
+      );
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -3,7 +3,7 @@
 export interface Limits {
   /** Largest JSON-encoded tool arguments accepted, in bytes. */
   readonly maxArgBytes: number;
-  /** Largest tool result returned, in bytes (text plus structured content). */
+  /** Largest tool result, in bytes: the text content and the structured content are each capped at this. */
   readonly maxResultBytes: number;
   /** Per-call wall-clock budget. */
   readonly timeoutMs: number;
@@ -77,6 +77,8 @@ export function shrinkToFit<T>(value: T, maxBytes: number, how: string): { value
     if (!largest) break;
     current = shrinkAt(current, largest.path, excess, how);
   }
+  // Many small strings or arrays can outlast the rounds above; empty them, largest first, until it fits.
+  if (jsonBytes(current) > maxBytes) current = emptyLargest(current, maxBytes);
   return { value: current as T, truncated: true };
 }
 
@@ -121,7 +123,9 @@ function shrinkLeaf(leaf: Json, excess: number, how: string): Json {
     // JSON escaping can make the encoded form larger than the raw bytes; aim a little low.
     const target = Math.max(0, total - excess - byteLength(marker) - 16);
     const kept = truncateUtf8(leaf, target);
-    return kept + truncationMarker(byteLength(kept), total, how);
+    const cut = kept + truncationMarker(byteLength(kept), total, how);
+    // A short string plus its marker can be longer than the string was; empty it so every step shrinks.
+    return jsonBytes(cut) < jsonBytes(leaf) ? cut : '';
   }
   if (Array.isArray(leaf)) {
     const perItem = jsonBytes(leaf) / leaf.length;
@@ -129,6 +133,55 @@ function shrinkLeaf(leaf: Json, excess: number, how: string): Json {
     return leaf.slice(0, Math.max(0, leaf.length - drop));
   }
   return leaf;
+}
+
+type Holder = Json[] | { [key: string]: Json };
+
+interface Slot {
+  holder: Holder;
+  key: string | number;
+  bytes: number;
+  /** The arrays this slot lies in: once one of them is emptied, the slot is gone. */
+  within: Json[][];
+}
+
+function collectSlots(value: Json, within: Json[][], out: Slot[]): void {
+  if (value === null || typeof value !== 'object') return;
+  const inner = Array.isArray(value) ? [...within, value] : within;
+  const entries: [string | number, Json][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
+  for (const [key, item] of entries) {
+    if ((typeof item === 'string' || Array.isArray(item)) && item.length > 0) {
+      out.push({ holder: value, key, bytes: jsonBytes(item), within: inner });
+    }
+    collectSlots(item, inner, out);
+  }
+}
+
+/** Empties strings and arrays in place, largest first, until the value fits. `value` must be a private copy. */
+function emptyLargest(value: Json, maxBytes: number): Json {
+  if (typeof value === 'string') return '';
+  const slots: Slot[] = [];
+  collectSlots(value, [], slots);
+  slots.sort((a, b) => b.bytes - a.bytes);
+  const emptied = new Set<Json[]>();
+  let size = jsonBytes(value);
+  for (const slot of slots) {
+    if (size <= maxBytes) break;
+    if (slot.within.some((array) => emptied.has(array))) continue;
+    const item = (slot.holder as Record<string | number, Json>)[slot.key];
+    if (Array.isArray(item)) emptied.add(item);
+    // defineProperty, not assignment: a key named __proto__ must stay an own property.
+    Object.defineProperty(slot.holder, slot.key, {
+      value: Array.isArray(item) ? [] : '',
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    size -= slot.bytes - 2;
+  }
+  return size > maxBytes && Array.isArray(value) ? [] : value;
 }
 
 /** An AbortSignal that fires when `parent` does or when `ms` have passed, whichever comes first. */

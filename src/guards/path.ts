@@ -133,6 +133,8 @@ export async function resolveForCreate(
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
       throw new PathRefusal(`${label} "${requested}": parent directory does not exist`);
     }
+    if (errnoCode(error) === 'ELOOP')
+      throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
     throw error;
   }
   const real = realRoots(roots);
@@ -144,6 +146,9 @@ export async function resolveForCreate(
     info = await lstat(final);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return { parent, name, exists: false };
+    if (errnoCode(error) === 'ENOTDIR') {
+      throw new PathRefusal(`${label} "${requested}": parent is not a directory`);
+    }
     throw error;
   }
   if (!info.isSymbolicLink()) return { parent, name, exists: true };

@@ -46,15 +46,21 @@ function reindent(
 /**
  * Applies edits in order. Each oldText must match exactly one place: exactly as written, or else line by
  * line ignoring indentation and trailing spaces. Line endings are matched as LF and written back as the
- * file had them. Throws a Refusal naming the edit when one does not match or matches more than once.
+ * file had them (a file mixing CRLF and LF is matched as it is). Throws a Refusal naming the edit when one
+ * does not match or matches more than once.
  */
 export function applyEdits(original: string, edits: readonly Edit[], file: string): string {
-  const crlf = original.includes('\r\n');
+  // A file with only CRLF line ends is edited as LF and written back as CRLF. A file that mixes CRLF with
+  // bare LF is edited as it is, so that lines outside the edits keep the endings they had.
+  const hasCrlf = original.includes('\r\n');
+  const mixed = hasCrlf && /(^|[^\r])\n/.test(original);
+  const crlf = hasCrlf && !mixed;
+  const normalize = (value: string) => (mixed ? value : value.replace(/\r\n/g, '\n'));
   let text = crlf ? original.replace(/\r\n/g, '\n') : original;
   edits.forEach((edit, index) => {
     const where = `edits[${index}]`;
-    const oldText = edit.oldText.replace(/\r\n/g, '\n');
-    const newText = edit.newText.replace(/\r\n/g, '\n');
+    const oldText = normalize(edit.oldText);
+    const newText = normalize(edit.newText);
     if (oldText.length === 0) throw new Refusal(`${where}.oldText is empty`);
     const exact = findAll(text, oldText);
     if (exact.length > 1) {

@@ -30,6 +30,7 @@ export async function readLineRange(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<LineSlice> {
+  if (count <= 0) return { lines: [], truncated: false, eof: false };
   const chunk = Buffer.allocUnsafe(CHUNK);
   const lines: string[] = [];
   let current: Buffer[] = [];
@@ -57,9 +58,13 @@ export async function readLineRange(
       }
       const piece = chunk.subarray(i, end);
       if (collectedBytes + currentBytes + piece.length > maxBytes) {
-        const room = Math.max(0, maxBytes - collectedBytes - currentBytes);
-        if (lines.length === 0)
-          lines.push(Buffer.concat([...current, piece.subarray(0, room)]).toString('utf8'));
+        if (lines.length === 0) {
+          // Cut the line at the budget, stepping back over UTF-8 continuation bytes to a character boundary.
+          const whole = Buffer.concat([...current, piece]);
+          let end = Math.max(0, maxBytes - collectedBytes);
+          while (end > 0 && ((whole[end] ?? 0) & 0xc0) === 0x80) end--;
+          lines.push(whole.subarray(0, end).toString('utf8'));
+        }
         return { lines, truncated: true, eof: false };
       }
       current.push(Buffer.from(piece));
@@ -106,13 +111,22 @@ export async function readTailLines(
     }
     skipFinalNewline = false;
   }
-  let text = Buffer.concat(chunks).toString('utf8');
+  const reachedStart = position === 0;
+  let data = Buffer.concat(chunks);
+  if (!reachedStart) {
+    // The scan stopped early, maybe mid-character: start at the next character boundary.
+    let start = 0;
+    while (start < data.length && ((data[start] ?? 0) & 0xc0) === 0x80) start++;
+    data = data.subarray(start);
+  }
+  let text = data.toString('utf8');
   if (text.endsWith('\n')) text = text.slice(0, -1);
   let lines = text.split('\n');
-  const reachedStart = position === 0;
-  // The first line may start mid-line (or mid-character) when the scan stopped early: drop it.
+  // The first line may start mid-line when the scan stopped early: drop it, unless it is the only one, which
+  // is then returned cut (its end is what the budget allowed) and marked truncated.
+  const cutOnly = !reachedStart && lines.length === 1;
   if (!reachedStart && lines.length > 1) lines = lines.slice(1);
-  const truncated = !reachedStart && lines.length < count;
+  const truncated = cutOnly || (!reachedStart && lines.length < count);
   return { lines: lines.slice(-count), truncated, eof: true };
 }
 

@@ -171,7 +171,8 @@ function grepTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
           const info = await handle.stat();
           if (!info.isFile()) return;
           filesSearched++;
-          const budget = args.maxResults - matches.length;
+          // One more than fits, so that a file with further matches is seen to be cut (truncated).
+          const budget = args.maxResults - matches.length + 1;
           const { verdict } = await grepFile(handle, info.size, real, query, budget, emit, ctx.signal);
           if (verdict === 'binary') binaryFilesSkipped++;
         } catch {
