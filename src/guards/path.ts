@@ -1,4 +1,4 @@
-import { constants as fsc, fstatSync } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, openSync, readlinkSync, statSync } from 'node:fs';
 import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -207,12 +207,64 @@ export const OPEN_READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW;
 export const OPEN_DIR_FLAGS = fsc.O_RDONLY | fsc.O_DIRECTORY | fsc.O_NOFOLLOW;
 
 /**
+ * The synchronous twin of open + verifyDescriptor, for hot loops over many small files where a thread-pool
+ * hop per system call costs more than the call. Returns the open descriptor, or undefined when the file
+ * cannot be opened or does not lie inside the roots (the descriptor is then already closed).
+ */
+export function openVerifiedSync(realPath: string, roots: readonly Root[]): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(realPath, OPEN_READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+  try {
+    let inside: boolean;
+    if (HAS_PROC_FD) {
+      inside = isWithinAny(realRoots(roots), readlinkSync(`/proc/self/fd/${fd}`));
+    } else {
+      const opened = fstatSync(fd);
+      const named = statSync(realPath, { throwIfNoEntry: false });
+      inside = named !== undefined && opened.ino === named.ino && isWithinAny(realRoots(roots), realPath);
+    }
+    if (inside) return fd;
+  } catch {
+    // fall through: an unverifiable descriptor is never used
+  }
+  closeSync(fd);
+  return undefined;
+}
+
+/**
+ * Opens a file that a walk found in a verified directory. Through a pinned anchor path the file is, by
+ * construction, an entry of that directory (one name component, O_NOFOLLOW), so no per-file check is needed;
+ * without one (no /proc) it falls back to the full post-open check.
+ */
+export function openEntrySync(
+  pinnedPath: string | undefined,
+  realPath: string,
+  roots: readonly Root[],
+): number | undefined {
+  if (pinnedPath === undefined) return openVerifiedSync(realPath, roots);
+  try {
+    return openSync(pinnedPath, OPEN_READ_FLAGS);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A directory held open and verified. Paths built with `entry()` go through `/proc/self/fd/N/` on Linux,
  * so later operations stay on the verified directory even if its path is swapped for a link meanwhile.
  */
 export interface DirAnchor {
   readonly fd: number;
   readonly real: string;
+  /**
+   * True when `entry()` paths are pinned to the verified descriptor (Linux). A file opened at such a path with
+   * O_NOFOLLOW is an entry of the verified directory, exactly as openat(dirfd, name, O_NOFOLLOW) would give.
+   */
+  readonly pinned: boolean;
   entry(name: string): string;
   close(): Promise<void>;
 }
@@ -244,7 +296,14 @@ export async function anchorDirectory(
   return {
     fd: handle.fd,
     real: realDir,
-    entry: (name: string) => path.join(base, name),
+    pinned: HAS_PROC_FD,
+    entry: (name: string) => {
+      // One name component only: '..' or a slash would step out of the pinned directory.
+      if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+        throw new PathRefusal(`"${name}" is not a single directory entry name`);
+      }
+      return name === '' ? base : `${base}/${name}`;
+    },
     close: () => handle.close(),
   };
 }

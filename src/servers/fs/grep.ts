@@ -39,7 +39,6 @@ export function compileQuery(query: GrepQuery): CompiledQuery {
   return { ...query, test: (line) => regex.test(line) };
 }
 
-const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const BINARY_SNIFF_BYTES = 8000;
 
@@ -118,10 +117,33 @@ class LineScanner {
 
 export type FileVerdict = 'binary' | 'searched';
 
+/** Files up to this size are read whole (and, from a walk, synchronously); larger ones in chunks. */
+export const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+
 /**
- * Searches one open file. Files with no NUL byte in their first 8000 bytes are text. A literal needle is
- * looked for in the raw bytes first, so most files are never decoded. Large files are read in chunks cut
- * at line ends, so memory stays bounded.
+ * Searches a whole file's bytes. Files with no NUL byte in their first 8000 bytes are text. A literal
+ * needle is looked for in the raw bytes first, so most files are never decoded.
+ */
+export function grepBuffer(
+  data: Buffer,
+  path: string,
+  query: CompiledQuery,
+  budget: number,
+  emit: (match: GrepMatch) => boolean,
+): { verdict: FileVerdict; matches: number } {
+  if (data.length === 0) return { verdict: 'searched', matches: 0 };
+  if (data.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { verdict: 'binary', matches: 0 };
+  if (query.needle && !data.includes(query.needle)) return { verdict: 'searched', matches: 0 };
+  const scanner = new LineScanner(path, query, emit, budget);
+  const text = data.toString('utf8');
+  scanner.feed(text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n'));
+  scanner.finish();
+  return { verdict: 'searched', matches: scanner.matches };
+}
+
+/**
+ * Searches one open file of any size: whole when small, else in chunks cut at line ends, so memory stays
+ * bounded.
  */
 export async function grepFile(
   handle: FileHandle,
@@ -132,19 +154,12 @@ export async function grepFile(
   emit: (match: GrepMatch) => boolean,
   signal: AbortSignal,
 ): Promise<{ verdict: FileVerdict; matches: number }> {
-  if (size === 0) return { verdict: 'searched', matches: 0 };
-  const scanner = new LineScanner(path, query, emit, budget);
   if (size <= WHOLE_FILE_BYTES) {
     const buffer = Buffer.allocUnsafe(size);
     const { bytesRead } = await handle.read(buffer, 0, size, 0);
-    const data = buffer.subarray(0, bytesRead);
-    if (data.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { verdict: 'binary', matches: 0 };
-    if (query.needle && !data.includes(query.needle)) return { verdict: 'searched', matches: 0 };
-    const text = data.toString('utf8');
-    scanner.feed(text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n'));
-    scanner.finish();
-    return { verdict: 'searched', matches: scanner.matches };
+    return grepBuffer(buffer.subarray(0, bytesRead), path, query, budget, emit);
   }
+  const scanner = new LineScanner(path, query, emit, budget);
   let position = 0;
   let carry = Buffer.alloc(0);
   const chunk = Buffer.allocUnsafe(CHUNK_BYTES);

@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
+import { type DirAnchor, isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
 import type { Sandbox } from './sandbox.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
@@ -16,6 +16,11 @@ export interface WalkEntry {
   readonly linkTarget?: 'file' | 'directory';
   /** 1 for the start directory's own entries. */
   readonly depth: number;
+  /**
+   * The entry's path through its directory's verified, still-open descriptor (Linux), valid only during
+   * `onEntry`: open it with O_NOFOLLOW to get exactly this entry, whatever happens to the path meanwhile.
+   */
+  readonly pinnedPath?: string;
 }
 
 export interface WalkOptions {
@@ -71,58 +76,66 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
   let stopped = false;
   let capped = false;
 
-  const listDirectory = async (dir: Pending): Promise<Dirent[]> => {
+  const openDirectory = async (
+    dir: Pending,
+  ): Promise<{ anchor: DirAnchor; entries: Dirent[] } | undefined> => {
+    let anchor: DirAnchor | undefined;
     try {
-      const anchor = await sandbox.anchor(dir.real, options.requested);
-      try {
-        return await readdir(anchor.entry(''), { withFileTypes: true });
-      } finally {
-        await anchor.close();
-      }
+      anchor = await sandbox.anchor(dir.real, options.requested);
+      return { anchor, entries: await readdir(anchor.entry(''), { withFileTypes: true }) };
     } catch (error) {
+      await anchor?.close();
       // A directory that vanished, was swapped for a link, or cannot be read is skipped, not followed.
-      if (error instanceof PathRefusal || (error as NodeJS.ErrnoException).code) return [];
+      if (error instanceof PathRefusal || (error as NodeJS.ErrnoException).code) return undefined;
       throw error;
     }
   };
 
   const visit = async (dir: Pending): Promise<void> => {
     if (signal.aborted) throw signal.reason;
-    const entries = await listDirectory(dir);
-    for (const dirent of entries) {
-      if (stopped) return;
-      if (++seen > maxEntries) {
-        stopped = true;
-        capped = true;
-        return;
+    const opened = await openDirectory(dir);
+    if (!opened) return;
+    // The directory stays open while its entries are handed out, so their pinned paths stay valid.
+    const { anchor, entries } = opened;
+    try {
+      for (const dirent of entries) {
+        if (stopped) return;
+        if (++seen > maxEntries) {
+          stopped = true;
+          capped = true;
+          return;
+        }
+        const relative = dir.relative ? `${dir.relative}/${dirent.name}` : dirent.name;
+        if (options.exclude?.(relative)) continue;
+        const kind = kindOf(dirent);
+        const path = `${dir.real === '/' ? '' : dir.real}/${dirent.name}`;
+        const depth = dir.depth + 1;
+        let linkTarget: WalkEntry['linkTarget'];
+        if (kind === 'symlink') {
+          if (!options.reportLinks) continue;
+          const target = await realpath(path).catch(() => undefined);
+          if (!target || !isWithinAny(realRoots(sandbox.roots), target)) continue;
+          const info = await stat(target).catch(() => undefined);
+          if (!info) continue;
+          linkTarget = info.isDirectory() ? 'directory' : 'file';
+        }
+        const entry: WalkEntry = {
+          path,
+          relative,
+          name: dirent.name,
+          kind,
+          depth,
+          ...(linkTarget ? { linkTarget } : {}),
+          ...(anchor.pinned ? { pinnedPath: anchor.entry(dirent.name) } : {}),
+        };
+        if (options.onEntry(entry) === false) {
+          stopped = true;
+          return;
+        }
+        if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth });
       }
-      const relative = dir.relative ? `${dir.relative}/${dirent.name}` : dirent.name;
-      if (options.exclude?.(relative)) continue;
-      const kind = kindOf(dirent);
-      const path = `${dir.real === '/' ? '' : dir.real}/${dirent.name}`;
-      const depth = dir.depth + 1;
-      let linkTarget: WalkEntry['linkTarget'];
-      if (kind === 'symlink') {
-        if (!options.reportLinks) continue;
-        const target = await realpath(path).catch(() => undefined);
-        if (!target || !isWithinAny(realRoots(sandbox.roots), target)) continue;
-        const info = await stat(target).catch(() => undefined);
-        if (!info) continue;
-        linkTarget = info.isDirectory() ? 'directory' : 'file';
-      }
-      const entry: WalkEntry = {
-        path,
-        relative,
-        name: dirent.name,
-        kind,
-        depth,
-        ...(linkTarget ? { linkTarget } : {}),
-      };
-      if (options.onEntry(entry) === false) {
-        stopped = true;
-        return;
-      }
-      if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth });
+    } finally {
+      await anchor.close();
     }
   };
 
