@@ -4,7 +4,6 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
-import { connectInProcess } from './client.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { packageVersion } from './version.js';
 
@@ -37,6 +36,7 @@ function annotationSummary(annotations: Record<string, unknown> | undefined): st
 async function listTools(serverName: string, argv: string[], json: boolean): Promise<void> {
   const entry = requireServer(serverName);
   const { positional, flags } = parseServerArgs(entry, argv);
+  const { connectInProcess } = await import('./client.js');
   const session = await connectInProcess(await entry.launch(positional, flags));
   try {
     const { tools } = await session.client.listTools();
@@ -70,6 +70,8 @@ async function callTool(serverName: string, argv: string[], json: boolean): Prom
   } catch {
     throw new UsageError(`the arguments for ${toolName} are not valid JSON: ${toolArgsText}`);
   }
+  // Loaded only here: serving over stdio never needs the client SDK, and start-up time matters.
+  const { connectInProcess } = await import('./client.js');
   const session = await connectInProcess(await entry.launch(positional, flags));
   try {
     const { tools } = await session.client.listTools();

@@ -17,11 +17,13 @@ export interface AuditRecord {
 }
 
 export interface AuditSink {
+  /** False for the no-op sink, so callers can skip building records nobody keeps. */
+  readonly enabled: boolean;
   record(entry: AuditRecord): void;
   close(): Promise<void>;
 }
 
-export const noAudit: AuditSink = { record() {}, close: async () => {} };
+export const noAudit: AuditSink = { enabled: false, record() {}, close: async () => {} };
 
 /**
  * Opens a JSONL audit log: created with mode 0600 (its directory 0700), appended to, never followed
@@ -37,6 +39,7 @@ export async function openAuditLog(file: string): Promise<AuditSink> {
   await handle.chmod(0o600);
   let pending: Promise<unknown> = Promise.resolve();
   return {
+    enabled: true,
     record(entry) {
       const line = `${JSON.stringify({ ...entry, args: redactValue(entry.args) })}\n`;
       pending = pending.then(() => handle.write(line)).catch(() => undefined);

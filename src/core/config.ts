@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -93,7 +93,9 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new ConfigError(`config file "${file}" cannot be read`);
   }
   try {
-    const parsed = parseYaml(text) ?? {};
+    // Loaded on first use: most runs have no config file, and start-up time matters.
+    const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    const parsed = parse(text) ?? {};
     if (typeof parsed !== 'object' || Array.isArray(parsed))
       throw new ConfigError(`config file "${file}" must hold a mapping`);
     return parsed as Record<string, unknown>;

@@ -38,7 +38,7 @@ afterAll(() => {
 /** An audit sink that keeps its records in memory. */
 function memoryAudit(): AuditSink & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];
-  return { records, record: (entry) => records.push(entry), close: async () => {} };
+  return { enabled: true, records, record: (entry) => records.push(entry), close: async () => {} };
 }
 
 function runtime(limits: Partial<Limits> = {}, audit: AuditSink = noAudit): Runtime {

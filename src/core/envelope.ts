@@ -4,12 +4,12 @@ import {
   assertArgBytes,
   byteLength,
   capText,
-  deadline,
   LimitExceeded,
   type Limits,
   shrinkToFit,
 } from '../guards/limits.js';
 import type { AuditRecord, AuditSink } from './audit.js';
+import { CallBudget } from './budget.js';
 import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
 import { Cancelled, Refusal, toSafeFailure } from './errors.js';
 import { errorFields, type Logger } from './log.js';
@@ -48,22 +48,6 @@ function refusal(message: string): ToolCallResult {
   return { content: [{ type: 'text', text: message }], isError: true };
 }
 
-function waitForAbort(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  let onAbort = () => {};
-  const promise = new Promise<never>((_, reject) => {
-    // Only Rampart's own reason (a timeout) passes through; any other abort, with or without a reason, is the
-    // client cancelling.
-    onAbort = () =>
-      reject(
-        signal.reason instanceof LimitExceeded ? signal.reason : new Cancelled('cancelled by the client'),
-      );
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined);
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}
-
 function assemble(tool: ToolDefinition, structured: Record<string, unknown>, limits: Limits): ToolCallResult {
   const how = tool.continuation ?? DEFAULT_CONTINUATION;
   const fitted = shrinkToFit(structured, limits.maxResultBytes, how).value;
@@ -96,6 +80,7 @@ export async function runTool(
   const started = performance.now();
   const { limits, log } = runtime;
   const audit = (outcome: AuditRecord['outcome'], message?: string) =>
+    runtime.audit.enabled &&
     runtime.audit.record({
       ts: new Date().toISOString(),
       server: call.server,
@@ -107,14 +92,21 @@ export async function runTool(
       ...(message ? { message } : {}),
     });
 
-  const budget = deadline(call.signal, limits.timeoutMs);
-  const aborted = waitForAbort(budget.signal);
+  const budget = new CallBudget(call.signal, limits.timeoutMs);
   try {
+    if (call.signal.aborted) throw new Cancelled('cancelled by the client');
     assertArgBytes(rawArgs, limits.maxArgBytes);
     const parsed = tool.input.safeParse(rawArgs ?? {});
     if (!parsed.success) throw new Refusal(describeInvalidArgs(parsed.error));
-    const ctx: ToolContext = { signal: budget.signal, limits, log, progress: call.progress };
-    const output = await Promise.race([tool.handler(parsed.data, ctx), aborted.promise]);
+    const ctx: ToolContext = {
+      get signal() {
+        return budget.signal;
+      },
+      limits,
+      log,
+      progress: call.progress,
+    };
+    const output = await Promise.race([tool.handler(parsed.data, ctx), budget.expired]);
     const checked = tool.output.safeParse(output);
     if (!checked.success) {
       log.error(`tool ${tool.name} produced output that does not match its schema`, {
@@ -129,7 +121,7 @@ export async function runTool(
     const failure = toSafeFailure(error);
     const outcome: AuditRecord['outcome'] = !failure.expected
       ? 'error'
-      : error instanceof LimitExceeded && budget.signal.aborted && !call.signal.aborted
+      : error instanceof LimitExceeded && budget.timedOut && !call.signal.aborted
         ? 'timeout'
         : error instanceof Cancelled || call.signal.aborted
           ? 'cancelled'
@@ -139,7 +131,6 @@ export async function runTool(
     audit(outcome, message);
     return refusal(message);
   } finally {
-    aborted.dispose();
     budget.dispose();
   }
 }

@@ -47,19 +47,24 @@ function fileRoots(uris: readonly { uri: string }[]): string[] {
 }
 
 class RootsGate {
-  private pending: Promise<void> = Promise.resolve();
+  private pending: Promise<void> | undefined;
 
   hold(work: Promise<void>): void {
-    this.pending = work;
+    const held = work.finally(() => {
+      if (this.pending === held) this.pending = undefined;
+    });
+    this.pending = held;
   }
 
-  async ready(): Promise<void> {
+  /** Resolves at once when no roots answer is awaited (the common case: no timer, no allocation). */
+  ready(): Promise<void> | undefined {
+    const pending = this.pending;
+    if (!pending) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, ROOTS_WAIT_MS);
     });
-    await Promise.race([this.pending, timeout]);
-    clearTimeout(timer);
+    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
   }
 }
 
@@ -116,7 +121,8 @@ function registerTool(
       annotations: { title: tool.title, ...tool.annotations },
     },
     async (args: unknown, ctx: ServerContext) => {
-      await gate.ready();
+      const waiting = gate.ready();
+      if (waiting) await waiting;
       return runTool(tool, args, callInfo(mcp, def, ctx), runtime);
     },
   );

@@ -62,13 +62,13 @@ function jsonBytes(value: unknown): number {
 }
 
 /**
- * Shrinks a JSON value until its encoding fits in `maxBytes`, keeping its shape: the longest strings are
+ * Returns a value that fits as it is; otherwise shrinks a copy until its encoding fits in `maxBytes`, keeping its shape: the longest strings are
  * cut (with a marker) and the longest arrays lose their tail. Types never change, so a value that
  * matched a schema before still matches one whose strings and arrays have no minimum.
  */
 export function shrinkToFit<T>(value: T, maxBytes: number, how: string): { value: T; truncated: boolean } {
+  if (jsonBytes(value) <= maxBytes) return { value, truncated: false };
   let current = structuredClone(value) as Json;
-  if (jsonBytes(current) <= maxBytes) return { value: current as T, truncated: false };
   for (let round = 0; round < 64; round++) {
     const size = jsonBytes(current);
     if (size <= maxBytes) break;
@@ -182,26 +182,6 @@ function emptyLargest(value: Json, maxBytes: number): Json {
     size -= slot.bytes - 2;
   }
   return size > maxBytes && Array.isArray(value) ? [] : value;
-}
-
-/** An AbortSignal that fires when `parent` does or when `ms` have passed, whichever comes first. */
-export function deadline(
-  parent: AbortSignal | undefined,
-  ms: number,
-): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onParent = () => controller.abort(parent?.reason ?? new Error('cancelled'));
-  if (parent?.aborted) onParent();
-  parent?.addEventListener('abort', onParent, { once: true });
-  const timer = setTimeout(() => controller.abort(new LimitExceeded(`timed out after ${ms} ms`)), ms);
-  timer.unref?.();
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParent);
-    },
-  };
 }
 
 /** Refuses arguments whose JSON encoding is larger than the cap. */

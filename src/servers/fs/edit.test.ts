@@ -189,8 +189,8 @@ describe('applyEdits', () => {
 });
 
 describe('fencedDiff', () => {
-  it('is a unified diff inside a diff fence', () => {
-    const out = fencedDiff('a.txt', 'one\ntwo\n', 'one\nTWO\n');
+  it('is a unified diff inside a diff fence', async () => {
+    const out = await fencedDiff('a.txt', 'one\ntwo\n', 'one\nTWO\n');
     expect(out.startsWith('```diff\n')).toBe(true);
     expect(out.endsWith('```\n\n')).toBe(true);
     expect(out).toContain('--- a.txt\toriginal');
@@ -198,16 +198,16 @@ describe('fencedDiff', () => {
     expect(out).toContain('-two\n+TWO');
   });
 
-  it('shows CRLF files as LF', () => {
-    expect(fencedDiff('f', 'a\r\nb\r\n', 'a\r\nc\r\n')).not.toContain('\r');
+  it('shows CRLF files as LF', async () => {
+    expect(await fencedDiff('f', 'a\r\nb\r\n', 'a\r\nc\r\n')).not.toContain('\r');
   });
 
-  it('uses a fence longer than any backtick run inside, so content cannot end it', () => {
-    expect(fencedDiff('f', 'a```b\n', 'a````c\n').startsWith('`````diff\n')).toBe(true);
+  it('uses a fence longer than any backtick run inside, so content cannot end it', async () => {
+    expect((await fencedDiff('f', 'a```b\n', 'a````c\n')).startsWith('`````diff\n')).toBe(true);
     const text = fc.string({ unit: fc.constantFrom('`', '`', 'a', '\n'), maxLength: 40 });
-    fc.assert(
-      fc.property(text, text, (before, after) => {
-        const out = fencedDiff('f', before, after);
+    await fc.assert(
+      fc.asyncProperty(text, text, async (before, after) => {
+        const out = await fencedDiff('f', before, after);
         const fence = /^`+/.exec(out)?.[0] ?? '';
         expect(fence.length).toBeGreaterThanOrEqual(3);
         expect(out.endsWith(`${fence}\n\n`)).toBe(true);

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { Refusal } from '../../core/errors.js';
 
 export interface Edit {
@@ -92,7 +91,9 @@ export function applyEdits(original: string, edits: readonly Edit[], file: strin
 }
 
 /** A git-style unified diff, fenced so that backticks inside it cannot end the fence. */
-export function fencedDiff(file: string, before: string, after: string): string {
+export async function fencedDiff(file: string, before: string, after: string): Promise<string> {
+  // Loaded on first edit: start-up time matters more than the first diff.
+  const { createTwoFilesPatch } = await import('diff');
   const diff = createTwoFilesPatch(
     file,
     file,

@@ -79,7 +79,7 @@ function editFileTool(sandbox: Sandbox, maxEditBytes: number): ToolDefinition {
         await file.handle.close();
       }
       const after = applyEdits(before, args.edits, args.path);
-      const diff = fencedDiff(args.path, before, after);
+      const diff = await fencedDiff(args.path, before, after);
       if (!args.dryRun && after !== before) await atomicWrite(sandbox, args.path, after, { expect: stamp });
       return { diff, applied: !args.dryRun };
     },
