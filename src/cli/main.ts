@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './threadpool.js';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { runStdio } from '../core/stdio.js';
