@@ -1,0 +1,42 @@
+/**
+ * `npm run bench -- <name>`: runs one benchmark. Each benchmark is a module exporting `run(args)`, loaded only
+ * when asked for.
+ */
+interface Benchmark {
+  readonly summary: string;
+  readonly load: () => Promise<{ run(args: readonly string[]): Promise<void> }>;
+}
+
+const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
+  fs: {
+    summary:
+      'fs server vs @modelcontextprotocol/server-filesystem and find / grep -r on a 100,000-file tree ' +
+      '(BENCH_FS_FILES=<n> for a smaller tree, BENCH_FS_PROFILE=<dir> for server CPU profiles)',
+    load: () => import('./fs/index.js'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(BENCHMARKS).map((n) => n.length));
+  const lines = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(width)}  ${b.summary}`);
+  return ['usage: npm run bench -- <name>', '', 'benchmarks:', ...lines].join('\n');
+}
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const benchmark = name === undefined ? undefined : BENCHMARKS[name];
+  if (!benchmark) {
+    if (name !== undefined) console.error(`unknown benchmark "${name}"`);
+    console.error(usage());
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    await (await benchmark.load()).run(args);
+  } catch (error) {
+    console.error(`bench ${name} failed: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
