@@ -1,25 +1,11 @@
-import { closeSync, fstatSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { createLimiter } from '../../../core/concurrency.js';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
-import { Refusal } from '../../../core/errors.js';
-import { OPEN_READ_FLAGS, openEntrySync, verifyDescriptor } from '../../../guards/path.js';
-import { excludeMatcher, globDepth, globMatcher, nameOrPathMatcher } from '../glob.js';
-import {
-  compileQuery,
-  type FileVerdict,
-  type GrepMatch,
-  grepBuffer,
-  grepFile,
-  WHOLE_FILE_BYTES,
-} from '../grep.js';
+import { excludeMatcher, globDepth, globMatcher } from '../glob.js';
+import type { GrepMatch } from '../grep.js';
+import { runContentSearch } from '../grep-runner.js';
 import type { Sandbox } from '../sandbox.js';
 import { walk } from '../walk.js';
 import { excludeArg, pathArg, READ_ONLY } from './shared.js';
-
-/** Large files read at once: enough to keep the thread pool busy, few enough to stay far from the fd limit. */
-const FILE_CONCURRENCY = 8;
 
 function searchFilesTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
   return defineTool({
@@ -142,116 +128,26 @@ function grepTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
     }),
     annotations: READ_ONLY,
     continuation: 'narrow the pattern, path or include globs',
-    handler: async (args, ctx) => {
-      let query: ReturnType<typeof compileQuery>;
-      try {
-        query = compileQuery({
-          pattern: args.pattern,
-          literal: args.literal,
-          ignoreCase: args.ignoreCase,
-          before: args.context,
-          after: args.context,
-          maxLineChars: 500,
-        });
-      } catch (error) {
-        throw new Refusal(`pattern is not a valid regular expression: ${(error as Error).message}`);
-      }
-      const include = args.include.length > 0 ? nameOrPathMatcher(args.include) : () => true;
-      const exclude = args.exclude.length > 0 ? nameOrPathMatcher(args.exclude) : () => false;
-      const matches: GrepMatch[] = [];
-      let filesSearched = 0;
-      let binaryFilesSkipped = 0;
-      let truncated = false;
-      const emit = (match: GrepMatch) => {
-        if (matches.length >= args.maxResults) {
-          truncated = true;
-          return false;
-        }
-        matches.push(match);
-        return true;
-      };
-      const record = (verdict: FileVerdict) => {
-        filesSearched++;
-        if (verdict === 'binary') binaryFilesSkipped++;
-      };
-      // One more than fits, so that a file with further matches is seen to be cut (truncated).
-      const budget = () => args.maxResults - matches.length + 1;
-      /** Any file, read through a verified handle; large files are read in chunks. */
-      const searchOne = async (real: string, requested: string) => {
-        if (matches.length >= args.maxResults) return;
-        const handle = await open(real, OPEN_READ_FLAGS).catch(() => undefined);
-        if (!handle) return;
-        try {
-          await verifyDescriptor(handle.fd, real, sandbox.roots, requested);
-          const info = await handle.stat();
-          if (!info.isFile()) return;
-          record((await grepFile(handle, info.size, real, query, budget(), emit, ctx.signal)).verdict);
-        } catch {
-          // A file that vanished, was swapped for a link or cannot be read is skipped.
-        } finally {
-          await handle.close();
-        }
-      };
-      let scratch = Buffer.allocUnsafe(256 * 1024);
-      /**
-       * A small file found by the walk, searched synchronously: for files of a few KB the thread pool's hop per
-       * system call costs more than the calls, and grep -r makes the same calls the same way. Returns false
-       * for a file too large to read whole, which goes to searchOne instead.
-       */
-      const searchSmallSync = (real: string, pinned: string | undefined): boolean => {
-        const fd = openEntrySync(pinned, real, sandbox.roots);
-        if (fd === undefined) return true;
-        try {
-          const info = fstatSync(fd);
-          if (!info.isFile()) return true;
-          if (info.size > WHOLE_FILE_BYTES) return false;
-          if (scratch.length < info.size)
-            scratch = Buffer.allocUnsafe(Math.max(info.size, scratch.length * 2));
-          let length = 0;
-          for (let n = 1; n > 0 && length < info.size; length += n)
-            n = readSync(fd, scratch, length, info.size - length, length);
-          record(grepBuffer(scratch.subarray(0, length), real, query, budget(), emit).verdict);
-        } catch {
-          // A file that vanished or cannot be read is skipped.
-        } finally {
-          closeSync(fd);
-        }
-        return true;
-      };
-      const starts = args.path === undefined ? sandbox.roots.map((r) => r.given) : [args.path];
-      for (const requested of starts) {
-        const start = await sandbox.resolveExisting(requested);
-        const anchor = await sandbox.openDirectory(requested).catch(() => undefined);
-        if (!anchor) {
-          await searchOne(start, requested);
-          continue;
-        }
-        await anchor.close();
-        const pending = new Set<Promise<void>>();
-        const limit = createLimiter(FILE_CONCURRENCY);
-        const stats = await walk({
-          sandbox,
-          start,
-          requested,
-          signal: ctx.signal,
-          exclude,
-          maxEntries: maxWalkEntries,
-          onEntry: (entry) => {
-            if (entry.kind !== 'file' || !include(entry.relative)) return true;
-            if (!searchSmallSync(entry.path, entry.pinnedPath)) {
-              const task = limit(() => searchOne(entry.path, requested)).finally(() => pending.delete(task));
-              pending.add(task);
-            }
-            return matches.length < args.maxResults;
+    handler: (args, ctx) =>
+      runContentSearch(
+        sandbox,
+        {
+          query: {
+            pattern: args.pattern,
+            literal: args.literal,
+            ignoreCase: args.ignoreCase,
+            before: args.context,
+            after: args.context,
+            maxLineChars: 500,
           },
-        });
-        await Promise.all(pending);
-        if (stats.capped) truncated = true;
-        if (matches.length >= args.maxResults) break;
-      }
-      matches.sort((a, b) => (a.path === b.path ? a.line - b.line : a.path < b.path ? -1 : 1));
-      return { matches, filesSearched, binaryFilesSkipped, truncated };
-    },
+          starts: args.path === undefined ? sandbox.roots.map((r) => r.given) : [args.path],
+          include: args.include,
+          exclude: args.exclude,
+          maxResults: args.maxResults,
+          maxWalkEntries,
+        },
+        ctx.signal,
+      ),
     present: presentGrep,
   });
 }

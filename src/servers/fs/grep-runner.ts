@@ -1,0 +1,72 @@
+import { Worker } from 'node:worker_threads';
+import { Refusal } from '../../core/errors.js';
+import {
+  type ContentSearch,
+  type ContentSearchResult,
+  compileOrRefuse,
+  searchContents,
+} from './content-search.js';
+import type { Sandbox } from './sandbox.js';
+
+type WorkerReply =
+  | { ok: true; result: ContentSearchResult }
+  | { ok: false; expected: boolean; message: string };
+
+/**
+ * Built, the worker is the .js file beside this one. Run from source (the test runner), it is the .ts file,
+ * loaded through tsx's loader, which Node 20 does not apply to a worker's entry given by --import.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./grep-worker.js', import.meta.url), { workerData });
+  const entry = JSON.stringify(new URL('./grep-worker.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+/**
+ * A regular expression can backtrack for longer than any time budget (`(a+)+$` on a long line), and a
+ * search on the server's own thread could then never be stopped. It runs in a worker thread instead,
+ * terminated when the call is cancelled or runs out of time.
+ */
+function searchInWorker(
+  sandbox: Sandbox,
+  search: ContentSearch,
+  signal: AbortSignal,
+): Promise<ContentSearchResult> {
+  const worker = startWorker({ roots: sandbox.roots, search });
+  return new Promise<ContentSearchResult>((resolve, reject) => {
+    const stop = () => {
+      void worker.terminate();
+      reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+    };
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop, { once: true });
+    const settle = () => signal.removeEventListener('abort', stop);
+    worker.once('message', (reply: WorkerReply) => {
+      settle();
+      void worker.terminate();
+      if (reply.ok) resolve(reply.result);
+      else reject(reply.expected ? new Refusal(reply.message) : new Error(reply.message));
+    });
+    worker.once('error', (error) => {
+      settle();
+      reject(error);
+    });
+    worker.once('exit', () => {
+      settle();
+      reject(new Error('the grep worker stopped without an answer'));
+    });
+  });
+}
+
+/** Fixed strings cannot backtrack and are searched in-process (fastest); regular expressions in a worker. */
+export function runContentSearch(
+  sandbox: Sandbox,
+  search: ContentSearch,
+  signal: AbortSignal,
+): Promise<ContentSearchResult> {
+  const query = compileOrRefuse(search.query);
+  if (search.query.literal || query.needle) return searchContents(sandbox, search, signal);
+  return searchInWorker(sandbox, search, signal);
+}
