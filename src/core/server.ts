@@ -71,11 +71,18 @@ class RootsGate {
 function wireClientRoots(mcp: McpServer, def: ServerDefinition, runtime: Runtime, gate: RootsGate): void {
   const onRoots = def.onClientRoots;
   if (!onRoots) return;
+  let narrowed = false;
   const refresh = async () => {
     try {
       const result = await mcp.server.listRoots();
       await onRoots(fileRoots(result.roots));
+      narrowed = true;
     } catch (error) {
+      // A failed refresh keeps the client's last roots: falling back would widen what it had narrowed.
+      if (narrowed) {
+        runtime.log.warn('could not refresh the client roots; keeping the last ones', errorFields(error));
+        return;
+      }
       runtime.log.warn('could not read the client roots; the operator roots apply', errorFields(error));
       await onRoots(undefined);
     }

@@ -61,8 +61,11 @@ export async function spawnRampart(
 
 export interface InProcessOptions extends Partial<FsConfig> {
   roots: string[];
-  /** Directories the client offers as MCP roots; absent means the client has no roots capability. */
-  clientRoots?: string[];
+  /**
+   * Directories the client offers as MCP roots, or a function asked on every roots/list (it may throw);
+   * absent means the client has no roots capability.
+   */
+  clientRoots?: string[] | (() => string[]);
 }
 
 /** An fs server in this process with a real client over an in-memory transport (2025 handshake). */
@@ -80,7 +83,10 @@ export async function connectFs(options: InProcessOptions): Promise<Session> {
   );
   if (clientRoots) {
     client.setRequestHandler('roots/list', async () => ({
-      roots: clientRoots.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })),
+      roots: (typeof clientRoots === 'function' ? clientRoots() : clientRoots).map((dir) => ({
+        uri: pathToFileURL(dir).href,
+        name: path.basename(dir),
+      })),
     }));
   }
   await client.connect(clientSide);

@@ -231,6 +231,30 @@ describe('client roots narrow the operator roots and never widen them', () => {
     }
   });
 
+  it('follows roots/list_changed, and a failed refresh never widens the roots again', async () => {
+    const project = path.join(layout.root, 'project');
+    let offered: string[] | 'fail' = [layout.root];
+    const fs = await connectFs({
+      roots: [layout.root],
+      clientRoots: () => {
+        if (offered === 'fail') throw new Error('client cannot list roots now');
+        return offered;
+      },
+    });
+    try {
+      expect((await fs.call('read_text_file', { path: 'hello.txt' })).isError).toBe(false);
+      offered = [project];
+      await fs.client.sendRootsListChanged();
+      expectRefused(await fs.call('read_text_file', { path: path.join(layout.root, 'hello.txt') }), OUTSIDE);
+      offered = 'fail';
+      await fs.client.sendRootsListChanged();
+      expectRefused(await fs.call('read_text_file', { path: path.join(layout.root, 'hello.txt') }), OUTSIDE);
+      expect((await fs.call('read_text_file', { path: 'a.txt' })).text).toBe('in project\n');
+    } finally {
+      await fs.close();
+    }
+  });
+
   it('keeps the operator roots when told to ignore client roots', async () => {
     const fs = await connectFs({
       roots: [layout.root],
