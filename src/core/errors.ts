@@ -28,6 +28,9 @@ const ERRNO_MESSAGES: Record<string, string> = {
   EROFS: 'read-only filesystem',
   EMFILE: 'too many open files; try again',
   EBUSY: 'resource busy',
+  ENAMETOOLONG: 'name too long',
+  ENXIO: 'is a socket or device that cannot be read',
+  EINVAL: 'invalid operation',
 };
 
 function errno(error: unknown): string | undefined {

@@ -30,8 +30,11 @@ function advertiseOnly(schema: z.ZodType): StandardSchemaWithJSON {
   } as StandardSchemaWithJSON;
 }
 
-/** How long a tool call waits for the client to answer roots/list before the operator's roots apply. */
+/** How long a tool call waits for the client to answer roots/list before it is refused. */
 const ROOTS_WAIT_MS = 5_000;
+
+const ROOTS_PENDING =
+  'the client has not answered roots/list yet, so the allowed directories are unknown; try again';
 
 function fileRoots(uris: readonly { uri: string }[]): string[] {
   const paths: string[] = [];
@@ -46,25 +49,30 @@ function fileRoots(uris: readonly { uri: string }[]): string[] {
   return paths;
 }
 
+/**
+ * Holds tool calls while the client's roots are being read. Refreshes run one after another, so an older
+ * answer can never land after a newer one; a call that would wait longer than ROOTS_WAIT_MS is refused
+ * rather than run on roots that may be about to narrow.
+ */
 class RootsGate {
-  private pending: Promise<void> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private waiting = 0;
 
-  hold(work: Promise<void>): void {
-    const held = work.finally(() => {
-      if (this.pending === held) this.pending = undefined;
+  enqueue(refresh: () => Promise<void>): void {
+    this.waiting++;
+    this.chain = this.chain.then(refresh).finally(() => {
+      this.waiting--;
     });
-    this.pending = held;
   }
 
-  /** Resolves at once when no roots answer is awaited (the common case: no timer, no allocation). */
-  ready(): Promise<void> | undefined {
-    const pending = this.pending;
-    if (!pending) return undefined;
+  /** Undefined when nothing is pending (no timer, no allocation); else whether the roots settled in time. */
+  ready(): Promise<boolean> | undefined {
+    if (this.waiting === 0) return undefined;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ROOTS_WAIT_MS);
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), ROOTS_WAIT_MS);
     });
-    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([this.chain.then(() => true), timeout]).finally(() => clearTimeout(timer));
   }
 }
 
@@ -88,11 +96,11 @@ function wireClientRoots(mcp: McpServer, def: ServerDefinition, runtime: Runtime
     }
   };
   mcp.server.oninitialized = () => {
-    if (mcp.server.getClientCapabilities()?.roots) gate.hold(refresh());
+    if (mcp.server.getClientCapabilities()?.roots) gate.enqueue(refresh);
     else void onRoots(undefined);
   };
   mcp.server.setNotificationHandler('notifications/roots/list_changed', () => {
-    gate.hold(refresh());
+    gate.enqueue(refresh);
   });
 }
 
@@ -129,7 +137,8 @@ function registerTool(
     },
     async (args: unknown, ctx: ServerContext) => {
       const waiting = gate.ready();
-      if (waiting) await waiting;
+      if (waiting && !(await waiting))
+        return { content: [{ type: 'text', text: ROOTS_PENDING }], isError: true };
       return runTool(tool, args, callInfo(mcp, def, ctx), runtime);
     },
   );
@@ -147,7 +156,7 @@ function registerResourceTemplate(
     new ResourceTemplate(template.uriTemplate, {
       list: list
         ? async (ctx) => {
-            await gate.ready();
+            if (!(await (gate.ready() ?? true))) throw new ProtocolError(INVALID_PARAMS, ROOTS_PENDING);
             return { resources: await list(ctx.mcpReq.signal) };
           }
         : undefined,
@@ -158,7 +167,7 @@ function registerResourceTemplate(
       ...(template.mimeType ? { mimeType: template.mimeType } : {}),
     },
     async (uri, variables, ctx) => {
-      await gate.ready();
+      if (!(await (gate.ready() ?? true))) throw new ProtocolError(INVALID_PARAMS, ROOTS_PENDING);
       try {
         return { contents: await template.read(uri, variables, ctx.mcpReq.signal) };
       } catch (error) {

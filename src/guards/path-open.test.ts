@@ -13,7 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anchorDirectory, openEntrySync, openVerifiedSync, PathRefusal, type Root } from './path.js';
+import {
+  anchorDirectory,
+  openEntrySync,
+  openVerifiedSync,
+  PathRefusal,
+  type Root,
+  verifyDescriptor,
+} from './path.js';
 
 function readFd(fd: number): string {
   try {
@@ -109,6 +116,34 @@ describe.runIf(process.platform === 'linux')('synchronous opens for walked files
       );
     } finally {
       await anchor.close();
+    }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('verifyDescriptor', () => {
+  it('refuses an outside file whatever its name, even one the kernel would print as deleted', async () => {
+    const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-deleted-')));
+    try {
+      const root = path.join(base, 'root');
+      const outside = path.join(base, 'outside');
+      mkdirSync(root);
+      mkdirSync(outside);
+      const named = path.join(outside, 'f (deleted)');
+      writeFileSync(named, 'OUTSIDE');
+      // The path the check was given leads (through a swapped link) to the same outside file.
+      symlinkSync(outside, path.join(root, 'dir'));
+      const expected = path.join(root, 'dir', 'f (deleted)');
+      const { openSync } = await import('node:fs');
+      const fd = openSync(named, 'r');
+      try {
+        await expect(
+          verifyDescriptor(fd, expected, [{ given: root, real: root }], 'dir/f (deleted)'),
+        ).rejects.toThrow(PathRefusal);
+      } finally {
+        closeSync(fd);
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 });

@@ -92,16 +92,50 @@ export async function resolveExisting(
   try {
     real = await realpath(absolute);
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
-      throw new PathRefusal(`${label} "${requested}" does not exist`);
-    }
-    if (errnoCode(error) === 'ELOOP')
-      throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
-    throw error;
+    // Say nothing about what lies beyond a link that leaves the roots: not even whether it exists.
+    await refuseIfLeavesRoots(absolute, roots, requested, label);
+    throw resolutionFailure(error, label, requested);
   }
   if (!isWithinAny(realRoots(roots), real))
     throw outside(label, requested, roots, 'resolves through a symbolic link that ');
   return real;
+}
+
+function resolutionFailure(error: unknown, label: string, requested: string): Error {
+  switch (errnoCode(error)) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new PathRefusal(`${label} "${requested}" does not exist`);
+    case 'ELOOP':
+      return new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
+    case 'ENAMETOOLONG':
+      return new PathRefusal(`${label} "${requested}" has a name that is too long`);
+    default:
+      return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * When a path cannot be resolved, finds its nearest ancestor that can and refuses if that one lies outside
+ * the roots. Without this, the different failures (does not exist, not a directory, permission denied) would
+ * tell a caller what exists beyond a link that leads out.
+ */
+async function refuseIfLeavesRoots(
+  absolute: string,
+  roots: readonly Root[],
+  requested: string,
+  label: string,
+): Promise<void> {
+  const real = realRoots(roots);
+  for (let current = path.dirname(absolute); ; current = path.dirname(current)) {
+    const resolved = await realpath(current).catch(() => undefined);
+    if (resolved !== undefined) {
+      if (!isWithinAny(real, resolved))
+        throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+      return;
+    }
+    if (current === path.dirname(current)) return;
+  }
 }
 
 /** Where a new entry will be created: the canonical parent (which exists and is inside) and the final name. */
@@ -130,12 +164,12 @@ export async function resolveForCreate(
   try {
     parent = await realpath(path.dirname(absolute));
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') {
+    await refuseIfLeavesRoots(path.dirname(absolute), roots, requested, label);
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new PathRefusal(`${label} "${requested}": parent directory does not exist`);
     }
-    if (errnoCode(error) === 'ELOOP')
-      throw new PathRefusal(`${label} "${requested}" has a symbolic link loop`);
-    throw error;
+    throw resolutionFailure(error, label, requested);
   }
   const real = realRoots(roots);
   if (!isWithinAny(real, parent))
@@ -153,7 +187,14 @@ export async function resolveForCreate(
   }
   if (!info.isSymbolicLink()) return { parent, name, exists: true };
   const target = await realpath(final).catch(() => undefined);
-  if (target === undefined) throw new PathRefusal(`${label} "${requested}" is a dangling symbolic link`);
+  if (target === undefined) {
+    // Whether a link's missing target lies outside must not tell anything about what is there.
+    const pointsTo = path.resolve(parent, await readlink(final));
+    if (!isWithinAny(real, pointsTo))
+      throw outside(label, requested, roots, 'resolves through a symbolic link that ');
+    await refuseIfLeavesRoots(pointsTo, roots, requested, label);
+    throw new PathRefusal(`${label} "${requested}" is a dangling symbolic link`);
+  }
   if (!isWithinAny(real, target))
     throw outside(label, requested, roots, 'resolves through a symbolic link that ');
   // A link that stays inside is written through: its target is replaced, the link itself is kept.
@@ -166,12 +207,13 @@ export function realRoots(roots: readonly Root[]): string[] {
 
 /**
  * The canonical path an open descriptor refers to, read back from the kernel. On Linux this is exact;
- * elsewhere it is undefined and callers fall back to an inode comparison.
+ * elsewhere it is undefined and callers fall back to an inode comparison. An unlinked file reads back as
+ * `<path> (deleted)`, which is still checked as a path: no name gets special treatment, because a file
+ * outside can be named anything.
  */
 export async function descriptorPath(fd: number): Promise<string | undefined> {
   if (!HAS_PROC_FD) return undefined;
-  const target = await readlink(`/proc/self/fd/${fd}`);
-  return target.endsWith(' (deleted)') ? undefined : target;
+  return readlink(`/proc/self/fd/${fd}`);
 }
 
 /**
@@ -203,8 +245,20 @@ export async function verifyDescriptor(
   }
 }
 
-export const OPEN_READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW;
+/**
+ * O_NONBLOCK so that opening a FIFO (or a device) returns at once instead of waiting for a writer, which
+ * would hang a thread for good; callers then refuse anything that is not a regular file. For regular files
+ * the flag changes nothing.
+ */
+export const OPEN_READ_FLAGS = fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK;
 export const OPEN_DIR_FLAGS = fsc.O_RDONLY | fsc.O_DIRECTORY | fsc.O_NOFOLLOW;
+
+/**
+ * For metadata only: Linux's O_PATH (which Node does not name) opens without needing read permission and
+ * allows fstat and the /proc/self/fd check; elsewhere a non-blocking read-only open.
+ */
+export const OPEN_METADATA_FLAGS =
+  (process.platform === 'linux' ? 0o10000000 : fsc.O_RDONLY | fsc.O_NONBLOCK) | fsc.O_NOFOLLOW;
 
 /**
  * The synchronous twin of open + verifyDescriptor, for hot loops over many small files where a thread-pool

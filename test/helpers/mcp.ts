@@ -65,7 +65,7 @@ export interface InProcessOptions extends Partial<FsConfig> {
    * Directories the client offers as MCP roots, or a function asked on every roots/list (it may throw);
    * absent means the client has no roots capability.
    */
-  clientRoots?: string[] | (() => string[]);
+  clientRoots?: string[] | (() => string[] | Promise<string[]>);
 }
 
 /** An fs server in this process with a real client over an in-memory transport (2025 handshake). */
@@ -83,7 +83,7 @@ export async function connectFs(options: InProcessOptions): Promise<Session> {
   );
   if (clientRoots) {
     client.setRequestHandler('roots/list', async () => ({
-      roots: (typeof clientRoots === 'function' ? clientRoots() : clientRoots).map((dir) => ({
+      roots: (typeof clientRoots === 'function' ? await clientRoots() : clientRoots).map((dir) => ({
         uri: pathToFileURL(dir).href,
         name: path.basename(dir),
       })),

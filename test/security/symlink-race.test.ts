@@ -6,6 +6,7 @@ import { connectFs, type Session } from '../helpers/mcp.js';
 import { type Layout, makeLayout, SECRET } from '../helpers/sandbox.js';
 
 const RACE_MS = 4_000;
+const INSIDE = 'inside data\n';
 
 /**
  * Runs in another process: `root/dir` flips between a real directory inside the root and a symlink to the
@@ -29,7 +30,7 @@ describe('symlink swap races', () => {
     layout = makeLayout();
     const dir = path.join(layout.root, 'dir');
     mkdirSync(dir);
-    writeFileSync(path.join(dir, 'data.txt'), 'inside data\n');
+    writeFileSync(path.join(dir, 'data.txt'), INSIDE);
     writeFileSync(path.join(layout.outside, 'data.txt'), `${SECRET}\n`);
     fs = await connectFs({ roots: [layout.root] });
     flipper = spawn(
@@ -67,6 +68,10 @@ describe('symlink swap races', () => {
         if (result.text.includes('inside data')) seen.inside++;
         if (result.isError) seen.refused++;
       }
+      // metadata must never describe the outside file (it is longer than the inside one)
+      const info = results[5]?.structured as { size?: number } | undefined;
+      if (info?.size !== undefined && info.size !== INSIDE.length)
+        leaks.push(`get_file_info size ${info.size}`);
       // search and tree must never list the outside directory's contents under the flipping name
       for (const result of results.slice(3, 5)) {
         if (result.text.includes(path.join(layout.outside))) leaks.push(result.text);

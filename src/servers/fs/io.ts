@@ -150,12 +150,15 @@ export async function atomicWrite(
   const label = options.label ?? 'path';
   const target = await sandbox.resolveForCreate(requested, label);
   const anchor = await sandbox.anchor(target.parent, requested, label);
-  const temp = `.${target.name}.${randomBytes(6).toString('hex')}.rampart.tmp`;
+  // Fixed length, so that a legitimately long file name still leaves room for the temp file's name.
+  const temp = `.rampart-${randomBytes(8).toString('hex')}.tmp`;
   try {
     const existing = await lstat(anchor.entry(target.name)).catch(() => undefined);
     if (existing?.isDirectory()) throw new Refusal(`${label} "${requested}" is a directory`);
     if (existing && !existing.isFile()) throw new Refusal(`${label} "${requested}" is not a regular file`);
-    const mode = existing ? existing.mode & 0o7777 : 0o644;
+    // Permission bits only: new content must not inherit setuid, setgid or sticky bits (a write() would clear
+    // them too), or replacing a setuid file would make one with the caller's content.
+    const mode = existing ? existing.mode & 0o777 : 0o644;
     const handle = await open(
       anchor.entry(temp),
       fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW,
@@ -164,6 +167,8 @@ export async function atomicWrite(
     try {
       await handle.writeFile(data);
       await handle.chmod(mode);
+      // Replacing a file must not hand it to whoever runs the server (root, in a container).
+      if (existing && process.getuid?.() === 0) await handle.chown(existing.uid, existing.gid);
     } finally {
       await handle.close();
     }

@@ -1,5 +1,7 @@
+import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
+import path from 'node:path';
 import {
   anchorDirectory,
   type CreateTarget,
@@ -8,6 +10,7 @@ import {
   describeRoots,
   intersectRoots,
   lexicalResolve,
+  OPEN_METADATA_FLAGS,
   OPEN_READ_FLAGS,
   PathRefusal,
   type Root,
@@ -92,6 +95,43 @@ export class Sandbox {
     } catch (error) {
       await handle.close();
       throw error;
+    }
+  }
+
+  /** Metadata of a file or directory, read from a descriptor checked after open (never from a re-resolved path). */
+  async statVerified(requested: string, label = 'path'): Promise<Stats> {
+    const real = await this.resolveExisting(requested, label);
+    let handle: FileHandle;
+    try {
+      handle = await open(real, OPEN_METADATA_FLAGS);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+        throw new PathRefusal(`${label} "${requested}" was swapped for a symbolic link while it was opened`);
+      }
+      throw error;
+    }
+    try {
+      await verifyDescriptor(handle.fd, real, this.roots, requested, label);
+      return await handle.stat();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Whether the path's own last component is a link, looked up in its verified parent directory. */
+  async isLink(requested: string, label = 'path'): Promise<boolean> {
+    const absolute = this.lexical(requested, label);
+    const root = this.roots.find((r) => r.given === absolute || r.real === absolute);
+    if (root) return (await lstat(root.given)).isSymbolicLink();
+    const anchor = await this.anchor(
+      await this.resolveExisting(path.dirname(absolute), label),
+      requested,
+      label,
+    );
+    try {
+      return (await lstat(anchor.entry(path.basename(absolute)))).isSymbolicLink();
+    } finally {
+      await anchor.close();
     }
   }
 

@@ -1,4 +1,3 @@
-import { lstat, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import type { Sandbox } from '../sandbox.js';
@@ -26,11 +25,9 @@ function fileInfoTool(sandbox: Sandbox): ToolDefinition {
     }),
     annotations: READ_ONLY,
     handler: async (args) => {
-      const real = await sandbox.resolveExisting(args.path);
-      const [info, own] = await Promise.all([
-        stat(real),
-        lstat(sandbox.lexical(args.path)).catch(() => undefined),
-      ]);
+      // In this order: the verified stat refuses with the caller's path; only then is the name looked at.
+      const info = await sandbox.statVerified(args.path);
+      const isLink = await sandbox.isLink(args.path);
       return {
         size: info.size,
         created: info.birthtime.toISOString(),
@@ -38,7 +35,7 @@ function fileInfoTool(sandbox: Sandbox): ToolDefinition {
         accessed: info.atime.toISOString(),
         isDirectory: info.isDirectory(),
         isFile: info.isFile(),
-        isSymbolicLink: own?.isSymbolicLink() ?? false,
+        isSymbolicLink: isLink,
         permissions: (info.mode & 0o777).toString(8).padStart(3, '0'),
       };
     },

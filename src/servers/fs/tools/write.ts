@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import { isWithinAny, PathRefusal, realRoots } from '../../../guards/path.js';
+import { isWithin, isWithinAny, PathRefusal, realRoots } from '../../../guards/path.js';
 import { applyEdits, fencedDiff } from '../edit.js';
 import { atomicWrite } from '../io.js';
 import type { Sandbox } from '../sandbox.js';
@@ -87,24 +87,43 @@ function editFileTool(sandbox: Sandbox, maxEditBytes: number): ToolDefinition {
   });
 }
 
-/** mkdir -p that never leaves the roots: each new level is created in a verified parent and re-verified. */
+/**
+ * mkdir -p that never leaves the roots and never looks outside them: it walks down from the canonical root one
+ * component at a time (a link is followed only when it stays inside), then creates each missing level in a
+ * verified parent and verifies it in turn.
+ */
 async function makeDirectories(sandbox: Sandbox, requested: string): Promise<number> {
   const absolute = sandbox.lexical(requested);
-  const missing: string[] = [];
-  let existing = absolute;
-  for (;;) {
-    const info = await lstat(existing).catch((error: NodeJS.ErrnoException) => {
+  const root =
+    sandbox.roots.find((r) => isWithin(r.real, absolute)) ??
+    sandbox.roots.find((r) => isWithin(r.given, absolute));
+  if (!root)
+    throw new PathRefusal(`path "${requested}" is outside the allowed roots (${sandbox.describe()})`);
+  const base = isWithin(root.real, absolute) ? root.real : root.given;
+  const components = path.relative(base, absolute).split(path.sep).filter(Boolean);
+  let current = root.real;
+  let index = 0;
+  for (; index < components.length; index++) {
+    const next = path.join(current, components[index] as string);
+    const info = await lstat(next).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    if (info) break;
-    missing.unshift(path.basename(existing));
-    const parent = path.dirname(existing);
-    if (parent === existing) throw new PathRefusal(`path "${requested}" has no existing parent`);
-    existing = parent;
+    if (!info) break;
+    if (info.isSymbolicLink()) current = await sandbox.resolveExisting(next);
+    else if (info.isDirectory()) current = next;
+    else
+      throw new Refusal(
+        `path "${requested}": "${components.slice(0, index + 1).join('/')}" is not a directory`,
+      );
+    if (!(await lstat(current)).isDirectory()) {
+      throw new Refusal(
+        `path "${requested}": "${components.slice(0, index + 1).join('/')}" is not a directory`,
+      );
+    }
   }
-  const base = await sandbox.resolveExisting(existing);
-  let anchor = await sandbox.anchor(base, requested);
+  const missing = components.slice(index);
+  let anchor = await sandbox.anchor(current, requested);
   try {
     for (const name of missing) {
       await mkdir(anchor.entry(name), 0o777).catch((error: NodeJS.ErrnoException) => {
@@ -142,15 +161,17 @@ function createDirectoryTool(sandbox: Sandbox): ToolDefinition {
 /** The entry to move: its canonical parent and its own name (a link is moved as a link, never followed). */
 async function resolveSource(sandbox: Sandbox, requested: string): Promise<{ parent: string; name: string }> {
   const absolute = sandbox.lexical(requested, 'source');
-  if (sandbox.roots.some((r) => r.real === absolute || r.given === absolute)) {
-    throw new Refusal(`source "${requested}" is an allowed root and cannot be moved`);
-  }
   const parent = await sandbox.resolveExisting(path.dirname(absolute), 'source');
   const name = path.basename(absolute);
-  const info = await lstat(path.join(parent, name)).catch(() => undefined);
+  const canonical = path.join(parent, name);
+  // Compared canonically, so that a root cannot be moved away through a linked parent either.
+  if (sandbox.roots.some((r) => isWithin(canonical, r.real))) {
+    throw new Refusal(`source "${requested}" is or contains an allowed root and cannot be moved`);
+  }
+  const info = await lstat(canonical).catch(() => undefined);
   if (!info) throw new PathRefusal(`source "${requested}" does not exist`);
   if (info.isSymbolicLink()) {
-    const target = await realpath(path.join(parent, name)).catch(() => undefined);
+    const target = await realpath(canonical).catch(() => undefined);
     if (!target || !isWithinAny(realRoots(sandbox.roots), target)) {
       throw new PathRefusal(
         `source "${requested}" is a symbolic link that leads outside the allowed roots (${sandbox.describe()})`,
@@ -177,14 +198,20 @@ function moveFileTool(sandbox: Sandbox): ToolDefinition {
       const source = await resolveSource(sandbox, args.source);
       const target = await sandbox.resolveForCreate(args.destination, 'destination');
       if (target.exists) throw new Refusal(`destination "${args.destination}" already exists`);
-      const from = await sandbox.anchor(source.parent, args.source, 'source');
-      const to = await sandbox.anchor(target.parent, args.destination, 'destination').catch(async (error) => {
-        await from.close();
-        throw error;
-      });
+      const from = path.join(source.parent, source.name);
+      if (isWithin(from, path.join(target.parent, target.name))) {
+        throw new Refusal(`destination "${args.destination}" is inside source "${args.source}"`);
+      }
+      const fromDir = await sandbox.anchor(source.parent, args.source, 'source');
+      const toDir = await sandbox
+        .anchor(target.parent, args.destination, 'destination')
+        .catch(async (error) => {
+          await fromDir.close();
+          throw error;
+        });
       try {
-        const fromPath = from.entry(source.name);
-        const toPath = to.entry(target.name);
+        const fromPath = fromDir.entry(source.name);
+        const toPath = toDir.entry(target.name);
         const info = await lstat(fromPath);
         if (info.isDirectory()) {
           if (await lstat(toPath).catch(() => undefined))
@@ -206,7 +233,7 @@ function moveFileTool(sandbox: Sandbox): ToolDefinition {
           }
         }
       } finally {
-        await Promise.all([from.close(), to.close()]);
+        await Promise.all([fromDir.close(), toDir.close()]);
       }
       return { content: `Successfully moved ${args.source} to ${args.destination}` };
     },
