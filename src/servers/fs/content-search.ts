@@ -1,8 +1,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createLimiter } from '../../core/concurrency.js';
 import { Refusal } from '../../core/errors.js';
-import { OPEN_READ_FLAGS, openEntrySync, verifyDescriptor } from '../../guards/path.js';
+import { openEntrySync } from '../../guards/path.js';
 import { nameOrPathMatcher } from './glob.js';
 import {
   type CompiledQuery,
@@ -79,19 +78,16 @@ export async function searchContents(
   const budget = () => maxResults - matches.length + 1;
 
   /** Any file, read through a verified handle; large files are read in chunks. */
-  const searchOne = async (real: string, requested: string) => {
+  const searchOne = async (requested: string) => {
     if (matches.length >= maxResults) return;
-    const handle = await open(real, OPEN_READ_FLAGS).catch(() => undefined);
-    if (!handle) return;
+    const file = await sandbox.openFile(requested).catch(() => undefined);
+    if (!file) return;
     try {
-      await verifyDescriptor(handle.fd, real, sandbox.roots, requested);
-      const info = await handle.stat();
-      if (!info.isFile()) return;
-      record((await grepFile(handle, info.size, real, query, budget(), emit, signal)).verdict);
+      record((await grepFile(file.handle, file.size, file.real, query, budget(), emit, signal)).verdict);
     } catch {
-      // A file that vanished, was swapped for a link or cannot be read is skipped.
+      // A file that cannot be read is skipped.
     } finally {
-      await handle.close();
+      await file.handle.close();
     }
   };
 
@@ -125,7 +121,7 @@ export async function searchContents(
     const start = await sandbox.resolveExisting(requested);
     const anchor = await sandbox.openDirectory(requested).catch(() => undefined);
     if (!anchor) {
-      await searchOne(start, requested);
+      await searchOne(start);
       continue;
     }
     await anchor.close();
@@ -141,7 +137,7 @@ export async function searchContents(
       onEntry: (entry) => {
         if (entry.kind !== 'file' || !include(entry.relative)) return true;
         if (!searchSmallSync(entry.path, entry.pinnedPath)) {
-          const task = limit(() => searchOne(entry.path, requested)).finally(() => pending.delete(task));
+          const task = limit(() => searchOne(entry.path)).finally(() => pending.delete(task));
           pending.add(task);
         }
         return matches.length < maxResults;

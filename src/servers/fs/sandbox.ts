@@ -74,12 +74,16 @@ export class Sandbox {
     return resolveForCreate(requested, this.roots, label);
   }
 
-  /** Opens a regular file for reading and proves, after open, that it lies inside the roots. */
-  async openFile(requested: string, label = 'path'): Promise<OpenedFile> {
+  /** Resolves, opens without following a final link, and proves after open that the descriptor lies inside. */
+  private async openChecked(
+    requested: string,
+    label: string,
+    flags: number,
+  ): Promise<{ handle: FileHandle; real: string }> {
     const real = await this.resolveExisting(requested, label);
     let handle: FileHandle;
     try {
-      handle = await open(real, OPEN_READ_FLAGS);
+      handle = await open(real, flags);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
         throw new PathRefusal(`${label} "${requested}" was swapped for a symbolic link while it was opened`);
@@ -88,6 +92,17 @@ export class Sandbox {
     }
     try {
       await verifyDescriptor(handle.fd, real, this.roots, requested, label);
+      return { handle, real };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  /** Opens a regular file for reading; FIFOs, sockets and devices are refused without blocking. */
+  async openFile(requested: string, label = 'path'): Promise<OpenedFile> {
+    const { handle, real } = await this.openChecked(requested, label, OPEN_READ_FLAGS);
+    try {
       const info = await handle.stat();
       if (info.isDirectory()) throw new PathRefusal(`${label} "${requested}" is a directory, not a file`);
       if (!info.isFile()) throw new PathRefusal(`${label} "${requested}" is not a regular file`);
@@ -100,18 +115,8 @@ export class Sandbox {
 
   /** Metadata of a file or directory, read from a descriptor checked after open (never from a re-resolved path). */
   async statVerified(requested: string, label = 'path'): Promise<Stats> {
-    const real = await this.resolveExisting(requested, label);
-    let handle: FileHandle;
+    const { handle } = await this.openChecked(requested, label, OPEN_METADATA_FLAGS);
     try {
-      handle = await open(real, OPEN_METADATA_FLAGS);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
-        throw new PathRefusal(`${label} "${requested}" was swapped for a symbolic link while it was opened`);
-      }
-      throw error;
-    }
-    try {
-      await verifyDescriptor(handle.fd, real, this.roots, requested, label);
       return await handle.stat();
     } finally {
       await handle.close();
