@@ -175,6 +175,33 @@ describe('fs over stdio, through a real MCP client', () => {
     expect(clash).toMatchObject({ isError: true, text: 'destination "made/moved.txt" already exists' });
   });
 
+  it('serves a client that negotiates the 2026-07-28 protocol revision', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(REPO, 'dist/cli/main.js'), 'fs', layout.root],
+      stderr: 'ignore',
+    });
+    const modern = new Client(
+      { name: 'modern', version: '1' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await modern.connect(transport);
+    try {
+      expect((await modern.listTools()).tools.map((t) => t.name)).toContain('grep');
+      const read = textOf(
+        await modern.callTool({ name: 'read_text_file', arguments: { path: 'hello.txt' } }),
+      );
+      expect(read).toMatchObject({ isError: false, text: 'hello\nworld\n' });
+      const refused = textOf(
+        await modern.callTool({ name: 'read_text_file', arguments: { path: layout.secretFile } }),
+      );
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(/outside the allowed roots/);
+    } finally {
+      await modern.close();
+    }
+  });
+
   it('exposes files inside the roots as file:// resources', async () => {
     const templates = await rampart.client.listResourceTemplates();
     expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toContain('file://{+path}');
