@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
+import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { packageVersion } from './version.js';
 
@@ -116,6 +117,8 @@ function buildProgram(): Command {
       });
     command.exitOverride();
   }
+
+  addServeCommand(program);
 
   program
     .command('tools')

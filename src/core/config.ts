@@ -107,6 +107,17 @@ function readConfigFile(file: string): Record<string, unknown> {
   }
 }
 
+/** A top-level key of rampart.yaml (e.g. the gateway's `servers` list), or undefined when absent. */
+export function readConfigKey(
+  key: string,
+  sources: ConfigSources = {},
+): { value: unknown; file: string } | undefined {
+  const file = findConfigFile({ ...sources, env: sources.env ?? process.env });
+  if (!file) return undefined;
+  const parsed = readConfigFile(file);
+  return Object.hasOwn(parsed, key) ? { value: parsed[key], file } : undefined;
+}
+
 /**
  * Loads one server's options: each key from its flag, else `RAMPART_<SERVER>_<KEY>`, else the server's
  * section of rampart.yaml, else the schema's default. Validation errors name the key and its source.

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type Limits } from '../guards/limits.js';
-import { noAudit, openAuditLog } from './audit.js';
+import { type AuditSink, noAudit, openAuditLog } from './audit.js';
 import type { Runtime } from './envelope.js';
 import { createLogger, type LogLevel } from './log.js';
 
@@ -10,6 +10,8 @@ export interface RuntimeOptions {
   auditLog?: string | undefined;
   logLevel?: LogLevel;
   scope?: string;
+  /** An audit sink shared with other runtimes (the gateway's one log for every server); overrides auditLog. */
+  audit?: AuditSink;
 }
 
 /** The limits, logger and audit sink that every tool call of one process shares. */
@@ -23,6 +25,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     level: options.logLevel ?? 'info',
     ...(options.scope ? { scope: options.scope } : {}),
   });
-  const audit = options.auditLog ? await openAuditLog(options.auditLog) : noAudit;
+  const audit = options.audit ?? (options.auditLog ? await openAuditLog(options.auditLog) : noAudit);
   return { limits, log, audit };
 }

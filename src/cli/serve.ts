@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { ConfigError, loadConfig, readConfigKey } from '../core/config.js';
+import {
+  defaultServers,
+  gatewayConfigSchema,
+  type ServerEntry,
+  serverEntrySchema,
+} from '../gateway/config.js';
+import { type RunningGateway, startGateway } from '../gateway/serve.js';
+
+function configuredServers(file: string | undefined): { servers: ServerEntry[]; source: string } {
+  const listed = readConfigKey('servers', file ? { file } : {});
+  if (!listed) return { servers: defaultServers(process.cwd()), source: 'the defaults' };
+  const parsed = z.array(serverEntrySchema).min(1, 'list at least one server').safeParse(listed.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `${listed.file} key servers.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return { servers: parsed.data, source: listed.file };
+}
+
+/** What a newcomer needs to connect: the URLs, where the token is, and snippets to paste. */
+function startupMessage(gateway: RunningGateway): string {
+  const tokenCmd = gateway.tokenSource.startsWith('/') ? `$(cat ${gateway.tokenSource})` : '$RAMPART_TOKEN';
+  const lines = [`rampart: serving on ${gateway.url} (Ctrl-C stops, letting calls in flight finish)`];
+  for (const name of gateway.servers) lines.push(`  ${name}: ${gateway.url}/mcp/${name}`);
+  lines.push(`token: ${gateway.tokenSource} — send it as "Authorization: Bearer <token>"`, '');
+  const first = gateway.servers[0] ?? 'fs';
+  const url = `${gateway.url}/mcp/${first}`;
+  lines.push(
+    'Claude Code:',
+    `  claude mcp add --transport http rampart-${first} ${url} --header "Authorization: Bearer ${tokenCmd}"`,
+    '.mcp.json (with the token in RAMPART_TOKEN):',
+    `  {"mcpServers": {"${first}": {"type": "http", "url": "${url}", "headers": {"Authorization": "Bearer \${RAMPART_TOKEN}"}}}}`,
+    'VS Code .vscode/mcp.json:',
+    `  {"servers": {"${first}": {"type": "http", "url": "${url}", "headers": {"Authorization": "Bearer \${env:RAMPART_TOKEN}"}}}}`,
+  );
+  return lines.join('\n');
+}
+
+export function addServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'serve the servers in rampart.yaml (or fs on this directory, read-only) over Streamable HTTP',
+    )
+    .option('--host <address>', 'address to bind (loopback only without OAuth; default 127.0.0.1)')
+    .option('--port <n>', 'port (default 8787; 0 picks a free one)', Number)
+    .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
+    .option('--token-file <file>', 'where the local bearer token is kept (default ~/.rampart/token)')
+    .option('--audit-log <file>', 'append one JSONL record per call to this file (mode 0600)')
+    .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent')
+    .action(async (flags: Record<string, unknown>) => {
+      const { config: file, ...rest } = flags;
+      const configFile = typeof file === 'string' ? file : undefined;
+      const config = loadConfig('gateway', gatewayConfigSchema, {
+        flags: rest,
+        ...(configFile ? { file: configFile } : {}),
+      });
+      const { servers, source } = configuredServers(configFile);
+      const gateway = await startGateway({ config, servers, source });
+      console.log(startupMessage(gateway));
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          console.error('rampart: stopping; letting calls in flight finish');
+          void gateway.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

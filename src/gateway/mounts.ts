@@ -1,0 +1,45 @@
+import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { AuditSink } from '../core/audit.js';
+import { ConfigError } from '../core/config.js';
+import { createRuntime } from '../core/runtime.js';
+import { buildMcpServer } from '../core/server.js';
+import { fsConfigSchema, fsServer, prepareFsOptions } from '../servers/fs/index.js';
+import type { ServerEntry } from './config.js';
+
+export interface Mount {
+  readonly name: string;
+  readonly kind: string;
+  readonly handler: McpHttpHandler;
+}
+
+export interface MountContext {
+  readonly audit: AuditSink;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly maxRequestBytes: number;
+  readonly source: string;
+}
+
+/**
+ * One configured server behind a stateless Streamable HTTP handler: every request gets a fresh server instance,
+ * so any number of gateway instances can stand behind a load balancer.
+ */
+export async function buildMount(entry: ServerEntry, context: MountContext): Promise<Mount> {
+  const where = `${context.source} servers.${entry.name}.options`;
+  const shape = fsConfigSchema.shape as Record<string, unknown>;
+  for (const key of Object.keys(entry.options)) {
+    if (!Object.hasOwn(shape, key))
+      throw new ConfigError(`${where}.${key} is not an option of ${entry.kind}`);
+  }
+  const parsed = fsConfigSchema.safeParse({ logLevel: context.logLevel, ...entry.options });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const options = await prepareFsOptions(parsed.data);
+  const runtime = await createRuntime({ ...parsed.data, audit: context.audit, scope: entry.name });
+  const handler = createMcpHandler(() => buildMcpServer(fsServer(options), runtime), {
+    maxRequestBodySize: context.maxRequestBytes,
+    onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
+  });
+  return { name: entry.name, kind: entry.kind, handler };
+}
