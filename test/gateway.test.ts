@@ -188,6 +188,54 @@ describe('rampart serve (local token mode)', () => {
   });
 });
 
+describe('rampart serve rate limits', () => {
+  it('answers 429 with Retry-After past the limit, and recovers after the window', async () => {
+    const layout = makeLayout();
+    const gateway = await startGateway({
+      config: gatewayConfigSchema.parse({
+        port: 0,
+        tokenFile: path.join(layout.base, 'token'),
+        logLevel: 'silent',
+        rateLimitRequests: 3,
+        rateLimitWindowSeconds: 1,
+      }),
+      servers: [{ name: 'fs', kind: 'fs', options: { roots: [layout.root] } }],
+      source: 'test',
+      env: {},
+    });
+    try {
+      const token = (await import('node:fs')).readFileSync(path.join(layout.base, 'token'), 'utf8').trim();
+      const headers = {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      };
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await raw(`${gateway.url}/mcp/fs`, headers, INIT)).status);
+      expect(statuses).toEqual([200, 200, 200]);
+      const limited = await new Promise<{ status: number; retryAfter: string | undefined }>(
+        (resolve, reject) => {
+          const req = httpRequest(`${gateway.url}/mcp/fs`, { method: 'POST', headers }, (res) => {
+            res.resume();
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: res.headers['retry-after'] as string | undefined,
+            });
+          });
+          req.on('error', reject);
+          req.end(INIT);
+        },
+      );
+      expect(limited).toEqual({ status: 429, retryAfter: '1' });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect((await raw(`${gateway.url}/mcp/fs`, headers, INIT)).status).toBe(200);
+    } finally {
+      await gateway.close();
+      layout.cleanup();
+    }
+  });
+});
+
 describe('rampart serve refuses unsafe set-ups', () => {
   it('refuses to bind a non-loopback address without OAuth', async () => {
     await expect(

@@ -6,6 +6,7 @@ import {
   originValidationResponse,
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { bearerToken, credentialInQuery, tokensEqual } from '../guards/http.js';
 import type { Mount } from './mounts.js';
 
@@ -14,12 +15,14 @@ export interface GatewayAppOptions {
   readonly token: string;
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** Counts requests per client (after authentication); memory today, Redis to share between instances. */
+  readonly rateLimiter: RateLimiterAbstract;
 }
 
 type Variables = { authInfo: AuthInfo };
 
 function jsonError(
-  status: 400 | 401 | 403 | 404,
+  status: 400 | 401 | 403 | 404 | 429,
   error: string,
   description: string,
   headers: Record<string, string> = {},
@@ -68,6 +71,19 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
       });
     }
     c.set('authInfo', { token: presented, clientId: 'local', scopes: ['read', 'write', 'admin'] });
+    await next();
+  });
+
+  app.use('/mcp/*', async (c, next) => {
+    try {
+      await options.rateLimiter.consume(c.get('authInfo').clientId);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      return jsonError(429, 'rate_limited', `too many requests; retry in ${seconds} s`, {
+        'retry-after': String(seconds),
+      });
+    }
     await next();
   });
 

@@ -40,6 +40,13 @@ export const gatewayConfigSchema = z.object({
     .positive()
     .default(4 * 1024 * 1024)
     .describe('Largest request body'),
+  rateLimitRequests: z
+    .number()
+    .int()
+    .positive()
+    .default(600)
+    .describe('Requests one client may make per rate-limit window; more get 429 with Retry-After'),
+  rateLimitWindowSeconds: z.number().int().positive().default(60).describe('Length of the rate-limit window'),
   auditLog: z.string().optional().describe('JSONL audit log for every call on every server (mode 0600)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),
 });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { noAudit, openAuditLog } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
 import { isLoopbackBind } from '../guards/http.js';
@@ -47,6 +48,10 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     token,
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
+    rateLimiter: new RateLimiterMemory({
+      points: config.rateLimitRequests,
+      duration: config.rateLimitWindowSeconds,
+    }),
   });
 
   const server = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
