@@ -98,6 +98,7 @@ describe('rampart serve (local token mode)', () => {
     const rw = await connect(`${gateway.url}/mcp/rw`, token);
     try {
       expect((await rw.listTools()).tools.map((t) => t.name)).toContain('write_file');
+      await rw.callTool({ name: 'list_allowed_directories', arguments: {} });
     } finally {
       await rw.close();
     }
@@ -177,6 +178,24 @@ describe('rampart serve (local token mode)', () => {
     );
     expect(evilOrigin.status).toBe(403);
     expect((await raw(`${gateway.url}/healthz`, { host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('exposes call counts and latencies at /metrics, to a client with the token only', async () => {
+    const res = await raw(`${gateway.url}/metrics`, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(
+      /^rampart_tool_calls_total\{server="fs",tool="read_text_file",outcome="ok"\} [1-9]\d*$/m,
+    );
+    expect(res.body).toMatch(
+      /^rampart_tool_calls_total\{server="fs",tool="read_text_file",outcome="refused"\} [1-9]\d*$/m,
+    );
+    expect(res.body).toMatch(
+      /^rampart_tool_call_duration_seconds_count\{server="fs",tool="read_text_file"\} [1-9]\d*$/m,
+    );
+    expect(res.body).toContain(
+      'rampart_tool_calls_total{server="rw",tool="list_allowed_directories",outcome="ok"} 1',
+    );
+    expect((await raw(`${gateway.url}/metrics`, {})).status).toBe(401);
   });
 
   it('answers /healthz, and 404 for an unknown server', async () => {

@@ -13,11 +13,14 @@ import { CallBudget } from './budget.js';
 import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
 import { Cancelled, Refusal, toSafeFailure } from './errors.js';
 import { errorFields, type Logger } from './log.js';
+import type { MetricsSink } from './metrics.js';
 
 export interface Runtime {
   readonly limits: Limits;
   readonly log: Logger;
   readonly audit: AuditSink;
+  /** Where call counts and latencies go, when something (the gateway's /metrics) reads them. */
+  readonly metrics?: MetricsSink;
 }
 
 export interface CallInfo {
@@ -79,8 +82,11 @@ export async function runTool(
 ): Promise<ToolCallResult> {
   const started = performance.now();
   const { limits, log } = runtime;
-  const audit = (outcome: AuditRecord['outcome'], message?: string) =>
-    runtime.audit.enabled &&
+  /** Every call ends here once: one audit record and one metrics observation. */
+  const audit = (outcome: AuditRecord['outcome'], message?: string) => {
+    const ms = performance.now() - started;
+    runtime.metrics?.observe({ server: call.server, tool: tool.name, outcome, ms });
+    if (!runtime.audit.enabled) return;
     runtime.audit.record({
       ts: new Date().toISOString(),
       server: call.server,
@@ -88,9 +94,10 @@ export async function runTool(
       client: call.client,
       args: rawArgs ?? {},
       outcome,
-      ms: Math.round(performance.now() - started),
+      ms: Math.round(ms),
       ...(message ? { message } : {}),
     });
+  };
 
   const budget = new CallBudget(call.signal, limits.timeoutMs);
   try {

@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS, type Limits } from '../guards/limits.js';
 import { type AuditSink, noAudit, openAuditLog } from './audit.js';
 import type { Runtime } from './envelope.js';
 import { createLogger, type LogLevel } from './log.js';
+import type { MetricsSink } from './metrics.js';
 
 export interface RuntimeOptions {
   maxArgBytes?: number;
@@ -12,6 +13,8 @@ export interface RuntimeOptions {
   scope?: string;
   /** An audit sink shared with other runtimes (the gateway's one log for every server); overrides auditLog. */
   audit?: AuditSink;
+  /** Where call counts and latencies go (the gateway's /metrics). */
+  metrics?: MetricsSink;
 }
 
 /** The limits, logger and audit sink that every tool call of one process shares. */
@@ -26,5 +29,5 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ...(options.scope ? { scope: options.scope } : {}),
   });
   const audit = options.audit ?? (options.auditLog ? await openAuditLog(options.auditLog) : noAudit);
-  return { limits, log, audit };
+  return { limits, log, audit, ...(options.metrics ? { metrics: options.metrics } : {}) };
 }

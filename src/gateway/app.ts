@@ -5,8 +5,9 @@ import {
   localhostAllowedOrigins,
   originValidationResponse,
 } from '@modelcontextprotocol/server';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Metrics } from '../core/metrics.js';
 import { bearerToken, credentialInQuery, tokensEqual } from '../guards/http.js';
 import type { Mount } from './mounts.js';
 
@@ -15,6 +16,8 @@ export interface GatewayAppOptions {
   readonly token: string;
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** Rendered at /metrics (bearer token required). */
+  readonly metrics: Metrics;
   /** Counts requests per client (after authentication); memory today, Redis to share between instances. */
   readonly rateLimiter: RateLimiterAbstract;
 }
@@ -52,7 +55,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
 
   app.get('/healthz', (c) => c.json({ status: 'ok', servers: [...mounts.keys()] }));
 
-  app.use('/mcp/*', async (c, next) => {
+  const authenticate: MiddlewareHandler<{ Variables: Variables }> = async (c, next) => {
     const inQuery = credentialInQuery(new URL(c.req.url));
     if (inQuery) {
       return jsonError(
@@ -72,6 +75,14 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
     }
     c.set('authInfo', { token: presented, clientId: 'local', scopes: ['read', 'write', 'admin'] });
     await next();
+  };
+  app.use('/mcp/*', authenticate);
+  app.use('/metrics', authenticate);
+
+  app.get('/metrics', () => {
+    return new Response(options.metrics.render(), {
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+    });
   });
 
   app.use('/mcp/*', async (c, next) => {

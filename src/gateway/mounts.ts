@@ -1,6 +1,7 @@
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { AuditSink } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
+import type { MetricsSink } from '../core/metrics.js';
 import { createRuntime } from '../core/runtime.js';
 import { buildMcpServer } from '../core/server.js';
 import { fsConfigSchema, fsServer, prepareFsOptions } from '../servers/fs/index.js';
@@ -14,6 +15,7 @@ export interface Mount {
 
 export interface MountContext {
   readonly audit: AuditSink;
+  readonly metrics: MetricsSink;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly maxRequestBytes: number;
   readonly source: string;
@@ -36,10 +38,19 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
     throw new ConfigError(`${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
   const options = await prepareFsOptions(parsed.data);
-  const runtime = await createRuntime({ ...parsed.data, audit: context.audit, scope: entry.name });
-  const handler = createMcpHandler(() => buildMcpServer(fsServer(options), runtime), {
-    maxRequestBodySize: context.maxRequestBytes,
-    onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
+  const runtime = await createRuntime({
+    ...parsed.data,
+    audit: context.audit,
+    metrics: context.metrics,
+    scope: entry.name,
   });
+  // Named after the mount, so that audit records and metrics tell two servers of one kind apart.
+  const handler = createMcpHandler(
+    () => buildMcpServer({ ...fsServer(options), name: entry.name }, runtime),
+    {
+      maxRequestBodySize: context.maxRequestBytes,
+      onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
+    },
+  );
   return { name: entry.name, kind: entry.kind, handler };
 }

@@ -3,6 +3,7 @@ import { serve as listen } from '@hono/node-server';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { noAudit, openAuditLog } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
+import { Metrics } from '../core/metrics.js';
 import { isLoopbackBind } from '../guards/http.js';
 import { createGatewayApp } from './app.js';
 import type { GatewayConfig, ServerEntry } from './config.js';
@@ -40,7 +41,14 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   }
   const { token, source: tokenSource } = await localToken(config.tokenFile, env);
   const audit = config.auditLog ? await openAuditLog(config.auditLog) : noAudit;
-  const context = { audit, logLevel: config.logLevel, maxRequestBytes: config.maxRequestBytes, source };
+  const metrics = new Metrics();
+  const context = {
+    audit,
+    metrics,
+    logLevel: config.logLevel,
+    maxRequestBytes: config.maxRequestBytes,
+    source,
+  };
   const mounts: Mount[] = [];
   for (const entry of servers) mounts.push(await buildMount(entry, context));
   const app = createGatewayApp({
@@ -48,6 +56,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     token,
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
+    metrics,
     rateLimiter: new RateLimiterMemory({
       points: config.rateLimitRequests,
       duration: config.rateLimitWindowSeconds,
