@@ -38,7 +38,8 @@ function jsonError(
 
 /**
  * The gateway's HTTP surface. Every request passes Host and Origin validation (DNS rebinding) before anything
- * else; /mcp/* also needs the bearer token, which is never accepted in the query string.
+ * else; /mcp/* and /metrics also need the bearer token (never accepted in the query string), and /mcp/* is
+ * rate-limited per client. /healthz is open.
  */
 export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: Variables }> {
   const hosts = [...localhostAllowedHostnames(), ...options.allowedHosts];
