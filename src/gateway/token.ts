@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { lstat, mkdir, open, readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../core/config.js';
+import { expandHome } from '../guards/path.js';
 
 export interface LocalToken {
   readonly token: string;
@@ -12,10 +12,6 @@ export interface LocalToken {
 }
 
 const MIN_TOKEN_LENGTH = 24;
-
-function expandHome(file: string): string {
-  return file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : path.resolve(file);
-}
 
 /**
  * The local-mode bearer token: `RAMPART_TOKEN` when set, else the token file, created on first start with 32
@@ -31,7 +27,7 @@ export async function localToken(
       throw new ConfigError(`RAMPART_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters`);
     return { token: fromEnv, source: 'the RAMPART_TOKEN environment variable' };
   }
-  const file = expandHome(tokenFile);
+  const file = path.resolve(expandHome(tokenFile));
   const info = await lstat(file).catch(() => undefined);
   if (info) {
     if (info.isSymbolicLink())

@@ -47,7 +47,8 @@ export function assertCleanInput(requested: string, label = 'path'): void {
   }
 }
 
-function expandHome(requested: string): string {
+/** `~` and `~/…` expanded to the home directory; anything else unchanged. */
+export function expandHome(requested: string): string {
   if (requested === '~') return os.homedir();
   if (requested.startsWith('~/')) return path.join(os.homedir(), requested.slice(2));
   return requested;

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
+import type { TextResult } from './mcp.js';
 
 /**
  * A temp layout for attack tests: `root` is what the server may use; `outside` holds a secret the server must
@@ -37,4 +39,14 @@ export function makeLayout(): Layout {
     secret: SECRET,
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+export const OUTSIDE = /outside the allowed roots/;
+
+/** A refusal is an isError result of one line that names the problem and carries nothing from outside. */
+export function expectRefused(result: TextResult, pattern: RegExp): void {
+  expect(result.isError, result.text).toBe(true);
+  expect(result.text).toMatch(pattern);
+  expect(result.text).not.toContain('\n');
+  expect(result.text).not.toContain(SECRET);
 }

@@ -1,18 +1,8 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectFs, type Session, type TextResult } from '../helpers/mcp.js';
-import { type Layout, makeLayout, SECRET } from '../helpers/sandbox.js';
-
-/** A refusal is an isError result of one line that names the problem and carries nothing from outside. */
-function expectRefused(result: TextResult, pattern: RegExp): void {
-  expect(result.isError, result.text).toBe(true);
-  expect(result.text).toMatch(pattern);
-  expect(result.text).not.toContain('\n');
-  expect(result.text).not.toContain(SECRET);
-}
-
-const OUTSIDE = /outside the allowed roots/;
+import { connectFs, type Session } from '../helpers/mcp.js';
+import { expectRefused, type Layout, makeLayout, OUTSIDE, SECRET } from '../helpers/sandbox.js';
 
 describe('fs refuses every way out of the sandbox', () => {
   let layout: Layout;

@@ -4,18 +4,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectFs, type Session, type TextResult } from '../helpers/mcp.js';
-import { type Layout, makeLayout, SECRET } from '../helpers/sandbox.js';
+import { expectRefused, type Layout, makeLayout, OUTSIDE } from '../helpers/sandbox.js';
 
 /** Attacks found by a security review of the fs server; each is reproduced here and must stay refused. */
-
-function expectRefused(result: TextResult, pattern: RegExp): void {
-  expect(result.isError, result.text).toBe(true);
-  expect(result.text).toMatch(pattern);
-  expect(result.text).not.toContain('\n');
-  expect(result.text).not.toContain(SECRET);
-}
-
-const OUTSIDE = /outside the allowed roots/;
 
 /** The refusal with the path argument taken out, to compare two refusals' shapes. */
 function shape(result: TextResult, requested: string): string {
