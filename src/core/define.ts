@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Limits } from '../guards/limits.js';
+import type { RampartScope } from '../guards/scopes.js';
 import type { Logger } from './log.js';
 
 export interface ToolAnnotationsSpec {
@@ -10,7 +11,7 @@ export interface ToolAnnotationsSpec {
 }
 
 /** What the gateway's OAuth scopes map onto. Derived from annotations unless a tool says otherwise. */
-export type ToolScope = 'read' | 'write' | 'admin';
+export type ToolScope = RampartScope;
 
 export type TextBlock = { type: 'text'; text: string };
 export type ImageBlock = { type: 'image'; data: string; mimeType: string };

@@ -4,11 +4,18 @@ import {
   McpServer,
   ProtocolError,
   ResourceTemplate,
+  type ScopeChallengeHandler,
   type ServerContext,
   type StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
-import type { ResourceTemplateDefinition, ServerDefinition, ToolDefinition } from './define.js';
+import {
+  type ResourceTemplateDefinition,
+  type ServerDefinition,
+  scopeOf,
+  type ToolDefinition,
+  type ToolScope,
+} from './define.js';
 import { type CallInfo, type Runtime, runTool } from './envelope.js';
 import { toSafeFailure } from './errors.js';
 import { errorFields } from './log.js';
@@ -119,6 +126,18 @@ function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): Ca
   };
 }
 
+/**
+ * Answers a call whose token lacks the scope it needs with HTTP 403 `insufficient_scope` (naming the scope, so
+ * the client can step up) before any handler runs. Scopes are widened when the token is verified (admin includes
+ * write includes read), so an exact match suffices here. Calls without a token (stdio) are not scoped.
+ */
+function requireScope(scope: ToolScope, what: string): ScopeChallengeHandler {
+  return ({ authInfo }) => {
+    if (authInfo === undefined || authInfo.scopes.includes(scope)) return undefined;
+    return { scopes: [scope], errorDescription: `${what} needs the ${scope} scope` };
+  };
+}
+
 function registerTool(
   mcp: McpServer,
   def: ServerDefinition,
@@ -134,6 +153,7 @@ function registerTool(
       inputSchema: advertiseOnly(tool.input),
       outputSchema: advertiseOnly(tool.output),
       annotations: { title: tool.title, ...tool.annotations },
+      scopeChallenge: requireScope(scopeOf(tool), tool.name),
     },
     async (args: unknown, ctx: ServerContext) => {
       const waiting = gate.ready();
@@ -165,6 +185,7 @@ function registerResourceTemplate(
       title: template.title,
       description: template.description,
       ...(template.mimeType ? { mimeType: template.mimeType } : {}),
+      scopeChallenge: requireScope('read', `reading ${template.name}`),
     },
     async (uri, variables, ctx) => {
       if (!(await (gate.ready() ?? true))) throw new ProtocolError(INVALID_PARAMS, ROOTS_PENDING);
