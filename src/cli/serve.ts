@@ -22,15 +22,29 @@ function configuredServers(file: string | undefined): { servers: ServerEntry[]; 
   return { servers: parsed.data, source: listed.file };
 }
 
-/** What a newcomer needs to connect: the URLs, where the token is, and snippets to paste. */
+/** What a newcomer needs to connect: the URLs, how to authenticate, and snippets to paste. */
 function startupMessage(gateway: RunningGateway): string {
-  const tokenCmd = gateway.tokenSource.startsWith('/') ? `$(cat ${gateway.tokenSource})` : '$RAMPART_TOKEN';
   const lines = [`rampart: serving on ${gateway.url} (Ctrl-C stops, letting calls in flight finish)`];
   for (const name of gateway.servers) lines.push(`  ${name}: ${gateway.url}/mcp/${name}`);
-  lines.push(`token: ${gateway.tokenSource} — send it as "Authorization: Bearer <token>"`, '');
   const first = gateway.servers[0] ?? 'fs';
+  if (gateway.auth.mode === 'oauth') {
+    const url = `${gateway.auth.resource}/mcp/${first}`;
+    lines.push(
+      `auth: OAuth 2.1 — tokens from ${gateway.auth.issuer} for ${gateway.auth.resource} with scope read, write or admin`,
+      '',
+      'Claude Code (signs in through the issuer on first use):',
+      `  claude mcp add --transport http rampart-${first} ${url}`,
+      '.mcp.json:',
+      `  {"mcpServers": {"${first}": {"type": "http", "url": "${url}"}}}`,
+    );
+    return lines.join('\n');
+  }
+  const source = gateway.auth.tokenSource;
+  const tokenCmd = source.startsWith('/') ? `$(cat ${source})` : '$RAMPART_TOKEN';
   const url = `${gateway.url}/mcp/${first}`;
   lines.push(
+    `token: ${source} — send it as "Authorization: Bearer <token>"`,
+    '',
     'Claude Code:',
     `  claude mcp add --transport http rampart-${first} ${url} --header "Authorization: Bearer ${tokenCmd}"`,
     '.mcp.json (with the token in RAMPART_TOKEN):',
@@ -51,6 +65,12 @@ export function addServeCommand(program: Command): void {
     .option('--port <n>', 'port (default 8787; 0 picks a free one)', Number)
     .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
     .option('--token-file <file>', 'where the local bearer token is kept (default ~/.rampart/token)')
+    .option(
+      '--oauth-issuer <url>',
+      'OAuth 2.1 issuer whose JWT access tokens are accepted (turns on OAuth mode)',
+    )
+    .option('--oauth-resource <url>', "this gateway's public base URL (the tokens' audience)")
+    .option('--redis-url <url>', 'share rate-limit counters between instances through Redis')
     .option('--audit-log <file>', 'append one JSONL record per call to this file (mode 0600)')
     .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent')
     .action(async (flags: Record<string, unknown>) => {

@@ -8,24 +8,25 @@ import {
 import { Hono, type MiddlewareHandler } from 'hono';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Metrics } from '../core/metrics.js';
-import { bearerToken, credentialInQuery, tokensEqual } from '../guards/http.js';
+import { credentialInQuery } from '../guards/http.js';
+import type { Authenticator } from './auth.js';
 import type { Mount } from './mounts.js';
 
 export interface GatewayAppOptions {
   readonly mounts: readonly Mount[];
-  readonly token: string;
+  readonly auth: Authenticator;
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
   /** Rendered at /metrics (bearer token required). */
   readonly metrics: Metrics;
-  /** Counts requests per client (after authentication); memory today, Redis to share between instances. */
+  /** Counts requests per client (after authentication): in memory, or in Redis to share between instances. */
   readonly rateLimiter: RateLimiterAbstract;
 }
 
 type Variables = { authInfo: AuthInfo };
 
 function jsonError(
-  status: 400 | 401 | 403 | 404 | 429,
+  status: 400 | 403 | 404 | 429,
   error: string,
   description: string,
   headers: Record<string, string> = {},
@@ -38,8 +39,8 @@ function jsonError(
 
 /**
  * The gateway's HTTP surface. Every request passes Host and Origin validation (DNS rebinding) before anything
- * else; /mcp/* and /metrics also need the bearer token (never accepted in the query string), and /mcp/* is
- * rate-limited per client. /healthz is open.
+ * else; /mcp/* and /metrics also need a bearer token (never accepted in the query string), and /mcp/* is
+ * rate-limited per client. /healthz and the OAuth discovery documents are open.
  */
 export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: Variables }> {
   const hosts = [...localhostAllowedHostnames(), ...options.allowedHosts];
@@ -55,38 +56,45 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok', servers: [...mounts.keys()] }));
+  app.get('/.well-known/*', (c) => options.auth.discovery(c.req.raw) ?? c.notFound());
 
-  const authenticate: MiddlewareHandler<{ Variables: Variables }> = async (c, next) => {
-    const inQuery = credentialInQuery(new URL(c.req.url));
-    if (inQuery) {
-      return jsonError(
-        400,
-        'invalid_request',
-        `credentials in the query string ("${inQuery}") are refused; send Authorization: Bearer`,
-      );
-    }
-    const challenge = { 'www-authenticate': 'Bearer realm="rampart"' };
-    const presented = bearerToken(c.req.header('authorization'));
-    if (!presented)
-      return jsonError(401, 'invalid_request', 'an Authorization: Bearer token is required', challenge);
-    if (!tokensEqual(presented, options.token)) {
-      return jsonError(401, 'invalid_token', 'the bearer token is not valid', {
-        'www-authenticate': 'Bearer realm="rampart", error="invalid_token"',
-      });
-    }
-    c.set('authInfo', { token: presented, clientId: 'local', scopes: ['read', 'write', 'admin'] });
-    await next();
-  };
-  app.use('/mcp/*', authenticate);
-  app.use('/metrics', authenticate);
+  const authenticate =
+    (
+      mountOf: (name: string | undefined) => string | undefined,
+    ): MiddlewareHandler<{ Variables: Variables }> =>
+    async (c, next) => {
+      const inQuery = credentialInQuery(new URL(c.req.url));
+      if (inQuery) {
+        return jsonError(
+          400,
+          'invalid_request',
+          `credentials in the query string ("${inQuery}") are refused; send Authorization: Bearer`,
+        );
+      }
+      const name = c.req.param('name');
+      if (name !== undefined && !mounts.has(name))
+        return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
+      const verdict = await options.auth.authenticate(c.req.raw, mountOf(name));
+      if (verdict instanceof Response) return verdict;
+      c.set('authInfo', verdict);
+      await next();
+    };
 
+  app.use(
+    '/metrics',
+    authenticate(() => undefined),
+  );
   app.get('/metrics', () => {
     return new Response(options.metrics.render(), {
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
     });
   });
 
-  app.use('/mcp/*', async (c, next) => {
+  app.use(
+    '/mcp/:name',
+    authenticate((name) => name),
+  );
+  app.use('/mcp/:name', async (c, next) => {
     try {
       await options.rateLimiter.consume(c.get('authInfo').clientId);
     } catch (rejection) {
@@ -100,8 +108,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   });
 
   app.all('/mcp/:name', async (c) => {
-    const mount = mounts.get(c.req.param('name'));
-    if (!mount) return jsonError(404, 'not_found', `no server is mounted at /mcp/${c.req.param('name')}`);
+    const mount = mounts.get(c.req.param('name')) as Mount;
     return mount.handler.fetch(c.req.raw, { authInfo: c.get('authInfo') });
   });
 

@@ -16,6 +16,19 @@ export const serverEntrySchema = z
 
 export type ServerEntry = z.output<typeof serverEntrySchema>;
 
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
 export const gatewayConfigSchema = z.object({
   host: z
     .string()
@@ -47,6 +60,51 @@ export const gatewayConfigSchema = z.object({
     .default(600)
     .describe('Requests one client may make per rate-limit window; more get 429 with Retry-After'),
   rateLimitWindowSeconds: z.number().int().positive().default(60).describe('Length of the rate-limit window'),
+  oauthIssuer: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "OAuth 2.1 authorization server (the tokens' iss); setting it turns on OAuth mode in place of the local token",
+    ),
+  oauthResource: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      'Public base URL of this gateway, the resource tokens are issued for; defaults to the URL it listens on',
+    ),
+  oauthAudiences: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("aud values accepted besides the resource URL and the server's own /mcp/<name> URL"),
+  oauthJwksUri: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Where the issuer's signing keys are; discovered from the issuer's metadata when not given"),
+  oauthAlgorithms: z
+    .array(z.enum(ASYMMETRIC_ALGORITHMS))
+    .min(1)
+    .default([...ASYMMETRIC_ALGORITHMS])
+    .describe(
+      'JWS algorithms accepted; asymmetric only, so a public key can never be used as an HMAC secret',
+    ),
+  oauthClockToleranceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(30)
+    .describe('Clock skew allowed when checking exp and nbf'),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional()
+    .describe('Keep rate-limit counters in Redis, so that every gateway instance shares them'),
+  drainSeconds: z
+    .number()
+    .positive()
+    .max(600)
+    .default(10)
+    .describe('On shutdown, how long calls in flight may run before their connections are closed'),
   auditLog: z.string().optional().describe('JSONL audit log for every call on every server (mode 0600)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),
 });

@@ -1,22 +1,31 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { noAudit, openAuditLog } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
+import { createLogger } from '../core/log.js';
 import { Metrics } from '../core/metrics.js';
 import { isLoopbackBind } from '../guards/http.js';
 import { createGatewayApp } from './app.js';
+import { type Authenticator, localAuthenticator, oauthAuthenticator } from './auth.js';
 import type { GatewayConfig, ServerEntry } from './config.js';
 import { buildMount, type Mount } from './mounts.js';
+import { assertSecureUrl, discoverJwksUri } from './oauth.js';
+import { createRateLimiter } from './rate-limit.js';
 import { localToken } from './token.js';
 
 export interface RunningGateway {
   /** Base URL, e.g. http://127.0.0.1:8787 */
   readonly url: string;
   readonly servers: readonly string[];
-  /** Where the token is kept, for the start-up message (never the token itself). */
-  readonly tokenSource: string;
-  /** Stops accepting connections, lets calls in flight finish, then closes handlers and the audit log. */
+  /** How callers authenticate, for the start-up message (never the token itself). */
+  readonly auth:
+    | { readonly mode: 'local'; readonly tokenSource: string }
+    | { readonly mode: 'oauth'; readonly issuer: string; readonly resource: string };
+  /**
+   * Stops accepting connections, lets calls in flight finish (for up to drainSeconds, after which their
+   * connections are closed), then closes the handlers, the rate limiter and the audit log.
+   */
   close(): Promise<void>;
 }
 
@@ -28,18 +37,55 @@ export interface ServeOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
-export async function startGateway({ config, servers, source, env }: ServeOptions): Promise<RunningGateway> {
-  if (!isLoopbackBind(config.host)) {
-    throw new ConfigError(
-      `refusing to bind ${config.host}: only loopback addresses are served with the local token; a network-facing gateway needs OAuth`,
-    );
-  }
+function checkNames(servers: readonly ServerEntry[], source: string): void {
   const names = new Set<string>();
   for (const entry of servers) {
     if (names.has(entry.name)) throw new ConfigError(`${source}: two servers are named "${entry.name}"`);
     names.add(entry.name);
   }
-  const { token, source: tokenSource } = await localToken(config.tokenFile, env);
+}
+
+async function bind(config: GatewayConfig, fetch: (request: Request) => Promise<Response> | Response) {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const started = listen({ fetch, hostname: config.host, port: config.port }, () =>
+      resolve(started as Server),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${host}:${address.port}` };
+}
+
+/** Stops accepting, closes keep-alive connections as they fall idle, and cuts the rest at the deadline. */
+async function drain(server: Server, seconds: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), seconds * 1000);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(deadline);
+  }
+}
+
+export async function startGateway({ config, servers, source, env }: ServeOptions): Promise<RunningGateway> {
+  const oauth = config.oauthIssuer !== undefined;
+  if (!oauth && !isLoopbackBind(config.host)) {
+    throw new ConfigError(
+      `refusing to bind ${config.host}: only loopback addresses are served with the local token; a network-facing gateway needs OAuth (set oauthIssuer)`,
+    );
+  }
+  checkNames(servers, source);
+  const log = createLogger({ level: config.logLevel, scope: 'gateway' });
+  const jwksUri = config.oauthIssuer
+    ? config.oauthJwksUri
+      ? assertSecureUrl(config.oauthJwksUri, 'oauthJwksUri').href
+      : await discoverJwksUri(config.oauthIssuer)
+    : undefined;
+  const local = oauth ? undefined : await localToken(config.tokenFile, env);
+
   const audit = config.auditLog ? await openAuditLog(config.auditLog) : noAudit;
   const metrics = new Metrics();
   const context = {
@@ -51,33 +97,59 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   };
   const mounts: Mount[] = [];
   for (const entry of servers) mounts.push(await buildMount(entry, context));
-  const app = createGatewayApp({
+  const rateLimit = await createRateLimiter(
+    {
+      points: config.rateLimitRequests,
+      durationSeconds: config.rateLimitWindowSeconds,
+      redisUrl: config.redisUrl,
+    },
+    log,
+  );
+
+  // The resource URL may be the address just bound, so the app is built once the port is known.
+  let app: ReturnType<typeof createGatewayApp> | undefined;
+  const { server, url } = await bind(config, (request) =>
+    app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
+  );
+  const resource = (config.oauthResource ?? url).replace(/\/$/, '');
+  const auth: Authenticator =
+    config.oauthIssuer && jwksUri
+      ? oauthAuthenticator({
+          settings: {
+            issuer: config.oauthIssuer,
+            algorithms: config.oauthAlgorithms,
+            clockToleranceSeconds: config.oauthClockToleranceSeconds,
+          },
+          jwksUri,
+          resource,
+          audiences: config.oauthAudiences,
+          mounts: mounts.map((m) => m.name),
+          onServerError: (error) =>
+            log.error('cannot verify tokens: the issuer signing keys are unavailable', {
+              error: (error as Error).message,
+            }),
+        })
+      : localAuthenticator((local as { token: string }).token);
+  app = createGatewayApp({
     mounts,
-    token,
-    allowedHosts: config.allowedHosts,
+    auth,
+    // The public host of the resource is, by definition, a name clients use to reach this gateway.
+    allowedHosts: [...config.allowedHosts, new URL(resource).hostname],
     allowedOrigins: config.allowedOrigins,
     metrics,
-    rateLimiter: new RateLimiterMemory({
-      points: config.rateLimitRequests,
-      duration: config.rateLimitWindowSeconds,
-    }),
+    rateLimiter: rateLimit.limiter,
   });
 
-  const server = await new Promise<ReturnType<typeof listen>>((resolve, reject) => {
-    const started = listen({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
-      resolve(started),
-    );
-    started.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     servers: mounts.map((m) => m.name),
-    tokenSource,
+    auth: local
+      ? { mode: 'local', tokenSource: local.source }
+      : { mode: 'oauth', issuer: config.oauthIssuer as string, resource },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain(server, config.drainSeconds);
       await Promise.all(mounts.map((m) => m.handler.close()));
+      await rateLimit.close();
       await audit.close();
     },
   };

@@ -1,0 +1,76 @@
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { ConfigError } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+
+export interface RateLimitSettings {
+  readonly points: number;
+  readonly durationSeconds: number;
+  /** redis:// URL: counters shared by every gateway instance. Without it, each instance counts alone. */
+  readonly redisUrl?: string | undefined;
+  /** Prefix of the Redis keys, so that several deployments can share one Redis. */
+  readonly keyPrefix?: string;
+}
+
+export interface RateLimiter {
+  readonly limiter: RateLimiterMemory | RateLimiterRedis;
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 3_000;
+
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.href;
+}
+
+/**
+ * Per-client request counting. With Redis, a gateway that cannot reach Redis at start refuses to start (a shared
+ * limit that silently is not shared is a misconfiguration); if Redis goes away later, each instance falls back to
+ * counting in memory until it is back, and says so in the log.
+ */
+export async function createRateLimiter(settings: RateLimitSettings, log: Logger): Promise<RateLimiter> {
+  const options = { points: settings.points, duration: settings.durationSeconds };
+  if (!settings.redisUrl) return { limiter: new RateLimiterMemory(options), close: async () => {} };
+
+  const { Redis } = await import('ioredis');
+  const client = new Redis(settings.redisUrl, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+  });
+  let warned = false;
+  client.on('error', (error: Error) => {
+    if (!warned)
+      log.warn('redis unavailable; counting rate limits in memory until it is back', {
+        error: error.message,
+      });
+    warned = true;
+  });
+  client.on('ready', () => {
+    warned = false;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    throw new ConfigError(
+      `redisUrl ${redactedUrl(settings.redisUrl)}: cannot connect (${(error as Error).message})`,
+    );
+  }
+  const limiter = new RateLimiterRedis({
+    ...options,
+    storeClient: client,
+    keyPrefix: settings.keyPrefix ?? 'rampart:ratelimit',
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
+  return {
+    limiter,
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
