@@ -99,6 +99,11 @@ export const gatewayConfigSchema = z.object({
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
     .optional()
     .describe('Keep rate-limit counters in Redis, so that every gateway instance shares them'),
+  redisKeyPrefix: z
+    .string()
+    .min(1)
+    .default('rampart:ratelimit')
+    .describe('Prefix of the rate-limit keys in Redis, so that separate deployments can share one Redis'),
   drainSeconds: z
     .number()
     .positive()

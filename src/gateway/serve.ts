@@ -102,15 +102,20 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       points: config.rateLimitRequests,
       durationSeconds: config.rateLimitWindowSeconds,
       redisUrl: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
     },
     log,
   );
 
   // The resource URL may be the address just bound, so the app is built once the port is known.
   let app: ReturnType<typeof createGatewayApp> | undefined;
-  const { server, url } = await bind(config, (request) =>
+  const bound = await bind(config, (request) =>
     app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
-  );
+  ).catch(async (error: unknown) => {
+    await Promise.all([rateLimit.close(), audit.close(), ...mounts.map((m) => m.handler.close())]);
+    throw error;
+  });
+  const { server, url } = bound;
   const resource = (config.oauthResource ?? url).replace(/\/$/, '');
   const auth: Authenticator =
     config.oauthIssuer && jwksUri
