@@ -291,6 +291,31 @@ describe('rampart serve start-up in OAuth mode', () => {
     );
   });
 
+  it('refuses keys from metadata that describes another issuer (mix-up)', async () => {
+    const { createServer } = await import('node:http');
+    const impostor = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ issuer: 'https://evil.example', jwks_uri: `${issuer.issuer}/jwks` }));
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    const port = (impostor.address() as { port: number }).port;
+    try {
+      const attempt = startGateway({
+        config: gatewayConfigSchema.parse({
+          port: 0,
+          logLevel: 'silent',
+          oauthIssuer: `http://127.0.0.1:${port}`,
+        }),
+        servers: [],
+        source: 'test',
+        env: {},
+      });
+      await expect(attempt).rejects.toThrow(/describes issuer "https:\/\/evil\.example", not oauthIssuer/);
+    } finally {
+      impostor.close();
+    }
+  });
+
   it('refuses an issuer on plain http that is not on this machine', async () => {
     const attempt = startGateway({
       config: gatewayConfigSchema.parse({
