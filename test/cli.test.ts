@@ -134,4 +134,28 @@ describe('rampart CLI', () => {
     );
     expect(readFileSync(layout.secretFile, 'utf8')).toBe(`${layout.secret}\n`);
   });
+
+  it('serve refuses a non-loopback address without OAuth, and a port in use, with exit 2 and the reason', async () => {
+    const exposed = rampart(['serve', '--host', '0.0.0.0', '--port', '0'], {
+      cwd: layout.root,
+      env: { RAMPART_TOKEN: 'cli-test-token-0123456789abcdef' },
+    });
+    expect(exposed.code).toBe(2);
+    expect(exposed.stderr).toMatch(/refusing to bind 0\.0\.0\.0: .* needs OAuth \(set oauthIssuer\)/);
+
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const busy = rampart(['serve', '--port', String(port)], {
+        cwd: layout.root,
+        env: { RAMPART_TOKEN: 'cli-test-token-0123456789abcdef' },
+      });
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toContain(`rampart: cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      taken.close();
+    }
+  });
 });

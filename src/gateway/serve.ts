@@ -50,7 +50,15 @@ async function bind(config: GatewayConfig, fetch: (request: Request) => Promise<
     const started = listen({ fetch, hostname: config.host, port: config.port }, () =>
       resolve(started as Server),
     );
-    started.once('error', reject);
+    started.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES'
+          ? new ConfigError(
+              `cannot listen on ${config.host}:${config.port}: ${error.code} (${error.message})`,
+            )
+          : error,
+      ),
+    );
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
