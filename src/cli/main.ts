@@ -20,8 +20,12 @@ function requireServer(name: string): ServerEntry {
 function parseServerArgs(
   entry: ServerEntry,
   argv: string[],
+  toolFollows = false,
 ): { positional: string[]; flags: Record<string, unknown> } {
-  const command = entry.addOptions(new Command(entry.name).argument(entry.positional)).exitOverride();
+  const command = entry
+    .addOptions(new Command(entry.name).argument(entry.positional))
+    .allowExcessArguments(toolFollows)
+    .exitOverride();
   command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
   command.parse(argv, { from: 'user' });
   return { positional: command.args, flags: command.opts() };
@@ -57,7 +61,7 @@ async function listTools(serverName: string, argv: string[], json: boolean): Pro
 
 async function callTool(serverName: string, argv: string[], json: boolean): Promise<number> {
   const entry = requireServer(serverName);
-  const { positional, flags } = parseServerArgs(entry, argv);
+  const { positional, flags } = parseServerArgs(entry, argv, true);
   if (positional.length < 2)
     throw new UsageError(
       'call needs a tool name and its JSON arguments, e.g. read_text_file \'{"path":"README.md"}\'',

@@ -3,7 +3,9 @@ import { loadConfig } from '../core/config.js';
 import type { ServerDefinition } from '../core/define.js';
 import type { Runtime } from '../core/envelope.js';
 import { createRuntime } from '../core/runtime.js';
-import { fsConfigSchema, fsServer, prepareFsOptions } from '../servers/fs/index.js';
+import { SERVER_KINDS } from '../servers/catalog.js';
+import { dbConfigSchema } from '../servers/db/index.js';
+import { fsConfigSchema } from '../servers/fs/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
 export interface Launch {
@@ -47,13 +49,51 @@ const fsEntry: ServerEntry = {
       cliNames: { roots: 'directories as arguments (rampart fs <dir>…)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    const options = await prepareFsOptions(config);
-    const runtime = await createRuntime({ ...config, scope: 'fs' });
-    return { makeDefinition: () => fsServer(options), runtime };
+    return launchPrepared('fs', config);
   },
 };
 
-export const SERVERS: readonly ServerEntry[] = [fsEntry];
+/** Prepares a server of `kind` from its loaded config, warns about what the operator must know, and runs it. */
+async function launchPrepared(
+  kind: keyof typeof SERVER_KINDS,
+  config: Record<string, unknown> & Parameters<typeof createRuntime>[0],
+): Promise<Launch> {
+  const runtime = await createRuntime({ ...config, scope: kind });
+  const prepared = await SERVER_KINDS[kind].prepare(config);
+  for (const warning of prepared.warnings) runtime.log.warn(warning);
+  return { makeDefinition: () => prepared.makeDefinition(), runtime };
+}
+
+const dbEntry: ServerEntry = {
+  name: 'db',
+  summary: 'SQL over SQLite, PostgreSQL or MySQL/MariaDB, read-only by the engine unless --allow-writes',
+  positional: '[url]',
+  addOptions: (command) =>
+    commonFlags(command)
+      .option('--allow-writes', 'add the execute tool (one writing statement at a time)')
+      .option(
+        '--schemas <names>',
+        'comma-separated schemas the tools may reach (default: the connection default)',
+        (v: string) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+      )
+      .option('--max-rows <n>', 'most rows one query returns', Number)
+      .option('--pool-size <n>', 'most connections at once (PostgreSQL, MySQL)', Number),
+  async launch(positional, flags) {
+    const { config: file, ...rest } = flags;
+    const config = loadConfig('db', dbConfigSchema, {
+      flags: { ...rest, url: positional[0] },
+      cliNames: { url: 'the URL as argument (rampart db <url>)' },
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('db', config);
+  },
+};
+
+export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry];
 
 export function findServer(name: string): ServerEntry | undefined {
   return SERVERS.find((s) => s.name === name);

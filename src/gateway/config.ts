@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SERVER_KIND_NAMES } from '../servers/catalog.js';
 
 export const serverEntrySchema = z
   .object({
@@ -6,7 +7,7 @@ export const serverEntrySchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,40}$/, 'lowercase letters, digits and dashes, starting with a letter')
       .describe('Mounted at /mcp/<name>'),
-    kind: z.enum(['fs']).describe('Which Rampart server'),
+    kind: z.enum(SERVER_KIND_NAMES).describe('Which Rampart server'),
     options: z
       .record(z.string(), z.unknown())
       .default({})
@@ -116,7 +117,14 @@ export const gatewayConfigSchema = z.object({
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
-/** What `rampart serve` mounts when rampart.yaml lists no servers: everything that runs on embedded defaults. */
+/**
+ * What `rampart serve` mounts when rampart.yaml lists no servers: everything that runs on embedded defaults —
+ * fs on the current directory, read-only, and db on a demo SQLite database.
+ */
 export function defaultServers(cwd: string): ServerEntry[] {
-  return [{ name: 'fs', kind: 'fs', options: { roots: [cwd], readOnly: true } }];
+  return [
+    { name: 'fs', kind: 'fs', options: { roots: [cwd], readOnly: true } },
+    // No url: the db server opens its demo SQLite database, read-only.
+    { name: 'db', kind: 'db', options: {} },
+  ];
 }

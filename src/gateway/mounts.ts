@@ -4,13 +4,15 @@ import { ConfigError } from '../core/config.js';
 import type { MetricsSink } from '../core/metrics.js';
 import { createRuntime } from '../core/runtime.js';
 import { buildMcpServer } from '../core/server.js';
-import { fsConfigSchema, fsServer, prepareFsOptions } from '../servers/fs/index.js';
+import { SERVER_KINDS } from '../servers/catalog.js';
 import type { ServerEntry } from './config.js';
 
 export interface Mount {
   readonly name: string;
   readonly kind: string;
   readonly handler: McpHttpHandler;
+  /** Closes the handler and what the server holds open. */
+  close(): Promise<void>;
 }
 
 export interface MountContext {
@@ -27,30 +29,41 @@ export interface MountContext {
  */
 export async function buildMount(entry: ServerEntry, context: MountContext): Promise<Mount> {
   const where = `${context.source} servers.${entry.name}.options`;
-  const shape = fsConfigSchema.shape as Record<string, unknown>;
+  const serverKind = SERVER_KINDS[entry.kind];
+  const shape = serverKind.configSchema.shape as Record<string, unknown>;
   for (const key of Object.keys(entry.options)) {
     if (!Object.hasOwn(shape, key))
       throw new ConfigError(`${where}.${key} is not an option of ${entry.kind}`);
   }
-  const parsed = fsConfigSchema.safeParse({ logLevel: context.logLevel, ...entry.options });
+  const parsed = serverKind.configSchema.safeParse({ logLevel: context.logLevel, ...entry.options });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
-  const options = await prepareFsOptions(parsed.data);
+  const config = parsed.data as Record<string, unknown> & Parameters<typeof createRuntime>[0];
+  const prepared = await serverKind.prepare(config);
   const runtime = await createRuntime({
-    ...parsed.data,
+    ...config,
     audit: context.audit,
     metrics: context.metrics,
     scope: entry.name,
   });
   // Named after the mount, so that audit records and metrics tell two servers of one kind apart.
   const handler = createMcpHandler(
-    () => buildMcpServer({ ...fsServer(options), name: entry.name }, runtime),
+    () => buildMcpServer({ ...prepared.makeDefinition(), name: entry.name }, runtime),
     {
       maxRequestBodySize: context.maxRequestBytes,
       onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
     },
   );
-  return { name: entry.name, kind: entry.kind, handler };
+  for (const warning of prepared.warnings) runtime.log.warn(`${entry.name}: ${warning}`);
+  return {
+    name: entry.name,
+    kind: entry.kind,
+    handler,
+    async close() {
+      await handler.close();
+      await prepared.close();
+    },
+  };
 }

@@ -104,7 +104,12 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     source,
   };
   const mounts: Mount[] = [];
-  for (const entry of servers) mounts.push(await buildMount(entry, context));
+  try {
+    for (const entry of servers) mounts.push(await buildMount(entry, context));
+  } catch (error) {
+    await Promise.all([audit.close(), ...mounts.map((m) => m.close())]);
+    throw error;
+  }
   const rateLimit = await createRateLimiter(
     {
       points: config.rateLimitRequests,
@@ -120,7 +125,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   const bound = await bind(config, (request) =>
     app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
   ).catch(async (error: unknown) => {
-    await Promise.all([rateLimit.close(), audit.close(), ...mounts.map((m) => m.handler.close())]);
+    await Promise.all([rateLimit.close(), audit.close(), ...mounts.map((m) => m.close())]);
     throw error;
   });
   const { server, url } = bound;
@@ -161,7 +166,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       : { mode: 'oauth', issuer: config.oauthIssuer as string, resource },
     async close() {
       await drain(server, config.drainSeconds);
-      await Promise.all(mounts.map((m) => m.handler.close()));
+      await Promise.all(mounts.map((m) => m.close()));
       await rateLimit.close();
       await audit.close();
     },

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { Refusal } from '../../core/errors.js';
+import { startWorker } from '../../core/worker.js';
 import {
   type ContentSearch,
   type ContentSearchResult,
@@ -13,18 +13,6 @@ type WorkerReply =
   | { ok: false; expected: boolean; message: string };
 
 /**
- * Built, the worker is the .js file beside this one. Run from source (the test runner), it is the .ts file,
- * loaded through tsx's loader, which Node 20 does not apply to a worker's entry given by --import.
- */
-function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./grep-worker.js', import.meta.url), { workerData });
-  const entry = JSON.stringify(new URL('./grep-worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/**
  * A regular expression can backtrack for longer than any time budget (`(a+)+$` on a long line), and a
  * search on the server's own thread could then never be stopped. It runs in a worker thread instead,
  * terminated when the call is cancelled or runs out of time.
@@ -34,7 +22,7 @@ function searchInWorker(
   search: ContentSearch,
   signal: AbortSignal,
 ): Promise<ContentSearchResult> {
-  const worker = startWorker({ roots: sandbox.roots, search });
+  const worker = startWorker(import.meta.url, 'grep-worker', { roots: sandbox.roots, search });
   return new Promise<ContentSearchResult>((resolve, reject) => {
     const stop = () => {
       void worker.terminate();

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { ServerDefinition } from '../core/define.js';
+import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.js';
+import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
+
+/** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
+export interface PreparedServer {
+  makeDefinition(): ServerDefinition;
+  /** Things the operator must hear about at start (a superuser database connection, say). */
+  readonly warnings: readonly string[];
+  close(): Promise<void>;
+}
+
+export interface ServerKind {
+  readonly name: string;
+  readonly configSchema: z.ZodObject;
+  prepare(config: Record<string, unknown>): Promise<PreparedServer>;
+}
+
+function kind<S extends z.ZodObject>(
+  name: string,
+  configSchema: S,
+  prepare: (config: z.output<S>) => Promise<PreparedServer>,
+): ServerKind {
+  return { name, configSchema, prepare: (config) => prepare(config as z.output<S>) };
+}
+
+/** Every server Rampart can run, by kind: what the CLI and the gateway both start. */
+export const SERVER_KINDS = {
+  fs: kind('fs', fsConfigSchema, async (config: FsConfig) => {
+    const options = await prepareFsOptions(config);
+    return { makeDefinition: () => fsServer(options), warnings: [], close: async () => {} };
+  }),
+  db: kind('db', dbConfigSchema, async (config: DbConfig) => {
+    const engine = await openEngine(config);
+    return {
+      makeDefinition: () => dbServer(engine, config),
+      warnings: engine.warnings,
+      close: () => engine.close(),
+    };
+  }),
+} as const satisfies Record<string, ServerKind>;
+
+export type ServerKindName = keyof typeof SERVER_KINDS;
+export const SERVER_KIND_NAMES = Object.keys(SERVER_KINDS) as [ServerKindName, ...ServerKindName[]];

@@ -1,0 +1,80 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../../core/config.js';
+import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { expandHome } from '../../guards/path.js';
+import type { DbConfig } from './config.js';
+import { DEMO_DATABASE, ensureDemoDatabase } from './demo.js';
+import type { Engine } from './engine.js';
+import { MysqlEngine } from './mysql.js';
+import { PostgresEngine } from './postgres.js';
+import { SqliteEngine } from './sqlite.js';
+import { dbTools } from './tools.js';
+
+export { type DbConfig, dbConfigSchema } from './config.js';
+export { DEMO_DATABASE, ensureDemoDatabase } from './demo.js';
+
+export const DB_VERSION = '0.1.0';
+
+/** A connection URL with its password hidden, for messages and logs. */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+async function openSqlite(location: string, writable: boolean): Promise<SqliteEngine> {
+  const file = path.resolve(expandHome(location));
+  if (!existsSync(file) && !writable)
+    throw new ConfigError(
+      `url sqlite:${location}: no such database file (with --allow-writes it is created)`,
+    );
+  if (existsSync(file) && !statSync(file).isFile())
+    throw new ConfigError(`url sqlite:${location}: not a regular file`);
+  if (!existsSync(file)) {
+    const { default: Database } = await import('better-sqlite3');
+    new Database(file).close();
+  }
+  return new SqliteEngine({ file, writable });
+}
+
+/** Opens the engine a URL names, checking the connection and the allowed schemas once, at start. */
+export async function openEngine(config: DbConfig): Promise<Engine> {
+  const url = config.url ?? `sqlite:${await ensureDemoDatabase(DEMO_DATABASE)}`;
+  const settings = {
+    url,
+    schemas: config.schemas,
+    poolSize: config.poolSize,
+    statementTimeoutMs: config.timeoutMs,
+    shownUrl: shownUrl(url),
+  };
+  if (url.startsWith('sqlite:')) {
+    if (config.schemas.some((s) => s !== 'main'))
+      throw new ConfigError('schemas: a SQLite database has one schema, main');
+    return openSqlite(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''), config.allowWrites);
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return PostgresEngine.connect(settings);
+  if (/^(mysql|mariadb):\/\//.test(url))
+    return MysqlEngine.connect({ ...settings, url: url.replace(/^mariadb:/, 'mysql:') });
+  throw new ConfigError(`url ${shownUrl(url)}: use sqlite:<path>, postgres://… or mysql://…`);
+}
+
+export function dbServer(engine: Engine, config: DbConfig): ServerDefinition {
+  const where =
+    engine.dialect === 'sqlite' ? 'SQLite' : engine.dialect === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB';
+  return defineServer({
+    name: 'db',
+    version: DB_VERSION,
+    instructions:
+      `SQL over ${where}, schemas ${engine.schemas.join(', ')}. Start with list_tables and describe_table, then ` +
+      'query with params for values. ' +
+      (config.allowWrites
+        ? 'execute runs one writing statement at a time and commits it.'
+        : 'This server is read-only: the engine refuses writes.'),
+    tools: dbTools(engine, { allowWrites: config.allowWrites, maxRows: config.maxRows }),
+  });
+}
