@@ -114,8 +114,10 @@ function buildProgram(): Command {
           .description(`${entry.summary} (MCP over stdio)`)
           .argument(entry.positional),
       )
-      .action(async (positional: string[], flags: Record<string, unknown>) => {
-        const launch = await entry.launch(positional, flags);
+      .action(async (positional: string[] | string | undefined, flags: Record<string, unknown>) => {
+        // commander passes a variadic argument as an array, an optional one as a string or undefined.
+        const args = positional === undefined ? [] : Array.isArray(positional) ? positional : [positional];
+        const launch = await entry.launch(args, flags);
         launch.runtime.log.info(`serving ${entry.name} on stdio`);
         await runStdio(launch.makeDefinition, launch.runtime);
       });

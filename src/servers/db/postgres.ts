@@ -193,7 +193,7 @@ export class PostgresEngine implements Engine {
       );
       const indexes = await client.query<{ name: string; unique: boolean; columns: string[] }>(
         `SELECT ic.relname AS name, i.indisunique AS unique,
-                ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.i::int, true) FROM generate_subscripts(i.indkey, 1) k(i) ORDER BY k.i)::text[] AS columns
+                ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts::int) k ORDER BY k)::text[] AS columns
          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = $1 ORDER BY ic.relname`,
         [found.oid],
       );
