@@ -94,7 +94,10 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(records.some((r) => r.tool === 'read_text_file' && r.outcome === 'ok')).toBe(true);
+    // The audit names the token's client, not whatever the client called itself.
+    expect(
+      records.some((r) => r.tool === 'read_text_file' && r.outcome === 'ok' && r.client === 'reader'),
+    ).toBe(true);
     expect(gateway.auth).toEqual({ mode: 'oauth', issuer: issuer.issuer, resource: gateway.url });
   });
 

@@ -1,4 +1,4 @@
-import { constants as fsc } from 'node:fs';
+import { constants as fsc, writeSync } from 'node:fs';
 import { lstat, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { redactValue } from '../guards/redact.js';
@@ -23,6 +23,9 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
+/** Records waiting for the disk before record() starts writing synchronously. */
+const MAX_QUEUED = 10_000;
+
 export const noAudit: AuditSink = { enabled: false, record() {}, close: async () => {} };
 
 /**
@@ -37,15 +40,40 @@ export async function openAuditLog(file: string): Promise<AuditSink> {
     throw new ConfigError(`audit log "${file}" is a symbolic link; refusing to write through it`);
   const handle = await open(absolute, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT | fsc.O_NOFOLLOW, 0o600);
   await handle.chmod(0o600);
-  let pending: Promise<unknown> = Promise.resolve();
+  // Records are queued and written together, one write per flush: a write per record falls behind under load
+  // (each waits a turn of the event loop) and the queue would grow without bound. Past MAX_QUEUED, a record is
+  // written synchronously, so a stalled disk slows callers down instead of filling memory.
+  let queued: string[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    while (queued.length > 0) {
+      const batch = queued.join('');
+      queued = [];
+      await handle.write(batch).catch(() => undefined);
+    }
+    flushing = undefined;
+  };
   return {
     enabled: true,
     record(entry) {
       const line = `${JSON.stringify({ ...entry, args: redactValue(entry.args) })}\n`;
-      pending = pending.then(() => handle.write(line)).catch(() => undefined);
+      if (queued.length >= MAX_QUEUED) {
+        queued.push(line);
+        const batch = queued.join('');
+        queued = [];
+        try {
+          writeSync(handle.fd, batch);
+        } catch {
+          // The disk refused: the records are lost, but the call still answers.
+        }
+        return;
+      }
+      queued.push(line);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
     },
     async close() {
-      await pending;
+      await flushing;
+      await flush();
       await handle.close();
     },
   };

@@ -115,7 +115,8 @@ function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): Ca
   const progressToken = ctx.mcpReq._meta?.progressToken;
   return {
     server: def.name,
-    client: mcp.server.getClientVersion()?.name ?? 'unknown',
+    // Over HTTP the authenticated client (the token's client id) is who called; over stdio, the client's name.
+    client: ctx.http?.authInfo?.clientId ?? mcp.server.getClientVersion()?.name ?? 'unknown',
     signal: ctx.mcpReq.signal,
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;

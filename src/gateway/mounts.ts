@@ -48,14 +48,14 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
     metrics: context.metrics,
     scope: entry.name,
   });
-  // Named after the mount, so that audit records and metrics tell two servers of one kind apart.
-  const handler = createMcpHandler(
-    () => buildMcpServer({ ...prepared.makeDefinition(), name: entry.name }, runtime),
-    {
-      maxRequestBodySize: context.maxRequestBytes,
-      onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
-    },
-  );
+  // One definition for every request: its tools (and their schemas) are built once, not per request. Named
+  // after the mount, so that audit records and metrics tell two servers of one kind apart. Without
+  // onClientRoots, nothing a request sends can change it: over stateless HTTP the roots are the operator's.
+  const definition = { ...prepared.makeDefinition(), name: entry.name, onClientRoots: undefined };
+  const handler = createMcpHandler(() => buildMcpServer(definition, runtime), {
+    maxRequestBodySize: context.maxRequestBytes,
+    onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),
+  });
   for (const warning of prepared.warnings) runtime.log.warn(`${entry.name}: ${warning}`);
   return {
     name: entry.name,
