@@ -95,6 +95,35 @@ function behavesAsADatabaseServer(engine: Engine) {
     expect(JSON.stringify(result.structured?.plan)).not.toBe('null');
   });
 
+  it('stops a runaway query at the time limit, and keeps answering', async () => {
+    const schemas = engine.name === 'sqlite' ? [] : ['--schemas', fixture.app];
+    const quick = await spawnRampart([
+      'db',
+      fixture.url,
+      ...schemas,
+      '--timeout-ms',
+      '1000',
+      '--log-level',
+      'silent',
+    ]);
+    try {
+      const began = Date.now();
+      // MariaDB caps recursion (max_recursive_iterations), so it gets a cross join that runs for minutes instead.
+      const sql =
+        engine.name === 'mariadb'
+          ? 'SELECT count(*) FROM information_schema.COLUMNS a, information_schema.COLUMNS b, information_schema.COLUMNS c'
+          : 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r';
+      const runaway = await quick.call('query', { sql });
+      expect(runaway.isError).toBe(true);
+      expect(runaway.text).toMatch(/time|cancel/);
+      expect(Date.now() - began).toBeLessThan(5_000);
+      const next = await quick.call('query', { sql: 'SELECT count(*) AS n FROM t' });
+      expect(next.structured?.rows).toEqual([[T_ROWS]]);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('has no execute tool without --allow-writes', async () => {
     const { tools } = await db.client.listTools();
     expect(tools.map((t) => t.name)).not.toContain('execute');

@@ -48,7 +48,7 @@ export class MysqlEngine implements Engine {
       connectionLimit: settings.poolSize,
       multipleStatements: false,
       supportBigNumbers: true,
-      bigNumberStrings: true,
+      bigNumberStrings: false, // numbers when exact, text past 2^53
       dateStrings: true,
       connectTimeout: 10_000,
       // Unqualified names resolve in the first allowed schema; USE is refused, so it stays that way.

@@ -15,6 +15,20 @@ export interface PostgresSettings {
   readonly shownUrl: string;
 }
 
+/** bigint (count(*), int8 keys) as a number when it fits exactly, else as text; numeric stays text. */
+const INT8_OID = 20;
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID && format !== 'binary') {
+      return (text: string) => {
+        const value = Number(text);
+        return Number.isSafeInteger(value) ? value : text;
+      };
+    }
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** One statement over the extended protocol (parse, bind, execute), which cannot carry a second statement. */
@@ -74,6 +88,7 @@ export class PostgresEngine implements Engine {
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
       application_name: 'rampart-db',
+      types: typeParsers,
     });
     pool.on('error', () => {}); // an idle client's connection dropped: the pool replaces it
     try {
@@ -221,7 +236,7 @@ export class PostgresEngine implements Engine {
     signal: AbortSignal,
   ): Promise<QueryResult> {
     return this.transaction(true, signal, async (client) => {
-      const cursor = client.query(new Cursor(sql, [...params], { rowMode: 'array' }));
+      const cursor = client.query(new Cursor(sql, [...params], { rowMode: 'array', types: typeParsers }));
       try {
         const { rows, fields } = await new Promise<{ rows: unknown[][]; fields: { name: string }[] }>(
           (resolve, reject) =>
