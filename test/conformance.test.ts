@@ -37,7 +37,8 @@ function tokenProxy(target: string): Promise<Server> {
 function startServe(cwd: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn'], {
     cwd,
-    env: { ...process.env, RAMPART_TOKEN: TOKEN, RAMPART_CONFIG: undefined },
+    // HOME is the scratch directory: the default set's demo database is created there, not in the user's home.
+    env: { ...process.env, HOME: cwd, RAMPART_TOKEN: TOKEN, RAMPART_CONFIG: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -73,6 +74,23 @@ describe('MCP conformance suite against rampart serve', () => {
     serve?.kill('SIGTERM');
     await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
     layout?.cleanup();
+  });
+
+  it('serves the embedded default set: fs on the directory and db on the demo database', async () => {
+    const health = (await (await fetch(`${proxyUrl}/healthz`)).json()) as { servers: string[] };
+    expect(health.servers).toEqual(['fs', 'db']);
+    const call = await fetch(`${proxyUrl}/mcp/db`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'query', arguments: { sql: 'SELECT count(*) AS n FROM artists' } },
+      }),
+    });
+    expect(call.status).toBe(200);
+    expect(await call.text()).toContain('"rows":[[10]]');
   });
 
   it('passes every scenario that applies, and fails exactly the ones listed as not applicable', async () => {
