@@ -101,7 +101,8 @@ describe('MCP conformance suite against rampart serve', () => {
     ).catch((error: { stdout?: string; stderr?: string; code?: number }) => {
       throw new Error(`conformance suite exited ${error.code}:\n${error.stdout}\n${error.stderr}`);
     });
-    const summary = run.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+    const ansiColour = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+    const summary = run.stdout.replace(ansiColour, '');
     expect(summary).toContain('Baseline check passed');
     for (const scenario of MUST_PASS) {
       expect(summary).toMatch(new RegExp(`✓ ${scenario}: [1-9]\\d* passed, 0 failed`));

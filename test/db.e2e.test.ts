@@ -36,7 +36,7 @@ function behavesAsADatabaseServer(engine: Engine) {
     const schemas = await db.call('list_schemas', {});
     expect(schemas.structured).toMatchObject({ schemas: [fixture.app] });
     const tables = await db.call('list_tables', {});
-    expect((tables.structured?.tables as { name: string }[]).map((t) => t.name)).toEqual(
+    expect(((tables.structured?.tables ?? []) as { name: string }[]).map((t) => t.name)).toEqual(
       expect.arrayContaining(['t', 'parent', 'child']),
     );
   });
@@ -62,7 +62,7 @@ function behavesAsADatabaseServer(engine: Engine) {
     expect(described.indexes.some((i) => i.name === 'child_note' && i.columns.join() === 'note')).toBe(true);
     const t = await db.call('describe_table', { table: 't' });
     expect(t.text).toContain('name');
-    expect((t.structured?.columns as { default: string | null }[])[1]?.default).toMatch(/x/);
+    expect(((t.structured?.columns ?? []) as { default: string | null }[])[1]?.default).toMatch(/x/);
   });
 
   it('queries with parameters and answers rows plus a text table', async () => {

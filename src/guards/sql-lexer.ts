@@ -64,11 +64,7 @@ export function tokenize(sql: string, dialect: LexDialect): Token[] {
     if (ch === '\0') throw new SqlLexError('NUL characters are not accepted in SQL');
     // `--` starts a comment in SQLite always, in MySQL only when followed by a space, a control character or the
     // end: `1--1` is arithmetic there.
-    if (
-      ch === '-' &&
-      next === '-' &&
-      (!mysql || next === undefined || i + 2 >= sql.length || /[\s\x00-\x1f]/.test(sql[i + 2] as string))
-    ) {
+    if (ch === '-' && next === '-' && (!mysql || i + 2 >= sql.length || sql.charCodeAt(i + 2) <= 32)) {
       const end = sql.indexOf('\n', i);
       i = end === -1 ? sql.length : end + 1;
       continue;

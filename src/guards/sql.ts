@@ -25,6 +25,7 @@ export type GateVerdict =
 
 const READ_STARTS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
 const WRITE_STARTS = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE', 'CREATE', 'ALTER', 'DROP']);
+const STRUCTURE_VERBS = new Set(['CREATE', 'ALTER', 'DROP']);
 /** What may follow CREATE / DROP / ALTER in write mode: data objects, never code, users or databases. */
 const WRITE_OBJECTS = new Set(['TABLE', 'INDEX', 'VIEW', 'UNIQUE', 'TEMPORARY', 'TEMP', 'OR', 'IF']);
 
@@ -101,20 +102,11 @@ export function gateStatement(sql: string, options: GateOptions): GateVerdict {
         : `${what} statements are not accepted; execute runs INSERT, UPDATE, DELETE, REPLACE and CREATE/ALTER/DROP of tables, indexes and views`,
     );
   }
-  if (
-    WRITE_STARTS.has(kind) &&
-    kind !== 'INSERT' &&
-    kind !== 'UPDATE' &&
-    kind !== 'DELETE' &&
-    kind !== 'REPLACE'
-  ) {
+  if (STRUCTURE_VERBS.has(kind)) {
     const object = tokens[tokens.indexOf(first) + 1];
-    if (!object || object.kind !== 'word' || !WRITE_OBJECTS.has(object.text)) {
+    if (object?.kind !== 'word' || !WRITE_OBJECTS.has(object.text)) {
       return refuse(
-        `${kind} ${object?.text ?? ''} is not accepted; only tables, indexes and views can be ${kind.toLowerCase()}ed`.replace(
-          '  ',
-          ' ',
-        ),
+        `${kind} ${object?.text ?? ''} is not accepted: only tables, indexes and views can be created, altered or dropped`,
       );
     }
   }
