@@ -1,16 +1,9 @@
 import mysql from 'mysql2/promise';
 import { ConfigError } from '../../core/config.js';
 import { Refusal } from '../../core/errors.js';
+import { assertSchemasExist, connectChecked, type EngineSettings } from './connect.js';
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
 import { jsonCell } from './values.js';
-
-export interface MysqlSettings {
-  readonly url: string;
-  readonly schemas: readonly string[];
-  readonly poolSize: number;
-  readonly statementTimeoutMs: number;
-  readonly shownUrl: string;
-}
 
 type Connection = mysql.PoolConnection;
 
@@ -39,10 +32,10 @@ export class MysqlEngine implements Engine {
     readonly schemas: readonly string[],
     readonly warnings: readonly string[],
     private readonly mariadb: boolean,
-    private readonly settings: MysqlSettings,
+    private readonly settings: EngineSettings,
   ) {}
 
-  static async connect(settings: MysqlSettings): Promise<MysqlEngine> {
+  static async connect(settings: EngineSettings): Promise<MysqlEngine> {
     const pool = mysql.createPool({
       uri: settings.url,
       connectionLimit: settings.poolSize,
@@ -54,34 +47,36 @@ export class MysqlEngine implements Engine {
       // Unqualified names resolve in the first allowed schema; USE is refused, so it stays that way.
       ...(settings.schemas[0] ? { database: settings.schemas[0] } : {}),
     });
-    try {
-      const [[about]] = (await pool.query(
-        'SELECT DATABASE() AS db, VERSION() AS version, CURRENT_USER() AS user',
-      )) as unknown as [{ db: string | null; version: string; user: string }[]];
-      if (!about) throw new Error('no answer to SELECT DATABASE()');
-      const schemas = settings.schemas.length > 0 ? settings.schemas : about.db ? [about.db] : [];
-      if (schemas.length === 0)
-        throw new ConfigError(`${settings.shownUrl} names no database; add one to the URL or give --schemas`);
-      const [found] = (await pool.query(
-        'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
-        [schemas],
-      )) as unknown as [{ name: string }[]];
-      const missing = schemas.filter((s) => !found.some((r) => r.name === s));
-      if (missing.length > 0)
-        throw new ConfigError(
-          `schemas: ${missing.map((s) => `"${s}"`).join(', ')} not found in ${settings.shownUrl}`,
+    return connectChecked(
+      settings,
+      () => pool.end(),
+      async () => {
+        const [[about]] = (await pool.query(
+          'SELECT DATABASE() AS db, VERSION() AS version, CURRENT_USER() AS user',
+        )) as unknown as [{ db: string | null; version: string; user: string }[]];
+        if (!about) throw new Error('no answer to SELECT DATABASE()');
+        const schemas = settings.schemas.length > 0 ? settings.schemas : about.db ? [about.db] : [];
+        if (schemas.length === 0)
+          throw new ConfigError(
+            `${settings.shownUrl} names no database; add one to the URL or give --schemas`,
+          );
+        const [found] = (await pool.query(
+          'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+          [schemas],
+        )) as unknown as [{ name: string }[]];
+        assertSchemasExist(
+          settings,
+          schemas,
+          found.map((r) => r.name),
         );
-      const [grants] = (await pool.query('SHOW GRANTS')) as unknown as [Record<string, string>[]];
-      const warnings = grantWarnings(
-        about.user,
-        grants.map((row) => Object.values(row)[0] ?? ''),
-      );
-      return new MysqlEngine(pool, schemas, warnings, /mariadb/i.test(about.version), settings);
-    } catch (error) {
-      await pool.end().catch(() => {});
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError(`cannot connect to ${settings.shownUrl}: ${(error as Error).message}`);
-    }
+        const [grants] = (await pool.query('SHOW GRANTS')) as unknown as [Record<string, string>[]];
+        const warnings = grantWarnings(
+          about.user,
+          grants.map((row) => Object.values(row)[0] ?? ''),
+        );
+        return new MysqlEngine(pool, schemas, warnings, /mariadb/i.test(about.version), settings);
+      },
+    );
   }
 
   /** The qualifiers the gate could not place that name a schema here (and so are outside the allowlist). */

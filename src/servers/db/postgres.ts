@@ -3,17 +3,9 @@ import Cursor from 'pg-cursor';
 import { ConfigError } from '../../core/config.js';
 import { Refusal } from '../../core/errors.js';
 import { loadPostgresParser } from '../../guards/sql-postgres.js';
+import { assertSchemasExist, connectChecked, type EngineSettings } from './connect.js';
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
 import { jsonCell } from './values.js';
-
-export interface PostgresSettings {
-  readonly url: string;
-  readonly schemas: readonly string[];
-  readonly poolSize: number;
-  readonly statementTimeoutMs: number;
-  /** The URL without its password, for messages. */
-  readonly shownUrl: string;
-}
 
 /** bigint (count(*), int8 keys) as a number when it fits exactly, else as text; numeric stays text. */
 const INT8_OID = 20;
@@ -78,10 +70,10 @@ export class PostgresEngine implements Engine {
     private readonly pool: pg.Pool,
     readonly schemas: readonly string[],
     readonly warnings: readonly string[],
-    private readonly settings: PostgresSettings,
+    private readonly settings: EngineSettings,
   ) {}
 
-  static async connect(settings: PostgresSettings): Promise<PostgresEngine> {
+  static async connect(settings: EngineSettings): Promise<PostgresEngine> {
     const pool = new pg.Pool({
       connectionString: settings.url,
       max: settings.poolSize,
@@ -91,30 +83,30 @@ export class PostgresEngine implements Engine {
       types: typeParsers,
     });
     pool.on('error', () => {}); // an idle client's connection dropped: the pool replaces it
-    try {
-      const [privileges] = await Promise.all([
-        pool.query<Privileges>(PRIVILEGES_SQL).then((r) => r.rows[0] as Privileges),
-        loadPostgresParser(),
-      ]);
-      const schemas =
-        settings.schemas.length > 0 ? settings.schemas : privileges.schema ? [privileges.schema] : [];
-      if (schemas.length === 0)
-        throw new ConfigError(`${settings.shownUrl}: the role has no default schema; give --schemas`);
-      const found = await pool.query<{ nspname: string }>(
-        'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])',
-        [schemas],
-      );
-      const missing = schemas.filter((s) => !found.rows.some((r) => r.nspname === s));
-      if (missing.length > 0)
-        throw new ConfigError(
-          `schemas: ${missing.map((s) => `"${s}"`).join(', ')} not found in ${settings.shownUrl}`,
+    return connectChecked(
+      settings,
+      () => pool.end(),
+      async () => {
+        const [privileges] = await Promise.all([
+          pool.query<Privileges>(PRIVILEGES_SQL).then((r) => r.rows[0] as Privileges),
+          loadPostgresParser(),
+        ]);
+        const schemas =
+          settings.schemas.length > 0 ? settings.schemas : privileges.schema ? [privileges.schema] : [];
+        if (schemas.length === 0)
+          throw new ConfigError(`${settings.shownUrl}: the role has no default schema; give --schemas`);
+        const found = await pool.query<{ nspname: string }>(
+          'SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])',
+          [schemas],
         );
-      return new PostgresEngine(pool, schemas, privilegeWarnings(privileges), settings);
-    } catch (error) {
-      await pool.end().catch(() => {});
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError(`cannot connect to ${settings.shownUrl}: ${(error as Error).message}`);
-    }
+        assertSchemasExist(
+          settings,
+          schemas,
+          found.rows.map((r) => r.nspname),
+        );
+        return new PostgresEngine(pool, schemas, privilegeWarnings(privileges), settings);
+      },
+    );
   }
 
   /** Runs `work` in a transaction on one pooled connection, cancelling the statement if the call is. */
