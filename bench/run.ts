@@ -14,6 +14,20 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       '(BENCH_FS_FILES=<n> for a smaller tree, BENCH_FS_PROFILE=<dir> for server CPU profiles)',
     load: () => import('./fs/index.js'),
   },
+  db: {
+    summary:
+      'db server vs @modelcontextprotocol/server-postgres and the raw pg driver: a 1,000-row SELECT and a point ' +
+      'query on PostgreSQL (BENCH_DB_URL=<url>; BENCH_DB_ROUNDS, _CALL_DIVISOR, _CONCURRENCY; ' +
+      'BENCH_DB_PROFILE=<dir> for server CPU profiles)',
+    load: () => import('./db/index.js'),
+  },
+  gateway: {
+    summary:
+      'rampart serve (auth + audit on) vs the SDK v2 bare HTTP handler: calls/s and p99 under concurrent load, ' +
+      'then a 60 s soak with 50 clients (BENCH_GATEWAY_SOAK_SECONDS=<s> for a shorter soak; also ' +
+      '_CONCURRENCY, _ROUNDS, _ROUND_SECONDS, _SOAK_CLIENTS; BENCH_GATEWAY_PROFILE=<dir> for server CPU profiles)',
+    load: () => import('./gateway/index.js'),
+  },
 };
 
 function usage(): string {
