@@ -1,11 +1,10 @@
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import { ConfigError } from '../../core/config.js';
 import { Refusal } from '../../core/errors.js';
 import { loadPostgresParser } from '../../guards/sql-postgres.js';
 import { assertSchemasExist, connectChecked, type EngineSettings } from './connect.js';
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
-import { jsonCell } from './values.js';
+import { ReadPipeline } from './pg-pipeline.js';
 
 /** bigint (count(*), int8 keys) as a number when it fits exactly, else as text; numeric stays text. */
 const INT8_OID = 20;
@@ -109,9 +108,20 @@ export class PostgresEngine implements Engine {
     );
   }
 
-  /** Runs `work` in a transaction on one pooled connection, cancelling the statement if the call is. */
-  private async transaction<T>(
-    readOnly: boolean,
+  /** What every transaction sets first: the statement timeout, and search_path holding only the allowed schemas. */
+  private transactionSettings(): string[] {
+    const timeout = Math.max(1, Math.floor(this.settings.statementTimeoutMs));
+    return [
+      `SET LOCAL statement_timeout = ${timeout}`,
+      `SET LOCAL search_path TO ${this.schemas.map(quoteIdent).join(', ')}`,
+    ];
+  }
+
+  /**
+   * Runs `work` on one pooled connection, cancelling its statement if the call is cancelled. On failure the
+   * connection's transaction is rolled back before the connection goes back to the pool.
+   */
+  private async onConnection<T>(
     signal: AbortSignal,
     work: (client: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
@@ -124,14 +134,7 @@ export class PostgresEngine implements Engine {
     signal.addEventListener('abort', cancel, { once: true });
     let broken = false;
     try {
-      const timeout = Math.max(1, Math.floor(this.settings.statementTimeoutMs));
-      await client.query(
-        `BEGIN TRANSACTION ${readOnly ? 'READ ONLY' : 'READ WRITE'}; SET LOCAL statement_timeout = ${timeout}; ` +
-          `SET LOCAL search_path TO ${this.schemas.map(quoteIdent).join(', ')}`,
-      );
-      const result = await work(client);
-      await client.query(readOnly ? 'ROLLBACK' : 'COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
@@ -141,6 +144,21 @@ export class PostgresEngine implements Engine {
       signal.removeEventListener('abort', cancel);
       client.release(broken);
     }
+  }
+
+  /** Runs `work` inside one transaction (read-only ones always roll back). */
+  private transaction<T>(
+    readOnly: boolean,
+    signal: AbortSignal,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
+    return this.onConnection(signal, async (client) => {
+      const begin = `BEGIN TRANSACTION ${readOnly ? 'READ ONLY' : 'READ WRITE'}`;
+      await client.query([begin, ...this.transactionSettings()].join('; '));
+      const result = await work(client);
+      await client.query(readOnly ? 'ROLLBACK' : 'COMMIT');
+      return result;
+    });
   }
 
   async listTables(schema: string, signal: AbortSignal): Promise<TableInfo[]> {
@@ -221,29 +239,17 @@ export class PostgresEngine implements Engine {
     });
   }
 
-  async query(
+  /** The hot path: the whole read-only transaction in one round trip (see ReadPipeline). */
+  query(
     sql: string,
     params: readonly SqlParam[],
     maxRows: number,
     signal: AbortSignal,
   ): Promise<QueryResult> {
-    return this.transaction(true, signal, async (client) => {
-      const cursor = client.query(new Cursor(sql, [...params], { rowMode: 'array', types: typeParsers }));
-      try {
-        const { rows, fields } = await new Promise<{ rows: unknown[][]; fields: { name: string }[] }>(
-          (resolve, reject) =>
-            cursor.read(maxRows + 1, (error, rows, result) =>
-              error ? reject(error) : resolve({ rows: rows as unknown[][], fields: result.fields }),
-            ),
-        );
-        return {
-          columns: fields.map((f) => f.name),
-          rows: rows.slice(0, maxRows).map((row) => row.map(jsonCell)),
-          truncated: rows.length > maxRows,
-        };
-      } finally {
-        await cursor.close().catch(() => {});
-      }
+    return this.onConnection(signal, (client) => {
+      const pipeline = new ReadPipeline(this.transactionSettings(), sql, params, maxRows, typeParsers);
+      client.query(pipeline as unknown as pg.Submittable);
+      return pipeline.done;
     });
   }
 

@@ -26,10 +26,15 @@ export function jsonCell(value: unknown): unknown {
   return json.length > MAX_CELL_CHARS ? capString(json) : value;
 }
 
-/** One line a cell, for the text table. */
+const LINE_BREAKS = /[\r\n\t]/;
+
+/** One line a cell, for the text table: at most 80 characters, line breaks shown as \n. */
 export function cellText(value: unknown): string {
-  if (value === null) return 'NULL';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const line = text.replace(/\r?\n/g, '\\n').replace(/\t/g, ' ');
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+  if (value === null || value === undefined) return 'NULL';
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else text = JSON.stringify(value);
+  if (text.length > 80) text = `${text.slice(0, 79)}…`;
+  return LINE_BREAKS.test(text) ? text.replace(/\r?\n/g, '\\n').replace(/[\r\t]/g, ' ') : text;
 }
