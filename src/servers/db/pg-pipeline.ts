@@ -10,6 +10,7 @@ interface WireConnection {
   execute(config: { rows?: number }, more: boolean): void;
   sync(): void;
   sendCopyFail(message: string): void;
+  readonly stream?: { cork(): void; uncork(): void };
 }
 
 interface Field {
@@ -51,6 +52,8 @@ export class ReadPipeline {
   }
 
   submit(connection: WireConnection): void {
+    // Corked, the fourteen messages leave in one write instead of fourteen.
+    connection.stream?.cork();
     for (const text of ['BEGIN TRANSACTION READ ONLY', ...this.setup]) {
       connection.parse({ text }, true);
       connection.bind({}, true);
@@ -64,6 +67,7 @@ export class ReadPipeline {
     connection.bind({}, true);
     connection.execute({}, true);
     connection.sync();
+    connection.stream?.uncork();
   }
 
   handleRowDescription(message: { fields: Field[] }): void {
