@@ -144,8 +144,9 @@ export function renderReport(results: DbResults): string {
     '### Method',
     '',
     `- Rampart: \`rampart db <url> --schemas ${TABLE.split('.')[0]} --max-rows 1000 --log-level warn\` ` +
-      '(pool of 4, each call: statement gate with libpg_query, then `BEGIN READ ONLY; SET LOCAL ' +
-      'statement_timeout; SET LOCAL search_path`, the statement through pg-cursor, ROLLBACK). `max_rows` is ' +
+      '(pool of 4, each call: statement gate with libpg_query, then one round trip pipelining `BEGIN READ ONLY`, ' +
+      '`SET LOCAL statement_timeout`, `SET LOCAL search_path`, the statement (at most max_rows + 1 rows), ' +
+      '`ROLLBACK` and one Sync over the extended protocol). `max_rows` is ' +
       '1000 for the bulk read and left at its default for the point query.',
     '- Reference: `node node_modules/@modelcontextprotocol/server-postgres/dist/index.js <url>` (tool `query`, ' +
       'argument `sql`; `BEGIN TRANSACTION READ ONLY`, the statement, then a ROLLBACK it does not wait for).',
