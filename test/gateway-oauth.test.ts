@@ -269,12 +269,28 @@ describe('rampart serve start-up in OAuth mode', () => {
         port: 0,
         logLevel: 'silent',
         oauthIssuer: issuer.issuer,
+        oauthResource: 'https://mcp.example.com',
       }),
       servers: [],
       source: 'test',
       env: {},
     });
     await expect(attempt).rejects.toThrow(/EADDRNOTAVAIL/);
+  });
+
+  it('asks for the public resource URL before binding a non-loopback address', async () => {
+    const attempt = startGateway({
+      config: gatewayConfigSchema.parse({
+        host: '192.0.2.1',
+        port: 0,
+        logLevel: 'silent',
+        oauthIssuer: issuer.issuer,
+      }),
+      servers: [],
+      source: 'test',
+      env: {},
+    });
+    await expect(attempt).rejects.toThrow(/oauthResource is required when binding 192\.0\.2\.1/);
   });
 
   it('names the issuer when its metadata cannot be found', async () => {

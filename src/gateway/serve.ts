@@ -85,6 +85,11 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       `refusing to bind ${config.host}: only loopback addresses are served with the local token; a network-facing gateway needs OAuth (set oauthIssuer)`,
     );
   }
+  if (oauth && !isLoopbackBind(config.host) && !config.oauthResource) {
+    throw new ConfigError(
+      `oauthResource is required when binding ${config.host}: set it to the public URL clients use (tokens are issued for it)`,
+    );
+  }
   checkNames(servers, source);
   const log = createLogger({ level: config.logLevel, scope: 'gateway' });
   const jwksUri = config.oauthIssuer
