@@ -3,27 +3,12 @@
 // Host/Origin checks, no auth, no rate limit, no audit, no metrics). It answers exactly what Rampart's
 // `list_allowed_directories` answers, and prints its URL on stdout once it listens.
 import { serve } from '@hono/node-server';
-import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { floorServer } from '../lib/floor-tool.mjs';
 
 const root = process.argv[2] ?? process.cwd();
 
-const handler = createMcpHandler(() => {
-  const server = new McpServer({ name: 'bare', version: '1' });
-  server.registerTool(
-    'list_allowed_directories',
-    {
-      description: 'The directories this server may use.',
-      inputSchema: z.object({}),
-      outputSchema: z.object({ directories: z.array(z.string()), narrowedByClientRoots: z.boolean() }),
-    },
-    async () => ({
-      content: [{ type: 'text', text: `Allowed directories:\n${root}` }],
-      structuredContent: { directories: [root], narrowedByClientRoots: false },
-    }),
-  );
-  return server;
-});
+const handler = createMcpHandler(() => floorServer('bare', root));
 
 const server = serve(
   { fetch: (request) => handler.fetch(request), hostname: '127.0.0.1', port: 0 },

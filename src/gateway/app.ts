@@ -58,42 +58,33 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   app.get('/healthz', (c) => c.json({ status: 'ok', servers: [...mounts.keys()] }));
   app.get('/.well-known/*', (c) => options.auth.discovery(c.req.raw) ?? c.notFound());
 
-  const authenticate =
-    (
-      mountOf: (name: string | undefined) => string | undefined,
-    ): MiddlewareHandler<{ Variables: Variables }> =>
-    async (c, next) => {
-      const inQuery = credentialInQuery(new URL(c.req.url));
-      if (inQuery) {
-        return jsonError(
-          400,
-          'invalid_request',
-          `credentials in the query string ("${inQuery}") are refused; send Authorization: Bearer`,
-        );
-      }
-      const name = c.req.param('name');
-      if (name !== undefined && !mounts.has(name))
-        return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
-      const verdict = await options.auth.authenticate(c.req.raw, mountOf(name));
-      if (verdict instanceof Response) return verdict;
-      c.set('authInfo', verdict);
-      await next();
-    };
+  // /mcp/<name> authenticates for that server; /metrics (no name) for the gateway as a whole.
+  const authenticate: MiddlewareHandler<{ Variables: Variables }> = async (c, next) => {
+    const inQuery = credentialInQuery(new URL(c.req.url));
+    if (inQuery) {
+      return jsonError(
+        400,
+        'invalid_request',
+        `credentials in the query string ("${inQuery}") are refused; send Authorization: Bearer`,
+      );
+    }
+    const name = c.req.param('name');
+    if (name !== undefined && !mounts.has(name))
+      return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
+    const verdict = await options.auth.authenticate(c.req.raw, name);
+    if (verdict instanceof Response) return verdict;
+    c.set('authInfo', verdict);
+    await next();
+  };
 
-  app.use(
-    '/metrics',
-    authenticate(() => undefined),
-  );
+  app.use('/metrics', authenticate);
   app.get('/metrics', () => {
     return new Response(options.metrics.render(), {
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
     });
   });
 
-  app.use(
-    '/mcp/:name',
-    authenticate((name) => name),
-  );
+  app.use('/mcp/:name', authenticate);
   app.use('/mcp/:name', async (c, next) => {
     try {
       await options.rateLimiter.consume(c.get('authInfo').clientId);

@@ -9,7 +9,6 @@ import { createJwtVerifier, type OAuthSettings } from './oauth.js';
 
 /** How the gateway decides who is calling. */
 export interface Authenticator {
-  readonly mode: 'local' | 'oauth';
   /**
    * The caller's verified identity, or the refusal to send (401 with a Bearer challenge; 403 when the token
    * holds no Rampart scope). `mount` is the server the request is for, or undefined for /metrics.
@@ -29,7 +28,6 @@ function refusal(status: 401, error: string, description: string, challenge: str
 /** Local mode: one random token, compared in constant time, that grants every scope. */
 export function localAuthenticator(token: string): Authenticator {
   return {
-    mode: 'local',
     async authenticate(request) {
       const presented = bearerToken(request.headers.get('authorization'));
       if (!presented) {
@@ -109,7 +107,6 @@ export function oauthAuthenticator(options: OAuthAuthenticatorOptions): Authenti
   }
 
   return {
-    mode: 'oauth',
     async authenticate(request, mount) {
       const gate = gates.get(mount ?? '');
       // Unknown servers are answered 404 before authentication; this is only reached for known ones.

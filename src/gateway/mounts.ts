@@ -9,7 +9,6 @@ import type { ServerEntry } from './config.js';
 
 export interface Mount {
   readonly name: string;
-  readonly kind: string;
   readonly handler: McpHttpHandler;
   /** Closes the handler and what the server holds open. */
   close(): Promise<void>;
@@ -59,7 +58,6 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
   for (const warning of prepared.warnings) runtime.log.warn(`${entry.name}: ${warning}`);
   return {
     name: entry.name,
-    kind: entry.kind,
     handler,
     async close() {
       await handler.close();

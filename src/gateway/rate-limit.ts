@@ -41,8 +41,10 @@ export async function createRateLimiter(settings: RateLimitSettings, log: Logger
     maxRetriesPerRequest: 1,
   });
   let warned = false;
+  let started = false;
   client.on('error', (error: Error) => {
-    if (!warned)
+    // A failure to connect at start is reported once, as the refusal to start below.
+    if (started && !warned)
       log.warn('redis unavailable; counting rate limits in memory until it is back', {
         error: error.message,
       });
@@ -54,6 +56,7 @@ export async function createRateLimiter(settings: RateLimitSettings, log: Logger
   try {
     await client.connect();
     await client.ping();
+    started = true;
   } catch (error) {
     client.disconnect();
     throw new ConfigError(

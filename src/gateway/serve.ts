@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve as listen } from '@hono/node-server';
-import { noAudit, openAuditLog } from '../core/audit.js';
+import { type AuditSink, noAudit, openAuditLog } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
 import { createLogger } from '../core/log.js';
 import { Metrics } from '../core/metrics.js';
@@ -79,71 +79,84 @@ async function drain(server: Server, seconds: number): Promise<void> {
 }
 
 export async function startGateway({ config, servers, source, env }: ServeOptions): Promise<RunningGateway> {
-  const oauth = config.oauthIssuer !== undefined;
-  if (!oauth && !isLoopbackBind(config.host)) {
+  const exposed = !isLoopbackBind(config.host);
+  if (exposed && !config.oauthIssuer) {
     throw new ConfigError(
       `refusing to bind ${config.host}: only loopback addresses are served with the local token; a network-facing gateway needs OAuth (set oauthIssuer)`,
     );
   }
-  if (oauth && !isLoopbackBind(config.host) && !config.oauthResource) {
+  if (exposed && !config.oauthResource) {
     throw new ConfigError(
       `oauthResource is required when binding ${config.host}: set it to the public URL clients use (tokens are issued for it)`,
     );
   }
   checkNames(servers, source);
   const log = createLogger({ level: config.logLevel, scope: 'gateway' });
-  const jwksUri = config.oauthIssuer
-    ? config.oauthJwksUri
-      ? assertSecureUrl(config.oauthJwksUri, 'oauthJwksUri').href
-      : await discoverJwksUri(config.oauthIssuer)
-    : undefined;
-  const local = oauth ? undefined : await localToken(config.tokenFile, env);
+  const credentials = config.oauthIssuer
+    ? {
+        mode: 'oauth' as const,
+        issuer: config.oauthIssuer,
+        jwksUri: config.oauthJwksUri
+          ? assertSecureUrl(config.oauthJwksUri, 'oauthJwksUri').href
+          : await discoverJwksUri(config.oauthIssuer),
+      }
+    : { mode: 'local' as const, ...(await localToken(config.tokenFile, env)) };
 
-  const audit = config.auditLog ? await openAuditLog(config.auditLog) : noAudit;
+  // Everything opened from here on is closed again if a later step fails, so a failed start leaves nothing
+  // running (an open database pool would keep the process alive).
+  const opened: { close(): Promise<void> }[] = [];
+  const closeOpened = () => Promise.all(opened.map((resource) => resource.close()));
+  let mounts: Mount[];
+  let rateLimit: Awaited<ReturnType<typeof createRateLimiter>>;
+  let audit: AuditSink;
+  let bound: Awaited<ReturnType<typeof bind>>;
   const metrics = new Metrics();
-  const context = {
-    audit,
-    metrics,
-    logLevel: config.logLevel,
-    maxRequestBytes: config.maxRequestBytes,
-    source,
-  };
-  const mounts: Mount[] = [];
-  try {
-    for (const entry of servers) mounts.push(await buildMount(entry, context));
-  } catch (error) {
-    await Promise.all([audit.close(), ...mounts.map((m) => m.close())]);
-    throw error;
-  }
-  const rateLimit = await createRateLimiter(
-    {
-      points: config.rateLimitRequests,
-      durationSeconds: config.rateLimitWindowSeconds,
-      redisUrl: config.redisUrl,
-      keyPrefix: config.redisKeyPrefix,
-    },
-    log,
-  );
-
   // The resource URL may be the address just bound, so the app is built once the port is known.
   let app: ReturnType<typeof createGatewayApp> | undefined;
-  const bound = await bind(config, (request) =>
-    app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
-  ).catch(async (error: unknown) => {
-    await Promise.all([rateLimit.close(), audit.close(), ...mounts.map((m) => m.close())]);
+  try {
+    rateLimit = await createRateLimiter(
+      {
+        points: config.rateLimitRequests,
+        durationSeconds: config.rateLimitWindowSeconds,
+        redisUrl: config.redisUrl,
+        keyPrefix: config.redisKeyPrefix,
+      },
+      log,
+    );
+    opened.push(rateLimit);
+    audit = config.auditLog ? await openAuditLog(config.auditLog) : noAudit;
+    opened.push(audit);
+    const context = {
+      audit,
+      metrics,
+      logLevel: config.logLevel,
+      maxRequestBytes: config.maxRequestBytes,
+      source,
+    };
+    mounts = [];
+    for (const entry of servers) {
+      const mount = await buildMount(entry, context);
+      mounts.push(mount);
+      opened.push(mount);
+    }
+    bound = await bind(config, (request) =>
+      app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
+    );
+  } catch (error) {
+    await closeOpened();
     throw error;
-  });
+  }
   const { server, url } = bound;
   const resource = (config.oauthResource ?? url).replace(/\/$/, '');
   const auth: Authenticator =
-    config.oauthIssuer && jwksUri
+    credentials.mode === 'oauth'
       ? oauthAuthenticator({
           settings: {
-            issuer: config.oauthIssuer,
+            issuer: credentials.issuer,
             algorithms: config.oauthAlgorithms,
             clockToleranceSeconds: config.oauthClockToleranceSeconds,
           },
-          jwksUri,
+          jwksUri: credentials.jwksUri,
           resource,
           audiences: config.oauthAudiences,
           mounts: mounts.map((m) => m.name),
@@ -152,7 +165,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
               error: (error as Error).message,
             }),
         })
-      : localAuthenticator((local as { token: string }).token);
+      : localAuthenticator(credentials.token);
   app = createGatewayApp({
     mounts,
     auth,
@@ -166,11 +179,13 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   return {
     url,
     servers: mounts.map((m) => m.name),
-    auth: local
-      ? { mode: 'local', tokenSource: local.source }
-      : { mode: 'oauth', issuer: config.oauthIssuer as string, resource },
+    auth:
+      credentials.mode === 'local'
+        ? { mode: 'local', tokenSource: credentials.source }
+        : { mode: 'oauth', issuer: credentials.issuer, resource },
     async close() {
       await drain(server, config.drainSeconds);
+      // Handlers and pools first, then the rate limiter and the audit log they write to.
       await Promise.all(mounts.map((m) => m.close()));
       await rateLimit.close();
       await audit.close();

@@ -152,9 +152,6 @@ export function gateStatement(sql: string, options: GateOptions): GateVerdict {
       if (!allowed.has(folded) && !allowed.has(folded.toLowerCase())) qualifiers.add(qualifier);
     }
   }
-  if (options.dialect === 'sqlite' && qualifiers.size > 0) {
-    // With ATTACH refused, a SQLite connection has no schema besides main and temp, so these are aliases.
-    return { ok: true, kind, qualifiers: [] };
-  }
-  return { ok: true, kind, qualifiers: [...qualifiers] };
+  // With ATTACH refused, a SQLite connection has no schema besides main and temp, so its qualifiers are aliases.
+  return { ok: true, kind, qualifiers: options.dialect === 'sqlite' ? [] : [...qualifiers] };
 }

@@ -2,7 +2,6 @@ import { Refusal } from '../../core/errors.js';
 import { type GateMode, gateStatement } from '../../guards/sql.js';
 import { gatePostgres } from '../../guards/sql-postgres.js';
 import type { Engine } from './engine.js';
-import type { MysqlEngine } from './mysql.js';
 
 /**
  * The statement gate, the second layer in front of the engine's own read-only mode: refuses, with the reason,
@@ -14,8 +13,8 @@ export async function admit(engine: Engine, sql: string, mode: GateMode, signal:
       ? gatePostgres(sql, { mode, allowedSchemas: engine.schemas })
       : gateStatement(sql, { dialect: engine.dialect, mode, allowedSchemas: engine.schemas });
   if (!verdict.ok) throw new Refusal(`sql: ${verdict.reason}`);
-  if (engine.dialect === 'mysql' && verdict.qualifiers.length > 0) {
-    const outside = await (engine as MysqlEngine).schemasAmong(verdict.qualifiers, signal);
+  if (verdict.qualifiers.length > 0 && engine.schemasAmong) {
+    const outside = await engine.schemasAmong(verdict.qualifiers, signal);
     if (outside.length > 0) {
       throw new Refusal(
         `sql: schema "${outside[0]}" is outside the allowed schemas (${engine.schemas.join(', ')})`,

@@ -51,6 +51,11 @@ export interface Engine {
   readonly schemas: readonly string[];
   /** Things an operator must hear about (a superuser connection, say), shown at start and by list_schemas. */
   readonly warnings: readonly string[];
+  /**
+   * Which of these names are schemas here (MySQL only: its `db.table` and `alias.column` look alike, so the gate
+   * asks the engine). Engines whose gate places every qualifier leave it out.
+   */
+  schemasAmong?(names: readonly string[], signal: AbortSignal): Promise<string[]>;
   listTables(schema: string, signal: AbortSignal): Promise<TableInfo[]>;
   /** Undefined when no such table or view exists in that schema. */
   describeTable(schema: string, table: string, signal: AbortSignal): Promise<TableDescription | undefined>;
