@@ -18,6 +18,12 @@ function busy(child: ChildProcess): void {
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type RequestBody = SqliteRequest extends infer R ? (R extends SqliteRequest ? Omit<R, 'id'> : never) : never;
 
+/** A child process and the requests it owes answers to (a killed one fails only its own). */
+interface Worker {
+  readonly child: ChildProcess;
+  readonly pending: Map<number, Pending>;
+}
+
 /**
  * SQLite runs synchronously in native code, so a query on the server's own thread could never be stopped (a
  * recursive CTE can run forever), and neither could one in a worker thread. Queries run in a child process, one
@@ -27,31 +33,31 @@ export class SqliteEngine implements Engine {
   readonly dialect = 'sqlite' as const;
   readonly schemas = ['main'] as const;
   readonly warnings: readonly string[] = [];
-  private worker: ChildProcess | undefined;
-  private readonly pending = new Map<number, Pending>();
+  private worker: Worker | undefined;
   private nextId = 1;
 
   constructor(private readonly data: SqliteWorkerData) {}
 
-  private ensureWorker(): ChildProcess {
+  private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = forkModule(import.meta.url, 'sqlite-worker', this.data);
-    worker.on('message', (reply: SqliteReply) => {
-      const pending = this.pending.get(reply.id);
+    const child = forkModule(import.meta.url, 'sqlite-worker', this.data);
+    const worker: Worker = { child, pending: new Map() };
+    child.on('message', (reply: SqliteReply) => {
+      const pending = worker.pending.get(reply.id);
       if (!pending) return;
-      this.pending.delete(reply.id);
-      // An idle worker must not keep the process alive; a busy one must.
-      if (this.pending.size === 0) idle(worker);
+      worker.pending.delete(reply.id);
+      if (worker.pending.size === 0) idle(child);
       if (reply.ok) pending.resolve(reply.value);
       else pending.reject(reply.refused ? new Refusal(reply.message) : new Error(reply.message));
     });
+    // A killed child's exit can arrive after the next call started a fresh one: it fails only its own calls.
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
+      for (const pending of worker.pending.values()) pending.reject(error);
+      worker.pending.clear();
     };
-    worker.on('error', fail);
-    worker.on('exit', () => fail(new Error('the SQLite process stopped')));
+    child.on('error', fail);
+    child.on('exit', () => fail(new Error('the SQLite process stopped')));
     this.worker = worker;
     return worker;
   }
@@ -62,14 +68,14 @@ export class SqliteEngine implements Engine {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const stop = () => {
-        this.pending.delete(id);
+        worker.pending.delete(id);
         reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-        // The worker may be deep inside the query: only terminating it stops SQLite.
+        // The child may be deep inside the query: only killing it stops SQLite.
         if (this.worker === worker) this.worker = undefined;
-        worker.kill('SIGKILL');
+        worker.child.kill('SIGKILL');
       };
       signal.addEventListener('abort', stop, { once: true });
-      this.pending.set(id, {
+      worker.pending.set(id, {
         resolve: (value) => {
           signal.removeEventListener('abort', stop);
           resolve(value as T);
@@ -79,8 +85,8 @@ export class SqliteEngine implements Engine {
           reject(error);
         },
       });
-      busy(worker);
-      worker.send({ ...body, id } as SqliteRequest);
+      busy(worker.child);
+      worker.child.send({ ...body, id } as SqliteRequest);
     });
   }
 
@@ -116,6 +122,6 @@ export class SqliteEngine implements Engine {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    worker?.kill('SIGKILL');
+    worker?.child.kill('SIGKILL');
   }
 }
