@@ -8,6 +8,8 @@ interface Engine {
   readonly name: string;
   readonly placeholder: string;
   readonly setup: (dir: string) => Promise<Fixture>;
+  /** Date and time values and the text they must come back as. */
+  readonly dateTimes: { readonly sql: string; readonly expected: readonly string[] };
 }
 
 /** The db server's tools, end to end over stdio, on one engine. */
@@ -82,6 +84,24 @@ function behavesAsADatabaseServer(engine: Engine) {
     expect(result.text).toMatch(/id \| name/);
     expect(result.text).toContain('(2 rows)');
   });
+
+  it.runIf(engine.dateTimes)(
+    'returns dates and times as the engine prints them, never shifted by the server time zone',
+    async () => {
+      const { sql, expected } = engine.dateTimes ?? { sql: '', expected: [] };
+      const schemas = engine.name === 'sqlite' ? [] : ['--schemas', fixture.app];
+      // Fourteen hours ahead of UTC: a date read as local midnight and written back as UTC would land a day early.
+      const farEast = await spawnRampart(['db', fixture.url, ...schemas, '--log-level', 'silent'], {
+        TZ: 'Pacific/Kiritimati',
+      });
+      try {
+        const result = await farEast.call('query', { sql });
+        expect(result.structured).toMatchObject({ rows: [expected] });
+      } finally {
+        await farEast.close();
+      }
+    },
+  );
 
   it('stops at max_rows and says more rows exist', async () => {
     const result = await db.call('query', { sql: 'SELECT id FROM t ORDER BY id', max_rows: 2 });
@@ -160,13 +180,37 @@ function behavesAsADatabaseServer(engine: Engine) {
 }
 
 describe('db server on SQLite', () => {
-  behavesAsADatabaseServer({ name: 'sqlite', placeholder: '?', setup: sqliteFixture });
+  behavesAsADatabaseServer({
+    name: 'sqlite',
+    placeholder: '?',
+    setup: sqliteFixture,
+    dateTimes: {
+      sql: "SELECT date('2024-02-29'), strftime('%Y-%m-%d %H:%M:%f', '2024-02-29 23:59:59.123'), time('23:59:59')",
+      expected: ['2024-02-29', '2024-02-29 23:59:59.123', '23:59:59'],
+    },
+  });
 });
 
 await describeWithService('PostgreSQL', 5432, 'db server on PostgreSQL', () => {
-  behavesAsADatabaseServer({ name: 'postgres', placeholder: '$1', setup: () => postgresFixture() });
+  behavesAsADatabaseServer({
+    name: 'postgres',
+    placeholder: '$1',
+    setup: () => postgresFixture(),
+    dateTimes: {
+      sql: "SELECT date '2024-02-29', timestamp '2024-02-29 23:59:59.123456', time '23:59:59.5', interval '1 day 2 hours'",
+      expected: ['2024-02-29', '2024-02-29 23:59:59.123456', '23:59:59.5', '1 day 02:00:00'],
+    },
+  });
 });
 
 await describeWithService('MariaDB', 3306, 'db server on MariaDB', () => {
-  behavesAsADatabaseServer({ name: 'mariadb', placeholder: '?', setup: () => mariadbFixture() });
+  behavesAsADatabaseServer({
+    name: 'mariadb',
+    placeholder: '?',
+    setup: () => mariadbFixture(),
+    dateTimes: {
+      sql: "SELECT DATE '2024-02-29', TIMESTAMP '2024-02-29 23:59:59.123456', TIME '23:59:59.5'",
+      expected: ['2024-02-29', '2024-02-29 23:59:59.123456', '23:59:59.5'],
+    },
+  });
 });

@@ -1,5 +1,5 @@
-import type pg from 'pg';
 import type { QueryResult, SqlParam } from './engine.js';
+import { type TextParser, textParser } from './pg-types.js';
 import { jsonCell } from './values.js';
 
 /** The parts of pg's wire connection this uses (pg-cursor uses the same). */
@@ -34,6 +34,7 @@ function wireValue(param: SqlParam): string | null {
  */
 export class ReadPipeline {
   private fields: Field[] = [];
+  private parsers: TextParser[] = [];
   private readonly rows: unknown[][] = [];
   private error: Error | undefined;
   readonly done: Promise<QueryResult>;
@@ -44,7 +45,6 @@ export class ReadPipeline {
     private readonly sql: string,
     private readonly params: readonly SqlParam[],
     private readonly maxRows: number,
-    private readonly types: pg.CustomTypesConfig,
   ) {
     this.done = new Promise((resolve, reject) => {
       this.settle = { resolve, reject };
@@ -72,16 +72,16 @@ export class ReadPipeline {
 
   handleRowDescription(message: { fields: Field[] }): void {
     this.fields = message.fields;
+    this.parsers = message.fields.map((field) => textParser(field.dataTypeID));
   }
 
   handleDataRow(message: { fields: (string | null)[] }): void {
-    const row = message.fields.map((text, i) => {
-      if (text === null) return null;
-      const parse = this.types.getTypeParser(this.fields[i]?.dataTypeID ?? 25, 'text') as (
-        value: string,
-      ) => unknown;
-      return jsonCell(parse(text));
-    });
+    const texts = message.fields;
+    const row: unknown[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      const text = texts[i];
+      row[i] = text === null || text === undefined ? null : jsonCell((this.parsers[i] as TextParser)(text));
+    }
     this.rows.push(row);
   }
 

@@ -5,20 +5,7 @@ import { loadPostgresParser } from '../../guards/sql-postgres.js';
 import { assertSchemasExist, connectChecked, type EngineSettings } from './connect.js';
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
 import { ReadPipeline } from './pg-pipeline.js';
-
-/** bigint (count(*), int8 keys) as a number when it fits exactly, else as text; numeric stays text. */
-const INT8_OID = 20;
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8_OID && format !== 'binary') {
-      return (text: string) => {
-        const value = Number(text);
-        return Number.isSafeInteger(value) ? value : text;
-      };
-    }
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+import { typeParsers } from './pg-types.js';
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -247,7 +234,7 @@ export class PostgresEngine implements Engine {
     signal: AbortSignal,
   ): Promise<QueryResult> {
     return this.onConnection(signal, (client) => {
-      const pipeline = new ReadPipeline(this.transactionSettings(), sql, params, maxRows, typeParsers);
+      const pipeline = new ReadPipeline(this.transactionSettings(), sql, params, maxRows);
       client.query(pipeline as unknown as pg.Submittable);
       return pipeline.done;
     });
