@@ -61,13 +61,20 @@ function jsonBytes(value: unknown): number {
   return byteLength(JSON.stringify(value) ?? '');
 }
 
+/** Whether `value` encodes to at most `maxBytes`; most results are far below it and skip the UTF-8 count. */
+function fits(value: unknown, maxBytes: number): boolean {
+  const json = JSON.stringify(value) ?? '';
+  // A UTF-16 unit never encodes to more than 3 UTF-8 bytes.
+  return json.length * 3 <= maxBytes || byteLength(json) <= maxBytes;
+}
+
 /**
  * Returns a value that fits as it is; otherwise shrinks a copy until its encoding fits in `maxBytes`, keeping its shape: the longest strings are
  * cut (with a marker) and the longest arrays lose their tail. Types never change, so a value that
  * matched a schema before still matches one whose strings and arrays have no minimum.
  */
 export function shrinkToFit<T>(value: T, maxBytes: number, how: string): { value: T; truncated: boolean } {
-  if (jsonBytes(value) <= maxBytes) return { value, truncated: false };
+  if (fits(value, maxBytes)) return { value, truncated: false };
   let current = structuredClone(value) as Json;
   for (let round = 0; round < 64; round++) {
     const size = jsonBytes(current);

@@ -31,10 +31,8 @@ const LINE_BREAKS = /[\r\n\t]/;
 /** One line a cell, for the text table: at most 80 characters, line breaks shown as \n. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else text = JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
   if (text.length > 80) text = `${text.slice(0, 79)}…`;
   return LINE_BREAKS.test(text) ? text.replace(/\r?\n/g, '\\n').replace(/[\r\t]/g, ' ') : text;
 }
