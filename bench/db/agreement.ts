@@ -7,7 +7,7 @@ export type Sizes = Readonly<Record<WorkloadKey, Partial<Record<ContenderKind, R
 
 /**
  * Before anything is timed: one call of each workload to each contender, checked, and the rows compared value
- * for value across the three, so that all of them provably answer the same thing. Returns the size of each
+ * for value across all of them, so that all of them provably answer the same thing. Returns the size of each
  * server's tool result.
  */
 export async function checkAgreement(

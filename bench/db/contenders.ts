@@ -6,11 +6,14 @@ import { openSession, type ServerSpec } from '../lib/mcp.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { SCHEMA } from './setup.js';
 
-export type ContenderKind = 'rampart' | 'reference' | 'pg';
+export type ContenderKind = 'rampart' | 'reference' | 'sdk' | 'pg';
+
+/** The contenders that are MCP servers over stdio. */
+export type ServerKind = Exclude<ContenderKind, 'pg'>;
 
 /** What came back, untouched: checking it is the workload's job and is never timed. */
 export type Reply =
-  | { readonly kind: 'rampart' | 'reference'; readonly result: CallToolResult }
+  | { readonly kind: ServerKind; readonly result: CallToolResult }
   | { readonly kind: 'pg'; readonly rows: readonly Record<string, unknown>[] };
 
 /** One open connection to a contender: an MCP session over stdio, or a pg.Pool in this process. */
@@ -28,6 +31,7 @@ export interface ContenderSpec {
 }
 
 const REFERENCE_ENTRY = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-postgres/dist/index.js');
+const SDK_FLOOR_ENTRY = join(REPO_ROOT, 'bench/db/sdk-floor-server.mjs');
 
 const PROFILE_HOOK = pathToFileURL(join(REPO_ROOT, 'bench/db/cpu-profile.mjs'));
 
@@ -39,7 +43,7 @@ function nodeFlags(profileDir: string | undefined): string[] {
   return ['--import', hook.href];
 }
 
-function mcpContender(kind: 'rampart' | 'reference', spec: ServerSpec): ContenderSpec {
+function mcpContender(kind: ServerKind, spec: ServerSpec): ContenderSpec {
   return {
     kind,
     label: spec.label,
@@ -81,7 +85,10 @@ function pgContender(url: string, poolSize: number): ContenderSpec {
   };
 }
 
-/** Rampart's `db` command and the archived reference server on the same URL, and the raw driver. */
+/**
+ * Rampart's `db` command, the archived reference server and a bare SDK v2 server doing the reference's work, all
+ * on the same URL, and the raw driver.
+ */
 export function contenders(
   cli: string,
   url: string,
@@ -109,6 +116,11 @@ export function contenders(
       label: '@modelcontextprotocol/server-postgres',
       command: process.execPath,
       args: [...flags, REFERENCE_ENTRY, url],
+    }),
+    mcpContender('sdk', {
+      label: 'bare SDK v2 server',
+      command: process.execPath,
+      args: [...flags, SDK_FLOOR_ENTRY, url],
     }),
     pgContender(url, options.poolSize),
   ];

@@ -118,7 +118,7 @@ export async function measureWorkload(
     specs.map((s) => [s.kind, { sequential: [], concurrent: [] }]),
   );
   for (let r = 0; r < settings.rounds; r++) {
-    // Each round starts with the next contender (A B C, B C A, …), so no one always follows the same neighbour.
+    // Each round starts with the next contender (A B C D, B C D A, …), so no one always follows the same neighbour.
     const order = specs.map((_, i) => specs[(i + r) % specs.length] as ContenderSpec);
     for (const spec of order) {
       const { sequential, concurrent } = await round(spec, workload, settings);
@@ -137,5 +137,5 @@ export async function measureWorkload(
     if (!mine) throw new Error(`no results for ${kind}`);
     return { sequential: summarize(mine.sequential), concurrent: summarize(mine.concurrent) };
   };
-  return { rampart: stats('rampart'), reference: stats('reference'), pg: stats('pg') };
+  return { rampart: stats('rampart'), reference: stats('reference'), sdk: stats('sdk'), pg: stats('pg') };
 }

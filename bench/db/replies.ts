@@ -56,19 +56,20 @@ function referenceRows(reply: Reply, result: CallToolResult): Row[] {
 /** The rows of a reply in column order, decoded fully (the reference's JSON text is parsed). */
 export function rowsOf(reply: Reply): Row[] {
   if (reply.kind === 'pg') return objectRows(reply, reply.rows);
+  // The bare SDK server answers exactly as the reference does: indented JSON text.
   return reply.kind === 'rampart' ? rampartRows(reply, reply.result) : referenceRows(reply, reply.result);
 }
 
 /**
- * Checks every reply; cheap enough to run on each call. The reference's text is parsed once per distinct
- * statement and later replies are compared with the checked text, so the check never costs the reference a
- * JSON.parse of 1,000 rows per call.
+ * Checks every reply; cheap enough to run on each call. JSON text (the reference's, the bare SDK server's) is
+ * parsed once per distinct statement and later replies are compared with the checked text, so the check never
+ * costs them a JSON.parse of 1,000 rows per call.
  */
 export class ReplyChecker {
   private readonly checkedText = new Map<string, string>();
 
   check(sql: string, reply: Reply, expected: Expected): void {
-    if (reply.kind === 'reference') {
+    if (reply.kind === 'reference' || reply.kind === 'sdk') {
       const text = textOf(reply.result);
       if (this.checkedText.get(sql) === text) return;
       this.checkRows(reply, expected);
@@ -88,9 +89,21 @@ export class ReplyChecker {
   }
 }
 
-/** Rows as JSON text, Dates as ISO strings: what the three contenders must agree on value for value. */
+/** PostgreSQL's own timestamptz text, as Rampart returns it: `2024-01-01 00:37:00+00`, maybe with fractions. */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(?::?(\d{2}))?$/;
+
+/** A timestamp as an ISO instant, whichever way it was written (pg's Date in JSON, or PostgreSQL's text). */
+function canonicalCell(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const match = PG_TIMESTAMPTZ.exec(value);
+  if (!match) return value;
+  const [, date, time, hours, minutes] = match;
+  return new Date(`${date}T${time}${hours}:${minutes ?? '00'}`).toISOString();
+}
+
+/** Rows as JSON text, timestamps as ISO instants: what the contenders must agree on value for value. */
 export function canonicalRows(reply: Reply): string {
-  return JSON.stringify(rowsOf(reply));
+  return JSON.stringify(rowsOf(reply).map((row) => row.map(canonicalCell)));
 }
 
 export interface ReplySize {

@@ -23,6 +23,7 @@ export interface DbResults {
 const LABELS: Readonly<Record<ContenderKind, string>> = {
   rampart: 'Rampart `db`',
   reference: '`@modelcontextprotocol/server-postgres` 0.6.2',
+  sdk: "bare SDK v2 server, the reference's work",
   pg: 'raw `pg` driver (floor)',
 };
 
@@ -49,7 +50,7 @@ function workloadTable(stats: WorkloadStats, inFlight: number): string {
   ];
   return table(
     ['Contender', 'calls/s, sequential', 'p50', 'p99', `calls/s, ${inFlight} in flight`, 'p50', 'p99'],
-    (['rampart', 'reference', 'pg'] as const).map((kind) => row(kind, stats[kind])),
+    (['rampart', 'reference', 'sdk', 'pg'] as const).map((kind) => row(kind, stats[kind])),
   );
 }
 
@@ -57,6 +58,10 @@ export interface TargetRow {
   readonly workload: string;
   readonly mode: string;
   readonly vsReference: number;
+  /** Rampart against a bare SDK v2 server doing the reference's work: Rampart's own cost. */
+  readonly vsSdk: number;
+  /** That bare SDK v2 server against the reference (SDK v1): what the SDK generation costs. */
+  readonly sdkVsReference: number;
   readonly vsFloor: number;
 }
 
@@ -67,6 +72,8 @@ export function targetRows(results: DbResults): TargetRow[] {
       workload: w.title,
       mode: mode === 'sequential' ? 'sequential' : `${results.settings.concurrency} in flight`,
       vsReference: s.rampart[mode].callsPerSecond / s.reference[mode].callsPerSecond,
+      vsSdk: s.rampart[mode].callsPerSecond / s.sdk[mode].callsPerSecond,
+      sdkVsReference: s.sdk[mode].callsPerSecond / s.reference[mode].callsPerSecond,
       vsFloor: s.rampart[mode].callsPerSecond / s.pg[mode].callsPerSecond,
     }));
   });
@@ -96,13 +103,24 @@ export function renderReport(results: DbResults): string {
   const { machine, settings, fixture } = results;
   const targets = targetRows(results);
   const targetTable = table(
-    ['Workload', 'Mode', 'Rampart / reference (calls/s)', 'Goal', 'Result', 'Rampart / raw pg (calls/s)'],
+    [
+      'Workload',
+      'Mode',
+      'Rampart / reference',
+      'Goal',
+      'Result',
+      'Rampart / bare SDK v2',
+      'bare SDK v2 / reference',
+      'Rampart / raw pg',
+    ],
     targets.map((t) => [
       t.workload,
       t.mode,
       ratio(t.vsReference, 1),
       '≥ 1.00×',
       t.vsReference >= 1 ? '**met**' : '**not met**',
+      ratio(t.vsSdk, 1),
+      ratio(t.sdkVsReference, 1),
       ratio(t.vsFloor, 1),
     ]),
   );
@@ -124,10 +142,10 @@ export function renderReport(results: DbResults): string {
     '',
     '### Results',
     '',
-    `Median over ${settings.rounds} rounds (calls/s: min – max of the rounds). Both servers are driven by the same ` +
+    `Median over ${settings.rounds} rounds (calls/s: min – max of the rounds). All three servers are driven by the same ` +
       '`@modelcontextprotocol/client` over stdio; the floor is the `pg` driver in the benchmark process. Every ' +
-      'reply is checked (row count, ids in order, column names) and, before timing, the three contenders are ' +
-      'shown to return the same values.',
+      'reply is checked (row count, ids in order, column names) and, before timing, all four contenders are ' +
+      'shown to return the same values (timestamps compared as instants).',
     '',
     ...sections,
     '### Target: throughput ≥ the reference',
@@ -150,13 +168,16 @@ export function renderReport(results: DbResults): string {
       '1000 for the bulk read and left at its default for the point query.',
     '- Reference: `node node_modules/@modelcontextprotocol/server-postgres/dist/index.js <url>` (tool `query`, ' +
       'argument `sql`; `BEGIN TRANSACTION READ ONLY`, the statement, then a ROLLBACK it does not wait for).',
+    '- Bare SDK v2 server: `bench/db/sdk-floor-server.mjs`, one `query` tool on `@modelcontextprotocol/server` ' +
+      "(the SDK Rampart is built on) doing exactly the reference's work and answering its indented JSON text. " +
+      "Rampart against it is Rampart's own cost; it against the reference is what the newer SDK costs.",
     `- Raw \`pg\`: a \`pg.Pool\` of ${settings.concurrency} running the same SQL with \`pool.query\`, no ` +
       'transaction, no serialisation: the cost of the query and the driver alone.',
     '- Same SQL for everyone, the table always schema-qualified (the reference sees the default search_path); ' +
       'the point query inlines its id (the reference takes no parameters), drawn from one seeded PRNG so every ' +
       'contender runs the same ids in the same order.',
     `- ${settings.rounds} rounds per workload (the 1,000-row SELECT first); in each, the contenders take turns, ` +
-      'the first one rotating from round to round (A B C, B C A, C A B, …). Each turn is a fresh server process ' +
+      'the first one rotating from round to round (A B C D, B C D A, …). Each turn is a fresh server process ' +
       '(or pool): ' +
       `${settings.warmup.bulk} / ${settings.warmup.point} untimed calls (bulk / point), then ` +
       `${count(settings.calls.bulk)} / ${count(settings.calls.point)} timed sequential calls, then as many with ` +
