@@ -17,13 +17,18 @@ function requireServer(name: string): ServerEntry {
 }
 
 /** Parses a server's own positional arguments and flags with the same definitions its command uses. */
+/** A server's positional arguments, when it takes any. */
+function withPositional(command: Command, entry: ServerEntry): Command {
+  return entry.positional ? command.argument(entry.positional) : command;
+}
+
 function parseServerArgs(
   entry: ServerEntry,
   argv: string[],
   toolFollows = false,
 ): { positional: string[]; flags: Record<string, unknown> } {
   const command = entry
-    .addOptions(new Command(entry.name).argument(entry.positional))
+    .addOptions(withPositional(new Command(entry.name), entry))
     .allowExcessArguments(toolFollows)
     .exitOverride();
   command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -109,13 +114,13 @@ function buildProgram(): Command {
   for (const entry of SERVERS) {
     const command = entry
       .addOptions(
-        program
-          .command(entry.name)
-          .description(`${entry.summary} (MCP over stdio)`)
-          .argument(entry.positional),
+        withPositional(program.command(entry.name).description(`${entry.summary} (MCP over stdio)`), entry),
       )
-      .action(async (positional: string[] | string | undefined, flags: Record<string, unknown>) => {
-        // commander passes a variadic argument as an array, an optional one as a string or undefined.
+      .action(async (...params: unknown[]) => {
+        // commander passes the positional argument (if the server takes one), the flags, then the command; a
+        // variadic argument as an array, an optional one as a string or undefined.
+        const flags = params[params.length - 2] as Record<string, unknown>;
+        const positional = entry.positional ? (params[0] as string[] | string | undefined) : undefined;
         const args = positional === undefined ? [] : Array.isArray(positional) ? positional : [positional];
         const launch = await entry.launch(args, flags);
         launch.runtime.log.info(`serving ${entry.name} on stdio`);

@@ -6,6 +6,7 @@ import { createRuntime } from '../core/runtime.js';
 import { SERVER_KINDS } from '../servers/catalog.js';
 import { dbConfigSchema } from '../servers/db/index.js';
 import { fsConfigSchema } from '../servers/fs/index.js';
+import { httpConfigSchema } from '../servers/http/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
 export interface Launch {
@@ -93,7 +94,56 @@ const dbEntry: ServerEntry = {
   },
 };
 
-export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry];
+/** A repeatable or comma-separated list flag: `--allow a --allow b` and `--allow a,b` both give [a, b]. */
+function list(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...(previous ?? []), ...items];
+}
+
+const httpEntry: ServerEntry = {
+  name: 'http',
+  summary: 'fetch and OpenAPI-driven API tools that cannot reach internal addresses',
+  positional: '',
+  addOptions: (command) =>
+    commonFlags(command)
+      .option(
+        '--allow <hosts>',
+        'hosts that may be requested (exact or *.suffix; repeatable); none: any public host',
+        list,
+      )
+      .option('--openapi <spec>', 'OpenAPI 3 spec (file or URL): one tool per operation')
+      .option(
+        '--allow-private <cidrs>',
+        'non-public address ranges to permit, e.g. 10.20.0.0/16 (repeatable)',
+        list,
+      )
+      .option(
+        '--allow-methods <methods>',
+        'HTTP methods allowed (default GET,HEAD)',
+        (v: string, p?: string[]) => list(v.toUpperCase(), p),
+      )
+      .option('--allow-headers <names>', 'request headers a caller may set (repeatable)', list)
+      .option('--max-redirects <n>', 'most redirects followed, each re-checked', Number)
+      .option('--connect-timeout-ms <n>', 'time to connect', Number)
+      .option('--headers-timeout-ms <n>', 'time to the response headers', Number)
+      .option('--total-timeout-ms <n>', 'time for the whole exchange, body included', Number)
+      .option('--max-request-bytes <n>', 'largest request body', Number)
+      .option('--max-response-bytes <n>', 'most response bytes read', Number),
+  async launch(_positional, flags) {
+    const { config: file, allow, ...rest } = flags;
+    const config = loadConfig('http', httpConfigSchema, {
+      flags: { ...rest, allowHosts: allow },
+      cliNames: { allowHosts: 'flag --allow' },
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('http', config);
+  },
+};
+
+export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry];
 
 export function findServer(name: string): ServerEntry | undefined {
   return SERVERS.find((s) => s.name === name);

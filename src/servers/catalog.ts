@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ServerDefinition } from '../core/define.js';
 import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
+import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
 
 /** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
 export interface PreparedServer {
@@ -37,6 +38,14 @@ export const SERVER_KINDS = {
       makeDefinition: () => dbServer(engine, config),
       warnings: engine.warnings,
       close: () => engine.close(),
+    };
+  }),
+  http: kind('http', httpConfigSchema, async (config: HttpConfig) => {
+    const prepared = await prepareHttp(config);
+    return {
+      makeDefinition: () => httpServer(prepared),
+      warnings: prepared.warnings,
+      close: () => prepared.close(),
     };
   }),
 } as const satisfies Record<string, ServerKind>;

@@ -5,7 +5,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { createRuntime } from '../../src/core/runtime.js';
 import { buildMcpServer } from '../../src/core/server.js';
+import type { Resolver } from '../../src/guards/net-dial.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
+import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO, 'dist/cli/main.js');
@@ -93,6 +95,27 @@ export async function connectFs(options: InProcessOptions): Promise<Session> {
   return session(client, async () => {
     await client.close();
     await server.close();
+    await runtime.audit.close();
+  });
+}
+
+/**
+ * An http server in this process with a real client over an in-memory transport. `resolver` stands in for DNS,
+ * so tests can give names to loopback addresses (and change their answers between lookups).
+ */
+export async function connectHttp(config: Record<string, unknown>, resolver?: Resolver): Promise<Session> {
+  const parsed = httpConfigSchema.parse({ logLevel: 'silent', ...config });
+  const prepared = await prepareHttp(parsed, resolver);
+  const runtime = await createRuntime({ ...parsed });
+  const server = buildMcpServer(httpServer(prepared), runtime);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: 'rampart-test', version: '1' });
+  await client.connect(clientSide);
+  return session(client, async () => {
+    await client.close();
+    await server.close();
+    await prepared.close();
     await runtime.audit.close();
   });
 }

@@ -1,0 +1,262 @@
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { Refusal } from '../../core/errors.js';
+import {
+  checkUrl,
+  headerInjection,
+  type NetPolicy,
+  type PermittedRange,
+  sameOrigin,
+} from '../../guards/net.js';
+import { checkedLookup, ForbiddenAddress, type Resolver, systemResolver } from '../../guards/net-dial.js';
+import type { Credentials } from './credentials.js';
+
+export interface ClientPolicy extends NetPolicy {
+  readonly allowMethods: readonly string[];
+  /** Request headers a caller may set (lower case); everything else is refused. */
+  readonly allowHeaders: readonly string[];
+  readonly maxRedirects: number;
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  /** The whole exchange, redirects and body included: a server that trickles bytes is stopped here. */
+  readonly totalTimeoutMs: number;
+  readonly maxRequestBytes: number;
+  readonly maxResponseBytes: number;
+  readonly userAgent: string;
+}
+
+export interface OutboundRequest {
+  readonly url: string;
+  readonly method: string;
+  /** Headers the caller (the model) chose: held to the header allowlist. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Headers the operator's OpenAPI spec declares for the operation: not held to the allowlist. */
+  readonly declaredHeaders?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface InboundResponse {
+  /** Where the body finally came from, after redirects. */
+  readonly url: URL;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  /** True when the body was cut at maxResponseBytes (the rest was never read). */
+  readonly truncated: boolean;
+  readonly redirects: number;
+}
+
+/** Headers that carry the caller's authority: they never follow a redirect to another origin. */
+const ORIGIN_BOUND = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The one way Rampart's http server leaves the machine: every URL checked before it is requested, every address
+ * checked when it is dialled (and only checked addresses dialled), redirects followed by hand and re-checked,
+ * headers allowlisted, credentials added per origin, sizes capped while streaming, and a deadline on the whole.
+ */
+export class GuardedClient {
+  private readonly agent: Agent;
+  private readonly allowHeaders: ReadonlySet<string>;
+
+  constructor(
+    private readonly policy: ClientPolicy,
+    private readonly permitted: readonly PermittedRange[],
+    private readonly credentials: Credentials,
+    resolver: Resolver = systemResolver,
+  ) {
+    this.allowHeaders = new Set(policy.allowHeaders.map((h) => h.toLowerCase()));
+    this.agent = new Agent({
+      connect: { lookup: checkedLookup(resolver, permitted), timeout: policy.connectTimeoutMs },
+      headersTimeout: policy.headersTimeoutMs,
+      bodyTimeout: policy.totalTimeoutMs,
+    });
+  }
+
+  async send(outbound: OutboundRequest): Promise<InboundResponse> {
+    const method = outbound.method.toUpperCase();
+    if (!this.policy.allowMethods.includes(method))
+      throw new Refusal(`method ${method} is not allowed (allowed: ${this.policy.allowMethods.join(', ')})`);
+    const headers = {
+      ...this.callerHeaders(outbound.headers ?? {}),
+      ...checked(outbound.declaredHeaders ?? {}),
+    };
+    const body = outbound.body;
+    if (body !== undefined && Buffer.byteLength(body) > this.policy.maxRequestBytes)
+      throw new Refusal(
+        `body is ${Buffer.byteLength(body)} bytes; the limit is ${this.policy.maxRequestBytes}`,
+      );
+
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new Refusal(`the request took longer than ${this.policy.totalTimeoutMs} ms`)),
+      this.policy.totalTimeoutMs,
+    );
+    const signal = outbound.signal ? AbortSignal.any([outbound.signal, deadline.signal]) : deadline.signal;
+    try {
+      return await this.follow(outbound.url, method, headers, body, signal);
+    } catch (error) {
+      throw explain(error, signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  private callerHeaders(given: Readonly<Record<string, string>>): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const [rawName, value] of Object.entries(given)) {
+      const name = rawName.toLowerCase();
+      if (!this.allowHeaders.has(name))
+        throw new Refusal(
+          `header "${rawName}" is not allowed (allowed: ${[...this.allowHeaders].join(', ')})`,
+        );
+      if (headerInjection(value) || headerInjection(name))
+        throw new Refusal(`header "${rawName}" contains a line break or NUL, which is not allowed`);
+      headers[name] = value;
+    }
+    return headers;
+  }
+
+  private async follow(
+    start: string,
+    startMethod: string,
+    callerHeaders: Record<string, string>,
+    startBody: string | undefined,
+    signal: AbortSignal,
+  ): Promise<InboundResponse> {
+    let target = this.check(start, 'url');
+    const origin = target.url;
+    let method = startMethod;
+    let body = startBody;
+    const seen = new Set<string>();
+    for (let redirects = 0; ; redirects++) {
+      seen.add(target.url.href);
+      const headers: Record<string, string> = { 'user-agent': this.policy.userAgent };
+      for (const [name, value] of Object.entries(callerHeaders)) {
+        if (ORIGIN_BOUND.has(name) && !sameOrigin(origin, target.url)) continue;
+        headers[name] = value;
+      }
+      const url = this.credentials.apply(target.url, headers);
+      const response = await request(url, {
+        dispatcher: this.agent,
+        method: method as 'GET',
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal,
+      }).catch((error: unknown) => {
+        const forbidden = forbiddenCause(error);
+        if (!forbidden) throw error;
+        const what = redirects > 0 ? 'redirect to' : 'url';
+        throw new Refusal(`${what} "${target.url.href.slice(0, 200)}" refused: ${forbidden.message}`);
+      });
+      const location = response.headers.location;
+      if (REDIRECTS.has(response.statusCode) && typeof location === 'string') {
+        await response.body.dump();
+        if (redirects >= this.policy.maxRedirects)
+          throw new Refusal(
+            `more than ${this.policy.maxRedirects} redirects; stopped at ${target.url.origin}`,
+          );
+        let nextUrl: string;
+        try {
+          nextUrl = new URL(location, target.url).href;
+        } catch {
+          throw new Refusal(`the server redirected to "${location.slice(0, 200)}", which is not a URL`);
+        }
+        const next = this.check(nextUrl, 'redirect to');
+        if (seen.has(next.url.href))
+          throw new Refusal(`redirect loop at ${next.url.origin}${next.url.pathname}`);
+        if (
+          response.statusCode === 303 ||
+          ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')
+        ) {
+          method = method === 'HEAD' ? 'HEAD' : 'GET';
+          body = undefined;
+        }
+        target = next;
+        continue;
+      }
+      const { bytes, truncated } = await readCapped(response.body, this.policy.maxResponseBytes);
+      return {
+        url: target.url,
+        status: response.statusCode,
+        headers: flatHeaders(response.headers),
+        body: bytes,
+        truncated,
+        redirects,
+      };
+    }
+  }
+
+  /** The URL's verdict; a refusal names the URL (`url "…"` or `redirect to "…"`) and the reason. */
+  private check(url: string, what: 'url' | 'redirect to') {
+    const verdict = checkUrl(url, this.policy, this.permitted);
+    if (!verdict.ok) throw new Refusal(`${what} "${url.slice(0, 200)}" refused: ${verdict.reason}`);
+    return verdict.value;
+  }
+}
+
+function checked(headers: Readonly<Record<string, string>>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers))
+    if (headerInjection(value) || headerInjection(name))
+      throw new Refusal(`header "${name}" contains a line break or NUL, which is not allowed`);
+  return { ...headers };
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+): Promise<{ bytes: Buffer; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > maxBytes) {
+      chunks.push(chunk.subarray(0, maxBytes - size));
+      size = maxBytes;
+      body.destroy();
+      return { bytes: Buffer.concat(chunks, size), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { bytes: Buffer.concat(chunks, size), truncated: false };
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** The address refusal behind a failed connection, wherever undici wrapped it. */
+function forbiddenCause(error: unknown): ForbiddenAddress | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e instanceof ForbiddenAddress) return e;
+  return undefined;
+}
+
+/** A failed exchange as one line the model can act on; the cause chain is searched for the real reason. */
+function explain(error: unknown, signal: AbortSignal): unknown {
+  if (error instanceof Refusal) return error;
+  const forbidden = forbiddenCause(error);
+  if (forbidden) return new Refusal(forbidden.message);
+  if (signal.aborted)
+    return signal.reason instanceof Refusal ? signal.reason : new Refusal('the request was cancelled');
+  if (error instanceof undiciErrors.ConnectTimeoutError) return new Refusal('could not connect in time');
+  if (error instanceof undiciErrors.HeadersTimeoutError)
+    return new Refusal('the server sent no response headers in time');
+  if (error instanceof undiciErrors.BodyTimeoutError)
+    return new Refusal('the server stopped sending the body');
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).code ??
+    (error as { cause?: { code?: unknown } }).cause?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Refusal('the host name does not resolve');
+  if (code === 'ECONNREFUSED') return new Refusal('the connection was refused');
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+    return new Refusal('the connection was closed by the server');
+  return error;
+}
