@@ -28,6 +28,12 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       '_CONCURRENCY, _ROUNDS, _ROUND_SECONDS, _SOAK_CLIENTS; BENCH_GATEWAY_PROFILE=<dir> for server CPU profiles)',
     load: () => import('./gateway/index.js'),
   },
+  http: {
+    summary:
+      "the http server's guarded client vs plain undici on one loopback server: per-request latency at p50 " +
+      '(BENCH_HTTP_ROUNDS, BENCH_HTTP_REQUESTS for a shorter run)',
+    load: () => import('./http/index.js'),
+  },
 };
 
 function usage(): string {

@@ -28,13 +28,11 @@ const refuse = <T>(reason: string): Verdict<T> => ({ ok: false, reason });
  * Cloud metadata services: never reachable through a wider permitted range, only when the operator permits
  * that single address.
  */
-const METADATA = [
-  '169.254.169.254',
-  '169.254.170.2',
-  '169.254.169.253',
-  'fd00:ec2::254',
-  '100.100.100.200',
-].map((text) => ipaddr.parse(text));
+const METADATA = new Set(
+  ['169.254.169.254', '169.254.170.2', '169.254.169.253', 'fd00:ec2::254', '100.100.100.200'].map((text) =>
+    ipaddr.parse(text).toNormalizedString(),
+  ),
+);
 
 /** A host as compared against the allowlist: lower case, no trailing dot, IPv6 without brackets. */
 export function normalizeHost(host: string): string {
@@ -115,7 +113,8 @@ function inRange(address: Address, [base, bits]: [Address, number]): boolean {
   return address.kind() === base.kind() && address.match(base, bits);
 }
 
-const isMetadata = (address: Address) => METADATA.some((m) => sameAddress(m, address));
+/** `address` is already unwrapped from IPv4-mapped form. */
+const isMetadata = (address: Address) => METADATA.has(address.toNormalizedString());
 
 /**
  * Whether an address may be dialled: a public unicast address, or one inside a range the operator permitted.
@@ -175,27 +174,12 @@ export interface Target {
 
 const LOCAL_NAMES = /(^|\.)localhost$/;
 
-/**
- * Whether a URL may be requested before anything is resolved: http or https, no user name or password, a host on
- * the allowlist, never `localhost`, and an IP literal (in any spelling the URL parser accepts: decimal, octal,
- * hex, short forms) that is itself allowed. Host names are checked again, address by address, when dialled.
- */
-export function checkUrl(
-  raw: string,
+/** Whether a host may be requested, before anything is resolved. */
+function checkHost(
+  host: string,
   policy: NetPolicy,
   permitted: readonly PermittedRange[],
-): Verdict<Target> {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return refuse('not a valid absolute URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return refuse(`scheme "${url.protocol.slice(0, -1)}" is not allowed; only http and https are`);
-  if (url.username !== '' || url.password !== '')
-    return refuse('it carries a user name or password (user@host), which is not allowed');
-  const host = normalizeHost(url.hostname);
+): Verdict<Address | undefined> {
   if (host === '') return refuse('it has no host');
   const literal = ipaddr.isValid(host) ? ipaddr.parse(host) : undefined;
   if (!literal && LOCAL_NAMES.test(host))
@@ -206,7 +190,54 @@ export function checkUrl(
     const verdict = checkAddress(literal, permitted);
     if (!verdict.ok) return verdict;
   }
-  return ok({ url, host, literal });
+  return ok(literal);
+}
+
+/** Host verdicts kept per checker; a policy never changes, so neither does a host's verdict. */
+const MAX_CACHED_HOSTS = 1_000;
+
+/**
+ * Whether a URL may be requested before anything is resolved: http or https, no user name or password, a host on
+ * the allowlist, never `localhost`, and an IP literal (in any spelling the URL parser accepts: decimal, octal,
+ * hex, short forms) that is itself allowed. Host names are checked again, address by address, when dialled.
+ */
+export class UrlChecker {
+  private readonly hosts = new Map<string, Verdict<Address | undefined>>();
+
+  constructor(
+    private readonly policy: NetPolicy,
+    private readonly permitted: readonly PermittedRange[],
+  ) {}
+
+  check(raw: string): Verdict<Target> {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return refuse('not a valid absolute URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return refuse(`scheme "${url.protocol.slice(0, -1)}" is not allowed; only http and https are`);
+    if (url.username !== '' || url.password !== '')
+      return refuse('it carries a user name or password (user@host), which is not allowed');
+    const host = normalizeHost(url.hostname);
+    let verdict = this.hosts.get(host);
+    if (!verdict) {
+      verdict = checkHost(host, this.policy, this.permitted);
+      if (this.hosts.size >= MAX_CACHED_HOSTS) this.hosts.clear();
+      this.hosts.set(host, verdict);
+    }
+    return verdict.ok ? ok({ url, host, literal: verdict.value }) : verdict;
+  }
+}
+
+/** `UrlChecker.check` without a cache. */
+export function checkUrl(
+  raw: string,
+  policy: NetPolicy,
+  permitted: readonly PermittedRange[],
+): Verdict<Target> {
+  return new UrlChecker(policy, permitted).check(raw);
 }
 
 /** Whether two URLs are the same origin for credentials: scheme, host and port. */

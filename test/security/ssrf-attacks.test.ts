@@ -68,6 +68,7 @@ beforeAll(async () => {
         });
         return pump();
       }
+      if (url.pathname === '/hang') return; // never answers
       if (url.pathname === '/trickle') {
         res.setHeader('content-type', 'text/plain');
         const timer = setInterval(() => res.write('.'), 100);
@@ -322,6 +323,14 @@ describe('http server: SSRF attacks', () => {
     const began = Date.now();
     const result = await http.call('fetch', { url: `http://permitted.test:${port()}/trickle` });
     expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/longer than 800 ms/);
+    expect(Date.now() - began).toBeLessThan(3_000);
+  });
+
+  it('stops a server that never sends its headers at the total timeout', async () => {
+    const http = await client({ totalTimeoutMs: 800 });
+    const began = Date.now();
+    const result = await http.call('fetch', { url: `http://permitted.test:${port()}/hang` });
     expect(result.text).toMatch(/longer than 800 ms/);
     expect(Date.now() - began).toBeLessThan(3_000);
   });

@@ -80,7 +80,7 @@ export function fetchTool(
         ...(args.body !== undefined ? { body: args.body } : {}),
         signal: ctx.signal,
       });
-      const contentType = response.headers['content-type'] ?? '';
+      const contentType = response.contentType;
       const rendered = render(response.body, contentType, args.raw);
       const shown = page(credentials.scrub(rendered.text), args.start_index, args.max_length);
       return {

@@ -58,7 +58,7 @@ export function operationTool(
         ...(request.body !== undefined ? { body: request.body } : {}),
         signal: ctx.signal,
       });
-      const contentType = response.headers['content-type'] ?? '';
+      const contentType = response.contentType;
       const rendered = render(response.body, contentType, false);
       const content = credentials.scrub(rendered.text);
       let data: unknown;

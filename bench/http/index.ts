@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ensureBuilt } from '../lib/build.js';
+import { describeMachine } from '../lib/machine.js';
+import { table, writeSection } from '../lib/markdown.js';
+import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
+import { describeRevision } from '../lib/provenance.js';
+import { median, percentile } from '../lib/stats.js';
+import { type Contender, type ContenderKind, guarded, loadDist, plainUndici } from './contenders.js';
+
+const STANDARD = { rounds: 7, warmup: 500, requests: 3_000 } as const;
+const WORKLOADS = [
+  { path: '/small', title: '1 KiB JSON' },
+  { path: '/large', title: '100 KiB JSON' },
+] as const;
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+async function startServer() {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bench/http/server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(chunk.toString().trim());
+  return { origin: `http://127.0.0.1:${port}`, stop: () => child.stdin.end() };
+}
+
+/** `requests` sequential GETs; each latency is send to last body byte. */
+async function batch(contender: Contender, url: string, requests: number): Promise<number[]> {
+  const samples: number[] = new Array(requests);
+  for (let i = 0; i < requests; i++) {
+    const start = performance.now();
+    await contender.get(url);
+    samples[i] = performance.now() - start;
+  }
+  return samples;
+}
+
+interface Stats {
+  readonly p50: number;
+  readonly p99: number;
+  readonly rounds: readonly number[];
+}
+
+/**
+ * The guarded client against plain undici on the same loopback server: sequential keep-alive GETs, contenders
+ * alternating round by round, each on a fresh client with a warm-up. Writes `## http` in BENCHMARKS.md.
+ */
+export async function run(_args: readonly string[]): Promise<void> {
+  const rounds = positiveInt('BENCH_HTTP_ROUNDS', STANDARD.rounds);
+  const requests = positiveInt('BENCH_HTTP_REQUESTS', STANDARD.requests);
+  await ensureBuilt();
+  const dist = await loadDist();
+  const machine = describeMachine();
+  const revision = describeRevision();
+  const date = new Date().toISOString();
+  const server = await startServer();
+  const results: Record<string, Record<ContenderKind, Stats>> = {};
+  try {
+    for (const workload of WORKLOADS) {
+      const url = `${server.origin}${workload.path}`;
+      const p50s: Record<ContenderKind, number[]> = { rampart: [], undici: [] };
+      const p99s: Record<ContenderKind, number[]> = { rampart: [], undici: [] };
+      for (let r = 0; r < rounds; r++) {
+        const rampart = () => guarded(dist);
+        const order = r % 2 === 0 ? [plainUndici, rampart] : [rampart, plainUndici];
+        for (const make of order) {
+          const contender = make();
+          try {
+            await batch(contender, url, STANDARD.warmup);
+            const samples = await batch(contender, url, requests);
+            p50s[contender.kind].push(percentile(samples, 50));
+            p99s[contender.kind].push(percentile(samples, 99));
+            console.error(
+              `  ${workload.title} round ${r + 1}/${rounds} ${contender.kind}: p50 ${(percentile(samples, 50) * 1000).toFixed(0)} µs`,
+            );
+          } finally {
+            await contender.close();
+          }
+        }
+      }
+      const stats = (kind: ContenderKind): Stats => ({
+        p50: median(p50s[kind]),
+        p99: median(p99s[kind]),
+        rounds: p50s[kind],
+      });
+      results[workload.path] = { rampart: stats('rampart'), undici: stats('undici') };
+    }
+  } finally {
+    server.stop();
+  }
+  const us = (ms: number) => `${Math.round(ms * 1000).toLocaleString('en-US')} µs`;
+  const rows = WORKLOADS.flatMap((w) => {
+    const s = results[w.path] as Record<ContenderKind, Stats>;
+    const overhead = s.rampart.p50 / s.undici.p50 - 1;
+    return [
+      [
+        w.title,
+        us(s.undici.p50),
+        us(s.rampart.p50),
+        `${overhead >= 0 ? '+' : ''}${(overhead * 100).toFixed(1)} %`,
+        '≤ +10 %',
+        overhead <= 0.1 ? '**met**' : '**not met**',
+        us(s.undici.p99),
+        us(s.rampart.p99),
+      ],
+    ];
+  });
+  const report = [
+    `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
+      `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: dist/ as last built, HEAD ${revision}.`,
+    '',
+    '### Per-request overhead of the guarded client (target ≤ 10 % at p50)',
+    '',
+    table(
+      [
+        'Response',
+        'undici p50',
+        'Rampart p50',
+        'Overhead at p50',
+        'Goal',
+        'Result',
+        'undici p99',
+        'Rampart p99',
+      ],
+      rows,
+    ),
+    '',
+    '### Method',
+    '',
+    '- Server: `bench/http/server.mjs`, Node `http` on 127.0.0.1 in its own process, fixed JSON bodies with ' +
+      'content-length, keep-alive.',
+    '- undici: one `Agent`, `request(url)`, body read with `arrayBuffer()`.',
+    '- Rampart: `GuardedClient` (dist/servers/http/client.js) with the default http config and 127.0.0.1/32 ' +
+      'permitted: URL and host policy, header allowlist, the address check inside the connection lookup, manual ' +
+      'redirect handling, the capped streaming read and the whole-exchange deadline.',
+    `- ${requests.toLocaleString('en-US')} sequential GETs per round after ${STANDARD.warmup} untimed ones, on a fresh ` +
+      `client each round; ${rounds} rounds, the two clients alternating which goes first. Latency is request to last ` +
+      "body byte; the table gives the median over rounds of each round's percentile.",
+  ].join('\n');
+  console.log(`## http\n\n${report}\n`);
+  if (rounds !== STANDARD.rounds || requests !== STANDARD.requests) {
+    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+    return;
+  }
+  writeSection(BENCHMARKS_FILE, 'http', report);
+  console.error(`wrote the http section of ${BENCHMARKS_FILE}`);
+}
