@@ -100,7 +100,7 @@ export class GuardedClient {
 
   constructor(
     private readonly policy: ClientPolicy,
-    private readonly permitted: readonly PermittedRange[],
+    permitted: readonly PermittedRange[],
     private readonly credentials: Credentials,
     resolver: Resolver = systemResolver,
   ) {
