@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { Refusal } from '../../core/errors.js';
@@ -65,12 +64,17 @@ function tick(): void {
 
 /**
  * What ends an exchange early: the whole-exchange deadline (checked by one shared ticker, so a request costs no
- * timer of its own) or the caller's cancellation. undici takes an EventEmitter as its abort signal; on Node 20
- * that costs a fraction of an AbortSignal's EventTarget listeners, which were most of this client's per-request
- * overhead.
+ * timer of its own) or the caller's cancellation. undici takes an emitter (`on` / `removeListener`) as its abort
+ * signal; on Node 20 that costs a fraction of an AbortSignal's EventTarget listeners, which were most of this
+ * client's per-request overhead.
  */
-class Stop extends EventEmitter {
+class Stop {
   reason: Refusal | undefined;
+  /**
+   * undici's abort listeners. On a signal that is not an AbortSignal, undici (v7) reads `aborted` and `reason`
+   * and calls `on`/`once` and `removeListener`; nothing else.
+   */
+  private listeners: (() => void)[] = [];
   private readonly deadlineAt: number;
   private readonly onCancel = () => this.fire(new Refusal('the request was cancelled'));
 
@@ -78,7 +82,6 @@ class Stop extends EventEmitter {
     private readonly caller: AbortSignal | undefined,
     private readonly totalTimeoutMs: number,
   ) {
-    super();
     this.deadlineAt = performance.now() + totalTimeoutMs;
     if (caller?.aborted) {
       this.onCancel();
@@ -87,6 +90,24 @@ class Stop extends EventEmitter {
     caller?.addEventListener('abort', this.onCancel, { once: true });
     inFlight.add(this);
     ticker ??= setInterval(tick, TICK_MS).unref();
+  }
+
+  get aborted(): boolean {
+    return this.reason !== undefined;
+  }
+
+  on(_event: 'abort', listener: () => void): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    this.listeners = this.listeners.filter((l) => l !== listener);
+    return this;
   }
 
   check(now: number): void {
@@ -103,7 +124,7 @@ class Stop extends EventEmitter {
     if (this.reason) return;
     this.reason = reason;
     inFlight.delete(this);
-    this.emit('abort');
+    for (const listener of this.listeners) listener();
   }
 }
 
@@ -190,9 +211,8 @@ export class GuardedClient {
     const origin = target.url;
     let method = startMethod;
     let body = startBody;
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined; // made on the first redirect: most exchanges have none
     for (let redirects = 0; ; redirects++) {
-      seen.add(target.url.href);
       const headers: Record<string, string> = { 'user-agent': this.policy.userAgent };
       for (const [name, value] of Object.entries(callerHeaders)) {
         if (ORIGIN_BOUND.has(name) && !sameOrigin(origin, target.url)) continue;
@@ -226,6 +246,8 @@ export class GuardedClient {
           throw new Refusal(`the server redirected to "${location.slice(0, 200)}", which is not a URL`);
         }
         const next = this.check(nextUrl, 'redirect to');
+        seen ??= new Set([target.url.href]);
+        seen.add(target.url.href);
         if (seen.has(next.url.href))
           throw new Refusal(`redirect loop at ${next.url.origin}${next.url.pathname}`);
         if (
