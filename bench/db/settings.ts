@@ -1,3 +1,5 @@
+import { positiveIntFromEnv } from '../lib/env.js';
+
 /** What one `npm run bench -- db` measures; the environment may shrink it for a quick or instrumented run. */
 export interface DbSettings {
   /** The PostgreSQL database the fixture is created in and every contender connects to. */
@@ -24,20 +26,12 @@ const STANDARD = {
   concurrency: 4,
 } as const;
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
 export function dbSettings(): DbSettings {
-  const scale = positiveInt('BENCH_DB_CALL_DIVISOR', 1);
+  const scale = positiveIntFromEnv('BENCH_DB_CALL_DIVISOR', 1);
   return {
     url: process.env.BENCH_DB_URL || DEFAULT_URL,
     tableRows: STANDARD.tableRows,
-    rounds: positiveInt('BENCH_DB_ROUNDS', STANDARD.rounds),
+    rounds: positiveIntFromEnv('BENCH_DB_ROUNDS', STANDARD.rounds),
     warmup: {
       bulk: Math.max(5, Math.floor(STANDARD.warmup.bulk / scale)),
       point: Math.max(5, Math.floor(STANDARD.warmup.point / scale)),
@@ -46,7 +40,7 @@ export function dbSettings(): DbSettings {
       bulk: Math.max(10, Math.floor(STANDARD.calls.bulk / scale)),
       point: Math.max(10, Math.floor(STANDARD.calls.point / scale)),
     },
-    concurrency: positiveInt('BENCH_DB_CONCURRENCY', STANDARD.concurrency),
+    concurrency: positiveIntFromEnv('BENCH_DB_CONCURRENCY', STANDARD.concurrency),
     profileDir: process.env.BENCH_DB_PROFILE || undefined,
   };
 }

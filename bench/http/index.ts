@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt } from '../lib/build.js';
+import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
@@ -17,14 +18,6 @@ const WORKLOADS = [
   { path: '/small', title: '1 KiB JSON' },
   { path: '/large', title: '100 KiB JSON' },
 ] as const;
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
 
 async function startServer() {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bench/http/server.mjs')], {
@@ -57,8 +50,8 @@ interface Stats {
  * alternating round by round, each on a fresh client with a warm-up. Writes `## http` in BENCHMARKS.md.
  */
 export async function run(_args: readonly string[]): Promise<void> {
-  const rounds = positiveInt('BENCH_HTTP_ROUNDS', STANDARD.rounds);
-  const requests = positiveInt('BENCH_HTTP_REQUESTS', STANDARD.requests);
+  const rounds = positiveIntFromEnv('BENCH_HTTP_ROUNDS', STANDARD.rounds);
+  const requests = positiveIntFromEnv('BENCH_HTTP_REQUESTS', STANDARD.requests);
   await ensureBuilt();
   const dist = await loadDist();
   const machine = describeMachine();

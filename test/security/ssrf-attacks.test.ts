@@ -63,7 +63,6 @@ beforeAll(async () => {
           res.end();
         };
         res.on('close', () => {
-          (res as unknown as { sentBytes: number }).sentBytes = sent;
           hugeSent = sent;
         });
         return pump();

@@ -10,6 +10,7 @@ import {
 } from '../../guards/net.js';
 import { checkedLookup, ForbiddenAddress, type Resolver, systemResolver } from '../../guards/net-dial.js';
 import type { Credentials } from './credentials.js';
+import { Stop } from './stop.js';
 
 export interface ClientPolicy extends NetPolicy {
   readonly allowMethods: readonly string[];
@@ -46,86 +47,6 @@ export interface InboundResponse {
   /** True when the body was cut at maxResponseBytes (the rest was never read). */
   readonly truncated: boolean;
   readonly redirects: number;
-}
-
-/** How often exchanges in flight are checked against their deadline: one timer for all of them. */
-const TICK_MS = 50;
-const inFlight = new Set<Stop>();
-let ticker: NodeJS.Timeout | undefined;
-
-function tick(): void {
-  const now = performance.now();
-  for (const stop of inFlight) stop.check(now);
-  if (inFlight.size === 0 && ticker) {
-    clearInterval(ticker);
-    ticker = undefined;
-  }
-}
-
-/**
- * What ends an exchange early: the whole-exchange deadline (checked by one shared ticker, so a request costs no
- * timer of its own) or the caller's cancellation. undici takes an emitter (`on` / `removeListener`) as its abort
- * signal; on Node 20 that costs a fraction of an AbortSignal's EventTarget listeners, which were most of this
- * client's per-request overhead.
- */
-class Stop {
-  reason: Refusal | undefined;
-  /**
-   * undici's abort listeners. On a signal that is not an AbortSignal, undici (v7) reads `aborted` and `reason`
-   * and calls `on`/`once` and `removeListener`; nothing else.
-   */
-  private listeners: (() => void)[] = [];
-  private readonly deadlineAt: number;
-  private readonly onCancel = () => this.fire(new Refusal('the request was cancelled'));
-
-  constructor(
-    private readonly caller: AbortSignal | undefined,
-    private readonly totalTimeoutMs: number,
-  ) {
-    this.deadlineAt = performance.now() + totalTimeoutMs;
-    if (caller?.aborted) {
-      this.onCancel();
-      return;
-    }
-    caller?.addEventListener('abort', this.onCancel, { once: true });
-    inFlight.add(this);
-    ticker ??= setInterval(tick, TICK_MS).unref();
-  }
-
-  get aborted(): boolean {
-    return this.reason !== undefined;
-  }
-
-  on(_event: 'abort', listener: () => void): this {
-    this.listeners.push(listener);
-    return this;
-  }
-
-  once(event: 'abort', listener: () => void): this {
-    return this.on(event, listener);
-  }
-
-  removeListener(_event: 'abort', listener: () => void): this {
-    this.listeners = this.listeners.filter((l) => l !== listener);
-    return this;
-  }
-
-  check(now: number): void {
-    if (now >= this.deadlineAt)
-      this.fire(new Refusal(`the request took longer than ${this.totalTimeoutMs} ms`));
-  }
-
-  dispose(): void {
-    inFlight.delete(this);
-    this.caller?.removeEventListener('abort', this.onCancel);
-  }
-
-  private fire(reason: Refusal): void {
-    if (this.reason) return;
-    this.reason = reason;
-    inFlight.delete(this);
-    for (const listener of this.listeners) listener();
-  }
 }
 
 /** Headers that carry the caller's authority: they never follow a redirect to another origin. */
