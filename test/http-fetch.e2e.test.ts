@@ -97,4 +97,14 @@ describe('http server: fetch', () => {
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(/does not resolve/);
   });
+
+  it('refuses to start when a credential names an unset environment variable, and says which', async () => {
+    await expect(
+      connectHttp({
+        credentials: [{ host: 'api.example.com', bearer: { env: 'RAMPART_TEST_UNSET_TOKEN' } }],
+      }),
+    ).rejects.toThrow(
+      'credentials for api.example.com: environment variable RAMPART_TEST_UNSET_TOKEN is not set',
+    );
+  });
 });

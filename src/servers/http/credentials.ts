@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../../core/config.js';
 import { normalizeHost } from '../../guards/net.js';
 
 /** A secret given inline (`value`) or, better, by the name of the environment variable that holds it (`env`). */
@@ -50,7 +51,7 @@ function read(source: z.output<typeof secret>, env: NodeJS.ProcessEnv, where: st
   if ('value' in source) return source.value;
   const value = env[source.env];
   if (value === undefined || value === '')
-    throw new Error(`${where}: environment variable ${source.env} is not set`);
+    throw new ConfigError(`${where}: environment variable ${source.env} is not set`);
   return value;
 }
 
