@@ -1,23 +1,6 @@
 import { LimitExceeded } from '../guards/limits.js';
+import { unwatch, watch } from './deadlines.js';
 import { Cancelled } from './errors.js';
-
-/**
- * How often calls in flight are checked for their deadline. Timeouts fire up to this late; in exchange a
- * call costs no timer, and no AbortController unless its handler asks for a signal.
- */
-const TICK_MS = 50;
-
-const inFlight = new Set<CallBudget>();
-let ticker: NodeJS.Timeout | undefined;
-
-function tick(): void {
-  const now = performance.now();
-  for (const budget of inFlight) budget.check(now);
-  if (inFlight.size === 0 && ticker) {
-    clearInterval(ticker);
-    ticker = undefined;
-  }
-}
 
 /** One call's time budget and cancellation, shared by every call through a single coarse ticker. */
 export class CallBudget {
@@ -42,8 +25,7 @@ export class CallBudget {
       this.onParentAbort();
       return;
     }
-    inFlight.add(this);
-    ticker ??= setInterval(tick, TICK_MS).unref();
+    watch(this);
   }
 
   /** True once the call timed out (as opposed to being cancelled). */
@@ -67,14 +49,14 @@ export class CallBudget {
   }
 
   dispose(): void {
-    inFlight.delete(this);
+    unwatch(this);
     if (this.controller) this.parent.removeEventListener('abort', this.onParentAbort);
   }
 
   private fail(reason: Error): void {
     if (this.reason) return;
     this.reason = reason;
-    inFlight.delete(this);
+    unwatch(this);
     this.controller?.abort(reason);
     this.reject(reason);
   }

@@ -1,18 +1,5 @@
+import { unwatch, watch } from '../../core/deadlines.js';
 import { Refusal } from '../../core/errors.js';
-
-/** How often exchanges in flight are checked against their deadline: one timer for all of them. */
-const TICK_MS = 50;
-const inFlight = new Set<Stop>();
-let ticker: NodeJS.Timeout | undefined;
-
-function tick(): void {
-  const now = performance.now();
-  for (const stop of inFlight) stop.check(now);
-  if (inFlight.size === 0 && ticker) {
-    clearInterval(ticker);
-    ticker = undefined;
-  }
-}
 
 /**
  * What ends an exchange early: the whole-exchange deadline (checked by one shared ticker, so a request costs no
@@ -40,8 +27,7 @@ export class Stop {
       return;
     }
     caller?.addEventListener('abort', this.onCancel, { once: true });
-    inFlight.add(this);
-    ticker ??= setInterval(tick, TICK_MS).unref();
+    watch(this);
   }
 
   get aborted(): boolean {
@@ -68,14 +54,14 @@ export class Stop {
   }
 
   dispose(): void {
-    inFlight.delete(this);
+    unwatch(this);
     this.caller?.removeEventListener('abort', this.onCancel);
   }
 
   private fire(reason: Refusal): void {
     if (this.reason) return;
     this.reason = reason;
-    inFlight.delete(this);
+    unwatch(this);
     for (const listener of this.listeners) listener();
   }
 }
