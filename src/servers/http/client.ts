@@ -114,8 +114,7 @@ export class GuardedClient {
         throw new Refusal(
           `header "${rawName}" is not allowed (allowed: ${[...this.allowHeaders].join(', ')})`,
         );
-      if (headerInjection(value) || headerInjection(name))
-        throw new Refusal(`header "${rawName}" contains a line break or NUL, which is not allowed`);
+      assertHeaderSafe(rawName, value);
       headers[name] = value;
     }
     return headers;
@@ -201,10 +200,14 @@ export class GuardedClient {
   }
 }
 
+/** A header that would split the request (CR, LF or NUL in its name or value) is refused, named as given. */
+function assertHeaderSafe(name: string, value: string): void {
+  if (headerInjection(value) || headerInjection(name))
+    throw new Refusal(`header "${name}" contains a line break or NUL, which is not allowed`);
+}
+
 function checked(headers: Readonly<Record<string, string>>): Record<string, string> {
-  for (const [name, value] of Object.entries(headers))
-    if (headerInjection(value) || headerInjection(name))
-      throw new Refusal(`header "${name}" contains a line break or NUL, which is not allowed`);
+  for (const [name, value] of Object.entries(headers)) assertHeaderSafe(name, value);
   return { ...headers };
 }
 
