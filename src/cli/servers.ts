@@ -6,6 +6,7 @@ import { createRuntime } from '../core/runtime.js';
 import { SERVER_KINDS } from '../servers/catalog.js';
 import { dbConfigSchema } from '../servers/db/index.js';
 import { fsConfigSchema } from '../servers/fs/index.js';
+import { gitConfigSchema } from '../servers/git/index.js';
 import { httpConfigSchema } from '../servers/http/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
@@ -143,7 +144,27 @@ const httpEntry: ServerEntry = {
   },
 };
 
-export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry];
+const gitEntry: ServerEntry = {
+  name: 'git',
+  summary: 'read-only git inspection that no argument or repository config can turn into running a program',
+  positional: '[repos...]',
+  addOptions: (command) =>
+    commonFlags(command)
+      .option('--ignore-client-roots', 'serve every repository even when the client sends MCP roots')
+      .option('--git-binary <path>', 'the git executable (default: git on PATH)')
+      .option('--max-output-bytes <n>', 'most bytes read from one git command', Number),
+  async launch(positional, flags) {
+    const { config: file, ...rest } = flags;
+    const config = loadConfig('git', gitConfigSchema, {
+      flags: { ...rest, repositories: positional.length > 0 ? positional : undefined },
+      cliNames: { repositories: 'repositories as arguments (rampart git <repo>…)' },
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('git', config);
+  },
+};
+
+export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry, gitEntry];
 
 export function findServer(name: string): ServerEntry | undefined {
   return SERVERS.find((s) => s.name === name);

@@ -1,3 +1,4 @@
+import { GitRefusal } from '../guards/git.js';
 import { LimitExceeded } from '../guards/limits.js';
 import { PathRefusal } from '../guards/path.js';
 import { redactText } from '../guards/redact.js';
@@ -48,7 +49,12 @@ export interface SafeFailure {
 
 /** Maps any thrown value to one safe line. Unknown errors never leak their message or stack. */
 export function toSafeFailure(error: unknown): SafeFailure {
-  if (error instanceof Refusal || error instanceof PathRefusal || error instanceof LimitExceeded) {
+  if (
+    error instanceof Refusal ||
+    error instanceof PathRefusal ||
+    error instanceof GitRefusal ||
+    error instanceof LimitExceeded
+  ) {
     return { message: oneLine(redactText(error.message)), expected: true };
   }
   if (error instanceof Cancelled) return { message: oneLine(error.message), expected: true };

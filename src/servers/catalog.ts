@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ServerDefinition } from '../core/define.js';
 import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
+import { type GitConfig, gitConfigSchema, gitServer, prepareGit } from './git/index.js';
 import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
 
 /** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
@@ -47,6 +48,10 @@ export const SERVER_KINDS = {
       warnings: prepared.warnings,
       close: () => prepared.close(),
     };
+  }),
+  git: kind('git', gitConfigSchema, async (config: GitConfig) => {
+    const prepared = await prepareGit(config);
+    return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
   }),
 } as const satisfies Record<string, ServerKind>;
 

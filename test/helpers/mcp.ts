@@ -3,10 +3,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
+import type { ServerDefinition } from '../../src/core/define.js';
+import type { Runtime } from '../../src/core/envelope.js';
 import { createRuntime } from '../../src/core/runtime.js';
 import { buildMcpServer } from '../../src/core/server.js';
 import type { Resolver } from '../../src/guards/net-dial.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
+import { gitConfigSchema, gitServer, prepareGit } from '../../src/servers/git/index.js';
 import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -67,16 +70,19 @@ export interface InProcessOptions extends Partial<FsConfig> {
    * Directories the client offers as MCP roots, or a function asked on every roots/list (it may throw);
    * absent means the client has no roots capability.
    */
-  clientRoots?: string[] | (() => string[] | Promise<string[]>);
+  clientRoots?: ClientRoots;
 }
 
-/** An fs server in this process with a real client over an in-memory transport (2025 handshake). */
-export async function connectFs(options: InProcessOptions): Promise<Session> {
-  const { clientRoots, ...config } = options;
-  const parsed = fsConfigSchema.parse({ logLevel: 'silent', ...config });
-  const fsOptions = await prepareFsOptions(parsed);
-  const runtime = await createRuntime({ ...parsed });
-  const server = buildMcpServer(fsServer(fsOptions), runtime);
+type ClientRoots = string[] | (() => string[] | Promise<string[]>);
+
+/** A real client over an in-memory transport (2025 handshake), offering `clientRoots` when given. */
+async function connectInMemory(
+  definition: ServerDefinition,
+  runtime: Runtime,
+  clientRoots: ClientRoots | undefined,
+  cleanup: () => Promise<void>,
+): Promise<Session> {
+  const server = buildMcpServer(definition, runtime);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client(
@@ -95,8 +101,30 @@ export async function connectFs(options: InProcessOptions): Promise<Session> {
   return session(client, async () => {
     await client.close();
     await server.close();
+    await cleanup();
     await runtime.audit.close();
   });
+}
+
+/** An fs server in this process with a real client over an in-memory transport. */
+export async function connectFs(options: InProcessOptions): Promise<Session> {
+  const { clientRoots, ...config } = options;
+  const parsed = fsConfigSchema.parse({ logLevel: 'silent', ...config });
+  const fsOptions = await prepareFsOptions(parsed);
+  const runtime = await createRuntime({ ...parsed });
+  return connectInMemory(fsServer(fsOptions), runtime, clientRoots, async () => {});
+}
+
+/** A git server in this process over the given repositories, with a real client. */
+export async function connectGit(
+  repositories: string[],
+  options: Record<string, unknown> & { clientRoots?: ClientRoots } = {},
+): Promise<Session> {
+  const { clientRoots, ...config } = options;
+  const parsed = gitConfigSchema.parse({ logLevel: 'silent', repositories, ...config });
+  const prepared = await prepareGit(parsed);
+  const runtime = await createRuntime({ ...parsed });
+  return connectInMemory(gitServer(prepared), runtime, clientRoots, async () => {});
 }
 
 /**
@@ -107,15 +135,5 @@ export async function connectHttp(config: Record<string, unknown>, resolver?: Re
   const parsed = httpConfigSchema.parse({ logLevel: 'silent', ...config });
   const prepared = await prepareHttp(parsed, resolver);
   const runtime = await createRuntime({ ...parsed });
-  const server = buildMcpServer(httpServer(prepared), runtime);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: 'rampart-test', version: '1' });
-  await client.connect(clientSide);
-  return session(client, async () => {
-    await client.close();
-    await server.close();
-    await prepared.close();
-    await runtime.audit.close();
-  });
+  return connectInMemory(httpServer(prepared), runtime, undefined, () => prepared.close());
 }

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { ToolAnnotationsSpec } from '../../../core/define.js';
+import type { RepositorySet } from '../repositories.js';
+import type { GitRunner } from '../runner.js';
+
+/** What every git tool works with: the repositories this connection may use and the hardened runner. */
+export interface GitContext {
+  readonly repos: RepositorySet;
+  readonly runner: GitRunner;
+}
+
+export const READ_ONLY: ToolAnnotationsSpec = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+export const repoPathArg = z
+  .string()
+  .nullish()
+  .describe(
+    'The repository: its top-level directory (or any directory inside it). Optional when the server has one repository.',
+  );
+
+export const contextLinesArg = z
+  .number()
+  .int()
+  .min(0)
+  .max(10_000)
+  .default(3)
+  .describe('Lines of context around each change');
+
+export const diffPathArg = z
+  .string()
+  .nullish()
+  .describe(
+    'Only this file or directory (relative to the repository top level); use it when a diff is cut short',
+  );
+
+export const revisionArg = (fallback: string) =>
+  z
+    .string()
+    .nullish()
+    .describe(`A commit: branch, tag, commit id or an expression like HEAD~2 (default ${fallback})`);
+
+export const repositoryOutput = z.string().describe('Top-level directory of the repository used');
+
+/** Flags every diff-producing command gets: no external diff program, no textconv, no colour, no submodule walk. */
+export const SAFE_DIFF_FLAGS = [
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-color',
+  '--ignore-submodules=dirty',
+] as const;
+
+/** The note appended when git printed more than the runner reads. */
+export function cutNote(maxBytes: number, how: string): string {
+  return `\n[truncated: git printed more than ${maxBytes} bytes; ${how}]`;
+}
