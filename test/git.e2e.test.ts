@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commit, git, initRepo } from './helpers/git.js';
-import { connectGit, type Session, spawnRampart } from './helpers/mcp.js';
+import { connectGit, type Session, spawnRampart, type TextResult } from './helpers/mcp.js';
+
+/** A list from a result's structured content; empty when it is missing, so a wrong answer fails the assertion. */
+function list<T = Record<string, unknown>>(result: TextResult, key: string): T[] {
+  return (result.structured?.[key] ?? []) as T[];
+}
+const hashes = (result: TextResult) => list<{ hash: string }>(result, 'commits').map((c) => c.hash);
+const names = (result: TextResult) => list<{ name: string }>(result, 'branches').map((b) => b.name);
 
 let base: string;
 let repo: string;
@@ -136,13 +143,13 @@ describe('git server: the reference tools', () => {
     });
     expect(all.text).toContain(`Commit: ${second}`);
     const one = await session.call('git_log', { max_count: 1 });
-    expect((one.structured?.commits as unknown[]).length).toBe(1);
+    expect(hashes(one)).toHaveLength(1);
     const since = await session.call('git_log', { start_timestamp: '2024-02-01', end_timestamp: null });
-    expect((since.structured?.commits as { hash: string }[]).map((c) => c.hash)).toEqual([second]);
+    expect(hashes(since)).toEqual([second]);
     const until = await session.call('git_log', { end_timestamp: '2024-01-31T00:00:00' });
-    expect((until.structured?.commits as { hash: string }[]).map((c) => c.hash)).toEqual([first]);
+    expect(hashes(until)).toEqual([first]);
     const feature = await session.call('git_log', { revision: 'feature', path: 'src/extra.ts' });
-    expect((feature.structured?.commits as { hash: string }[]).map((c) => c.hash)).toEqual([third]);
+    expect(hashes(feature)).toEqual([third]);
   });
 
   it('git_show gives one commit and its patch', async () => {
@@ -168,11 +175,11 @@ describe('git server: the reference tools', () => {
     ]);
     expect(local.text).toContain('* main');
     const remote = await session.call('git_branch', { branch_type: 'remote' });
-    expect((remote.structured?.branches as { name: string }[]).map((b) => b.name)).toEqual(['origin/main']);
+    expect(names(remote)).toEqual(['origin/main']);
     const containing = await session.call('git_branch', { branch_type: 'all', contains: third });
-    expect((containing.structured?.branches as { name: string }[]).map((b) => b.name)).toEqual(['feature']);
+    expect(names(containing)).toEqual(['feature']);
     const lacking = await session.call('git_branch', { branch_type: 'all', not_contains: second });
-    expect((lacking.structured?.branches as { name: string }[]).map((b) => b.name)).toEqual(['origin/main']);
+    expect(names(lacking)).toEqual(['origin/main']);
   });
 
   it('git_blame attributes each line to its commit', async () => {
@@ -193,7 +200,7 @@ describe('git server: the reference tools', () => {
       start_line: 1,
       end_line: 1,
     });
-    expect((old.structured?.lines as { commit: string }[])[0]?.commit).toBe(first);
+    expect(list<{ commit: string }>(old, 'lines')[0]?.commit).toBe(first);
   });
 
   it('git_grep searches the working tree or a revision', async () => {
@@ -216,14 +223,12 @@ describe('git server: the reference tools', () => {
 
   it('git_ls_tree and git_read_file read a revision without the working tree', async () => {
     const top = await session.call('git_ls_tree', {});
-    expect(
-      (top.structured?.entries as { path: string; type: string }[]).map((e) => [e.path, e.type]),
-    ).toEqual([
+    expect(list<{ path: string; type: string }>(top, 'entries').map((e) => [e.path, e.type])).toEqual([
       ['README.md', 'blob'],
       ['src', 'tree'],
     ]);
     const src = await session.call('git_ls_tree', { revision: 'feature', path: 'src' });
-    expect((src.structured?.entries as { path: string }[]).map((e) => e.path)).toEqual([
+    expect(list<{ path: string }>(src, 'entries').map((e) => e.path)).toEqual([
       'src/extra.ts',
       'src/main.ts',
     ]);
@@ -260,7 +265,7 @@ describe('git server: repositories', () => {
     const s = await connectGit([bare]);
     try {
       const log = await s.call('git_log', { max_count: 1 });
-      expect((log.structured?.commits as { hash: string }[])[0]?.hash).toBe(second);
+      expect(hashes(log)[0]).toBe(second);
       expect((await s.call('git_read_file', { path: 'README.md' })).structured?.content).toBe('# App\n');
       expect((await s.call('git_grep', { pattern: 'answer' })).structured?.matches).toHaveLength(1);
       expect((await s.call('git_diff', { target: 'main~1..main' })).structured?.diff).toContain(
@@ -282,7 +287,7 @@ describe('git server: repositories', () => {
       const status = await s.call('git_status', {});
       expect(status.structured).toMatchObject({ repository: tree, branch: 'feature', head: third });
       const log = await s.call('git_log', { max_count: 1 });
-      expect((log.structured?.commits as { hash: string }[])[0]?.hash).toBe(third);
+      expect(hashes(log)[0]).toBe(third);
     } finally {
       await s.close();
     }
@@ -297,7 +302,7 @@ describe('git server: repositories', () => {
       expect(missing.isError).toBe(true);
       expect(missing.text).toContain('repo_path is required: this server has 2 repositories');
       const log = await s.call('git_log', { repo_path: other });
-      expect((log.structured?.commits as { hash: string }[])[0]?.hash).toBe(otherHead);
+      expect(hashes(log)[0]).toBe(otherHead);
     } finally {
       await s.close();
     }
@@ -333,7 +338,7 @@ describe('git server over stdio', () => {
     const s = await spawnRampart(['git', repo]);
     try {
       const log = await s.call('git_log', { repo_path: repo, max_count: 1 });
-      expect((log.structured?.commits as { hash: string }[])[0]?.hash).toBe(second);
+      expect(hashes(log)[0]).toBe(second);
     } finally {
       await s.close();
     }
