@@ -178,5 +178,7 @@ describe('git guard: environment', () => {
     expect(env[`GIT_CONFIG_VALUE_${last}`]).toBe('');
     expect(env.GIT_CONFIG_COUNT).toBe(String(last + 1));
     expect(env.GIT_DIR).toBeUndefined();
+    expect(env.PATH).toBe('/nonexistent');
+    expect(env.GIT_EXEC_PATH).toBe('/nonexistent');
   });
 });

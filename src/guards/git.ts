@@ -142,8 +142,8 @@ export const HARDENED_CONFIG: readonly (readonly [string, string])[] = [
   ['gpg.program', 'false'],
   ['gpg.ssh.program', 'false'],
   ['gpg.x509.program', 'false'],
-  // These name files git would read from anywhere on disk.
-  ['blame.ignoreRevsFile', ''],
+  // These name files git would read from anywhere on disk. (blame.ignoreRevsFile is a list an override
+  // cannot empty: git_blame checks it instead.)
   ['mailmap.file', ''],
   ['mailmap.blob', ''],
   ['submodule.recurse', 'false'],
@@ -170,14 +170,19 @@ export function driverOverrides(keys: readonly string[]): [string, string][] {
   return overrides;
 }
 
+const NOWHERE = '/nonexistent';
+
 /** The only environment git sees: no inherited GIT_* variables, no system or global config, no prompts. */
 export function hardenedEnvironment(
   config: readonly (readonly [string, string])[],
   inherited: { readonly TZ?: string | undefined } = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: '/usr/local/bin:/usr/bin:/bin',
-    HOME: '/nonexistent',
+    // git starts git by name for a partial clone's lazy fetch (which also writes the repository config)
+    // and for submodules; with no exec path and no PATH it cannot start git or any other program by name.
+    PATH: NOWHERE,
+    GIT_EXEC_PATH: NOWHERE,
+    HOME: NOWHERE,
     LC_ALL: 'C',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_SYSTEM: '/dev/null',

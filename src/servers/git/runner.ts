@@ -66,18 +66,37 @@ export class GitRunner {
     return this.exec(directory, ['--no-pager', ...args], env, { signal });
   }
 
+  /**
+   * Entries of the repository's effective config (includes followed) whose key matches `pattern`, as
+   * [key, value] pairs; reading config runs nothing.
+   */
+  async configEntries(
+    repo: GitRepository,
+    pattern: string,
+    signal: AbortSignal,
+  ): Promise<[string, string][]> {
+    const listed = await this.exec(
+      repo.topLevel ?? repo.gitDir,
+      [...pin(repo), 'config', '--null', '--get-regexp', pattern],
+      STATIC_ENV,
+      { signal, okExitCodes: [1] },
+    );
+    return listed.stdout
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => {
+        const newline = entry.indexOf('\n');
+        return newline < 0 ? [entry, ''] : [entry.slice(0, newline), entry.slice(newline + 1)];
+      });
+  }
+
   private async environmentWithoutDrivers(
     repo: GitRepository,
     signal: AbortSignal,
   ): Promise<Record<string, string>> {
-    const listed = await this.exec(
-      repo.topLevel ?? repo.gitDir,
-      [...pin(repo), 'config', '--null', '--name-only', '--get-regexp', '^(filter|diff)\\.'],
-      STATIC_ENV,
-      { signal, okExitCodes: [1] },
-    );
-    const keys = listed.stdout.toString('utf8').split('\0').filter(Boolean);
-    const overrides = driverOverrides(keys);
+    const entries = await this.configEntries(repo, '^(filter|diff)\\.', signal);
+    const overrides = driverOverrides(entries.map(([key]) => key));
     return overrides.length === 0
       ? STATIC_ENV
       : hardenedEnvironment([...HARDENED_CONFIG, ...overrides], { TZ: process.env.TZ });

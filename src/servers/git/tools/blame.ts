@@ -1,8 +1,12 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
 import { checkRepoPath } from '../../../guards/git.js';
+import { isWithin } from '../../../guards/path.js';
 import { entryAt, resolveCommit } from '../objects.js';
+import type { GitRepository, GitRunner } from '../runner.js';
 import { type GitContext, READ_ONLY, repoPathArg, repositoryOutput, revisionArg } from './shared.js';
 
 const blamedLine = z.object({
@@ -52,6 +56,28 @@ export function parseBlame(raw: string): BlamedLine[] {
   return lines;
 }
 
+/**
+ * git blame reads every file `blame.ignoreRevsFile` names, and an error quotes the file's first line; no
+ * override can empty that list. So blame runs only when each file named lies inside the repository.
+ */
+async function assertIgnoreRevsInside(
+  runner: GitRunner,
+  repo: GitRepository,
+  signal: AbortSignal,
+): Promise<void> {
+  const entries = await runner.configEntries(repo, '^blame\\.ignorerevsfile$', signal);
+  for (const [, value] of entries) {
+    if (value === '') continue;
+    const real = await realpath(path.resolve(repo.topLevel ?? repo.gitDir, value)).catch(() => undefined);
+    if (!real || !isWithin(repo.root, real)) {
+      throw new Refusal(
+        `this repository's config sets blame.ignoreRevsFile to "${value}", which is not a file inside ${repo.root}; ` +
+          'git blame would read it, so git_blame is refused',
+      );
+    }
+  }
+}
+
 export function blameTool({ repos, runner }: GitContext): ToolDefinition {
   return defineTool({
     name: 'git_blame',
@@ -79,6 +105,7 @@ export function blameTool({ repos, runner }: GitContext): ToolDefinition {
       const path = checkRepoPath(args.path, repo.topLevel);
       if (path === '') throw new Refusal('path names the repository itself; give a file');
       const commit = await resolveCommit(runner, repo, args.revision ?? 'HEAD', 'revision', signal);
+      await assertIgnoreRevsInside(runner, repo, signal);
       const entry = await entryAt(runner, repo, commit, path, signal);
       if (!entry)
         throw new Refusal(`path "${args.path}" does not exist at revision ${args.revision ?? 'HEAD'}`);
