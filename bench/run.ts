@@ -34,6 +34,12 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       '(BENCH_HTTP_ROUNDS, BENCH_HTTP_REQUESTS for a shorter run)',
     load: () => import('./http/index.js'),
   },
+  git: {
+    summary:
+      'git server vs the plain git command on a 10,000-commit repository: per-call overhead at p50 for git_log, ' +
+      'git_diff and git_status (BENCH_GIT_ROUNDS, BENCH_GIT_CALLS for a shorter run)',
+    load: () => import('./git/index.js'),
+  },
 };
 
 function usage(): string {

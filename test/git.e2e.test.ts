@@ -321,6 +321,28 @@ describe('git server: repositories', () => {
     }
   });
 
+  it('an empty repository has no history rather than an error', async () => {
+    const empty = initRepo(path.join(base, 'empty'));
+    const s = await connectGit([empty]);
+    try {
+      const log = await s.call('git_log', {});
+      expect(log.isError).toBe(false);
+      expect(hashes(log)).toEqual([]);
+      expect((await s.call('git_status', {})).structured).toMatchObject({ branch: 'main', head: null });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('names an unknown diff target or log revision in the error', async () => {
+    const diff = await session.call('git_diff', { target: 'no-such-branch' });
+    expect(diff.isError).toBe(true);
+    expect(diff.text).toContain("git diff failed: bad revision 'no-such-branch'");
+    const log = await session.call('git_log', { revision: 'no-such-branch' });
+    expect(log.isError).toBe(true);
+    expect(log.text).toContain("'no-such-branch'");
+  });
+
   it('refuses at start a directory that is not a repository top level', async () => {
     await expect(connectGit([path.join(repo, 'src')])).rejects.toThrow(
       /not the top level|not a git repository/,

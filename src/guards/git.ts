@@ -21,8 +21,8 @@ const REFLOG_SELECTOR = /@\{[^{}]*\}/g;
 
 /**
  * A revision as a model may name one: a branch, tag, commit id, `HEAD~2`, `main^`, `v1.0^{commit}` or a
- * reflog selector like `main@{yesterday}`. It is only ever resolved through `cat-file --batch-check` on
- * stdin, and what reaches a command line afterwards is the full object id it resolved to.
+ * reflog selector like `main@{yesterday}`. It reaches git either on stdin (`cat-file --batch-check`, which
+ * turns it into a full object id) or on a command line after `--end-of-options`; never as an option either way.
  */
 export function checkRevision(value: string, label = 'revision'): string {
   if (value.length === 0) throw new GitRefusal(`${label} is empty`);

@@ -231,6 +231,47 @@ describe('git attacks: a hostile repository config', () => {
     expect(markersLeft()).toEqual([]);
   });
 
+  it('a filter configured after the server started is switched off too', async () => {
+    const late = plainRepo('late-filter');
+    writeFileSync(path.join(late, '.gitattributes'), '* filter=late\n');
+    commit(late, {}, 'attributes', '2024-01-03T00:00:00Z');
+    writeFileSync(path.join(late, 'data.txt'), 'line 2wo\n');
+    const session = await connectGit([late]);
+    try {
+      expect((await session.call('git_status', {})).isError).toBe(false);
+      git(late, ['config', 'filter.late.clean', `${hit} clean-late`]);
+      expect((await session.call('git_status', {})).isError).toBe(false);
+      expect((await session.call('git_diff_unstaged', {})).isError).toBe(false);
+    } finally {
+      await session.close();
+    }
+    expect(markersLeft()).toEqual([]);
+    git(late, ['status', '--short']);
+    expect(markersLeft()).toEqual(['clean-late']);
+  });
+
+  it('a filter added after start to a file the config includes is switched off too', async () => {
+    const late = plainRepo('late-include');
+    writeFileSync(path.join(late, '.gitattributes'), '* filter=late\n');
+    commit(late, {}, 'attributes', '2024-01-03T00:00:00Z');
+    const included = path.join(base, 'late-included.config');
+    writeFileSync(included, '');
+    git(late, ['config', 'include.path', included]);
+    writeFileSync(path.join(late, 'data.txt'), 'line 2wo\n');
+    const session = await connectGit([late]);
+    try {
+      expect((await session.call('git_status', {})).isError).toBe(false);
+      writeFileSync(included, `[filter "late"]\n\tclean = ${hit} clean-included\n`);
+      expect((await session.call('git_status', {})).isError).toBe(false);
+      expect((await session.call('git_diff_unstaged', {})).isError).toBe(false);
+    } finally {
+      await session.close();
+    }
+    expect(markersLeft()).toEqual([]);
+    git(late, ['status', '--short']);
+    expect(markersLeft()).toEqual(['clean-included']);
+  });
+
   it("a partial clone's lazy fetch cannot reach a remote or run core.sshCommand", async () => {
     const partial = plainRepo('partial');
     const blob = git(partial, ['rev-parse', 'HEAD:data.txt']).trim();

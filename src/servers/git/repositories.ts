@@ -43,17 +43,18 @@ async function pinRepository(given: string, runner: GitRunner): Promise<GitRepos
       throw new ConfigError(`repository "${given}" cannot be used: ${reason}`);
     }
   };
-  const [gitDirLine, bareLine] = (await ask('rev-parse', '--absolute-git-dir', '--is-bare-repository')).split(
-    '\n',
-  );
+  const [gitDirLine, commonDirLine, bareLine] = (
+    await ask('rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository')
+  ).split('\n');
   const gitDir = await realpath(gitDirLine ?? '');
+  const commonDir = await realpath(path.resolve(real, commonDirLine ?? ''));
   if (bareLine === 'true') {
     if (gitDir !== real) {
       throw new ConfigError(
         `repository "${given}" lies inside the bare repository ${gitDir}; give that directory`,
       );
     }
-    return { given, root: real, gitDir };
+    return { given, root: real, gitDir, commonDir };
   }
   if (isWithin(gitDir, real)) {
     throw new ConfigError(`repository "${given}" is a git directory; give the working tree it belongs to`);
@@ -64,7 +65,7 @@ async function pinRepository(given: string, runner: GitRunner): Promise<GitRepos
       `repository "${given}" is not the top level of its working tree (git says ${topLevel}); give the top level`,
     );
   }
-  return { given, root: real, gitDir, topLevel };
+  return { given, root: real, gitDir, commonDir, topLevel };
 }
 
 /**

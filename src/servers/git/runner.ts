@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Refusal } from '../../core/errors.js';
 import { driverOverrides, HARDENED_CONFIG, hardenedEnvironment } from '../../guards/git.js';
 
@@ -9,6 +11,8 @@ export interface GitRepository {
   /** Canonical directory the repository is known by: the working tree's top level, or the bare repository. */
   readonly root: string;
   readonly gitDir: string;
+  /** Where the config and objects live: the git directory itself, or the main one for a linked worktree. */
+  readonly commonDir: string;
   /** Absent for a bare repository. */
   readonly topLevel?: string;
 }
@@ -43,6 +47,11 @@ const STATIC_ENV = hardenedEnvironment(HARDENED_CONFIG, { TZ: process.env.TZ });
  * killing the process.
  */
 export class GitRunner {
+  private readonly driverEnvironments = new WeakMap<
+    GitRepository,
+    { stamp: string; env: Record<string, string> }
+  >();
+
   constructor(
     readonly binary: string,
     readonly maxOutputBytes: number,
@@ -91,15 +100,27 @@ export class GitRunner {
       });
   }
 
+  /**
+   * The environment with every filter and diff driver the repository configures switched off. The listing
+   * is kept while the repository's config files are unchanged (by inode, size and nanosecond times); a
+   * config that includes other files is listed on every call, since those files are not watched.
+   */
   private async environmentWithoutDrivers(
     repo: GitRepository,
     signal: AbortSignal,
   ): Promise<Record<string, string>> {
-    const entries = await this.configEntries(repo, '^(filter|diff)\\.', signal);
+    const stamp = await configStamp(repo);
+    const cached = this.driverEnvironments.get(repo);
+    if (cached && cached.stamp === stamp) return cached.env;
+    const entries = await this.configEntries(repo, '^(filter|diff|include|includeif)\\.', signal);
     const overrides = driverOverrides(entries.map(([key]) => key));
-    return overrides.length === 0
-      ? STATIC_ENV
-      : hardenedEnvironment([...HARDENED_CONFIG, ...overrides], { TZ: process.env.TZ });
+    const env =
+      overrides.length === 0
+        ? STATIC_ENV
+        : hardenedEnvironment([...HARDENED_CONFIG, ...overrides], { TZ: process.env.TZ });
+    if (entries.some(([key]) => key.startsWith('include'))) this.driverEnvironments.delete(repo);
+    else this.driverEnvironments.set(repo, { stamp, env });
+    return env;
   }
 
   private exec(
@@ -175,6 +196,18 @@ export class GitRunner {
       });
     });
   }
+}
+
+/** Identity of the files git reads a repository's config from, taken just before the listing. */
+async function configStamp(repo: GitRepository): Promise<string> {
+  const files = [path.join(repo.commonDir, 'config'), path.join(repo.gitDir, 'config.worktree')];
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file, { bigint: true }).catch(() => undefined);
+      return info ? `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : 'absent';
+    }),
+  );
+  return parts.join('|');
 }
 
 function pin(repo: GitRepository): string[] {

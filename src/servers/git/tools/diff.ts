@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
 import { checkRepoPath, checkRevisionRange } from '../../../guards/git.js';
-import { resolveCommits } from '../objects.js';
 import type { GitRepository } from '../runner.js';
 import {
   contextLinesArg,
@@ -127,38 +126,17 @@ export function diffTools(ctx: GitContext): ToolDefinition[] {
     handler: async (args, { signal }) => {
       const repo = await ctx.repos.select(args.repo_path);
       const range = checkRevisionRange(args.target);
-      if (range.from === undefined) {
-        if (!repo.topLevel) {
-          throw new Refusal(
-            `${repo.root} is a bare repository with no working tree to compare with; give target as "a..b"`,
-          );
-        }
-        const [to] = await resolveCommits(
-          ctx.runner,
-          repo,
-          [{ revision: range.to, label: 'target' }],
-          signal,
+      if (range.from === undefined && !repo.topLevel) {
+        throw new Refusal(
+          `${repo.root} is a bare repository with no working tree to compare with; give target as "a..b"`,
         );
-        return runDiff(ctx, {
-          repo,
-          revisions: [to as string],
-          contextLines: args.context_lines,
-          path: args.path,
-          signal,
-        });
       }
-      const [from, to] = await resolveCommits(
-        ctx.runner,
-        repo,
-        [
-          { revision: range.from, label: 'target (left side)' },
-          { revision: range.to, label: 'target (right side)' },
-        ],
-        signal,
-      );
+      // Checked revisions go straight to git after --end-of-options: no extra process to resolve them first.
+      const revision =
+        range.from === undefined ? range.to : `${range.from}${range.symmetric ? '...' : '..'}${range.to}`;
       return runDiff(ctx, {
         repo,
-        revisions: [`${from}${range.symmetric ? '...' : '..'}${to}`],
+        revisions: [revision],
         contextLines: args.context_lines,
         path: args.path,
         signal,

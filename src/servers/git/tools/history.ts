@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import { checkDate, checkRepoPath } from '../../../guards/git.js';
-import { lookUp, resolveCommit } from '../objects.js';
+import { checkDate, checkRepoPath, checkRevision } from '../../../guards/git.js';
+import { resolveCommit } from '../objects.js';
 import {
   cutNote,
   type GitContext,
@@ -96,30 +96,36 @@ function logTool({ repos, runner }: GitContext): ToolDefinition {
       if (args.start_timestamp) filters.push(`--since=${checkDate(args.start_timestamp, 'start_timestamp')}`);
       if (args.end_timestamp) filters.push(`--until=${checkDate(args.end_timestamp, 'end_timestamp')}`);
       const paths = args.path ? [checkRepoPath(args.path, repo.topLevel)].filter(Boolean) : [];
-      let start: string;
-      if (args.revision) {
-        start = await resolveCommit(runner, repo, args.revision, 'revision', signal);
-      } else {
-        const [head] = await lookUp(runner, repo, ['HEAD^{commit}'], signal);
-        if (!head) return { repository: repo.root, commits: [] };
-        start = head.id;
+      const start = args.revision ? [checkRevision(args.revision, 'revision')] : [];
+      let stdout: Buffer;
+      try {
+        ({ stdout } = await runner.run(
+          repo,
+          [
+            'log',
+            '-z',
+            '--no-show-signature',
+            '--no-color',
+            FORMAT,
+            ...filters,
+            '--end-of-options',
+            ...start,
+            '--',
+            ...paths,
+          ],
+          { signal },
+        ));
+      } catch (error) {
+        // A repository with no commits yet has no history to show; that is an answer, not a failure.
+        if (
+          start.length === 0 &&
+          error instanceof Refusal &&
+          /does not have any commits yet/.test(error.message)
+        ) {
+          return { repository: repo.root, commits: [] };
+        }
+        throw error;
       }
-      const { stdout } = await runner.run(
-        repo,
-        [
-          'log',
-          '-z',
-          '--no-show-signature',
-          '--no-color',
-          FORMAT,
-          ...filters,
-          '--end-of-options',
-          start,
-          '--',
-          ...paths,
-        ],
-        { signal },
-      );
       return { repository: repo.root, commits: parseLog(stdout.toString('utf8')) };
     },
     present: (result) =>
