@@ -105,6 +105,21 @@ function plainRepo(name: string): string {
   return repo;
 }
 
+/** A repository whose attributes send every file through filter `driver`, with a change only that filter sees. */
+function filteredRepo(name: string, driver: string): string {
+  const repo = plainRepo(name);
+  writeFileSync(path.join(repo, '.gitattributes'), `* filter=${driver}\n`);
+  commit(repo, {}, 'attributes', '2024-01-03T00:00:00Z');
+  writeFileSync(path.join(repo, 'data.txt'), 'line 2wo\n');
+  return repo;
+}
+
+async function expectWorkingTreeToolsAnswer(session: Session): Promise<void> {
+  for (const tool of ['git_status', 'git_diff_unstaged']) {
+    expect((await session.call(tool, {})).isError, tool).toBe(false);
+  }
+}
+
 function expectRefusedOrHarmless(result: TextResult, what: string): void {
   // Either outcome is acceptable; what matters is checked by the caller: no marker, no file, no leak.
   expect(typeof result.isError, what).toBe('boolean');
@@ -213,18 +228,14 @@ describe('git attacks: a hostile repository config', () => {
   });
 
   it('a filter driver whose name contains "=" is switched off too', async () => {
-    const odd = plainRepo('odd-driver');
-    writeFileSync(path.join(odd, '.gitattributes'), '* filter=a=b\n');
-    commit(odd, {}, 'attributes', '2024-01-03T00:00:00Z');
+    const odd = filteredRepo('odd-driver', 'a=b');
     git(odd, ['config', 'filter.a=b.clean', `${hit} clean-odd`]);
-    writeFileSync(path.join(odd, 'data.txt'), 'line 2wo\n');
     git(odd, ['status', '--short']);
     expect(markersLeft()).toContain('clean-odd');
     rmSync(path.join(markers, 'clean-odd'));
     const session = await connectGit([odd]);
     try {
-      expect((await session.call('git_status', {})).isError).toBe(false);
-      expect((await session.call('git_diff_unstaged', {})).isError).toBe(false);
+      await expectWorkingTreeToolsAnswer(session);
     } finally {
       await session.close();
     }
@@ -232,16 +243,12 @@ describe('git attacks: a hostile repository config', () => {
   });
 
   it('a filter configured after the server started is switched off too', async () => {
-    const late = plainRepo('late-filter');
-    writeFileSync(path.join(late, '.gitattributes'), '* filter=late\n');
-    commit(late, {}, 'attributes', '2024-01-03T00:00:00Z');
-    writeFileSync(path.join(late, 'data.txt'), 'line 2wo\n');
+    const late = filteredRepo('late-filter', 'late');
     const session = await connectGit([late]);
     try {
-      expect((await session.call('git_status', {})).isError).toBe(false);
+      await expectWorkingTreeToolsAnswer(session);
       git(late, ['config', 'filter.late.clean', `${hit} clean-late`]);
-      expect((await session.call('git_status', {})).isError).toBe(false);
-      expect((await session.call('git_diff_unstaged', {})).isError).toBe(false);
+      await expectWorkingTreeToolsAnswer(session);
     } finally {
       await session.close();
     }
@@ -251,19 +258,15 @@ describe('git attacks: a hostile repository config', () => {
   });
 
   it('a filter added after start to a file the config includes is switched off too', async () => {
-    const late = plainRepo('late-include');
-    writeFileSync(path.join(late, '.gitattributes'), '* filter=late\n');
-    commit(late, {}, 'attributes', '2024-01-03T00:00:00Z');
+    const late = filteredRepo('late-include', 'late');
     const included = path.join(base, 'late-included.config');
     writeFileSync(included, '');
     git(late, ['config', 'include.path', included]);
-    writeFileSync(path.join(late, 'data.txt'), 'line 2wo\n');
     const session = await connectGit([late]);
     try {
-      expect((await session.call('git_status', {})).isError).toBe(false);
+      await expectWorkingTreeToolsAnswer(session);
       writeFileSync(included, `[filter "late"]\n\tclean = ${hit} clean-included\n`);
-      expect((await session.call('git_status', {})).isError).toBe(false);
-      expect((await session.call('git_diff_unstaged', {})).isError).toBe(false);
+      await expectWorkingTreeToolsAnswer(session);
     } finally {
       await session.close();
     }

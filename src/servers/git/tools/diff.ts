@@ -63,6 +63,12 @@ function requireWorkingTree(repo: GitRepository, what: string): void {
   if (!repo.topLevel) throw new Refusal(`${repo.root} is a bare repository: it has no ${what}`);
 }
 
+const workingDiffInput = z.object({
+  repo_path: repoPathArg,
+  context_lines: contextLinesArg,
+  path: diffPathArg,
+});
+
 const present = (title: string) => (result: DiffResult) =>
   result.diff === '' ? `${title}: none` : `${title}:\n${result.diff}`;
 
@@ -73,7 +79,7 @@ export function diffTools(ctx: GitContext): ToolDefinition[] {
     description:
       'Changes in the working tree that are not staged yet, as a unified diff. Long diffs are cut short; ' +
       'pass path to narrow to one file or directory.',
-    input: z.object({ repo_path: repoPathArg, context_lines: contextLinesArg, path: diffPathArg }),
+    input: workingDiffInput,
     output: diffOutput,
     annotations: READ_ONLY,
     continuation: 'pass path to narrow the diff',
@@ -89,7 +95,7 @@ export function diffTools(ctx: GitContext): ToolDefinition[] {
     name: 'git_diff_staged',
     title: 'Git Diff (staged)',
     description: 'Changes staged for the next commit (index against HEAD), as a unified diff.',
-    input: z.object({ repo_path: repoPathArg, context_lines: contextLinesArg, path: diffPathArg }),
+    input: workingDiffInput,
     output: diffOutput,
     annotations: READ_ONLY,
     continuation: 'pass path to narrow the diff',
