@@ -33,8 +33,8 @@ interface DiffRun {
 async function runDiff(ctx: GitContext, run: DiffRun): Promise<DiffResult> {
   const { repo } = run;
   const paths = run.path ? [checkRepoPath(run.path, repo.topLevel)].filter(Boolean) : [];
-  // Only a diff between two commits leaves the working tree alone.
-  const readsWorkingTree = !run.revisions.some((r) => r.includes('..'));
+  // A diff of the index against HEAD, or between two commits, leaves the working tree alone.
+  const readsWorkingTree = !run.cached && !run.revisions.some((r) => r.includes('..'));
   const { stdout, truncated } = await ctx.runner.run(
     repo,
     [
@@ -72,46 +72,58 @@ const workingDiffInput = z.object({
 const present = (title: string) => (result: DiffResult) =>
   result.diff === '' ? `${title}: none` : `${title}:\n${result.diff}`;
 
-export function diffTools(ctx: GitContext): ToolDefinition[] {
-  const unstaged = defineTool({
-    name: 'git_diff_unstaged',
-    title: 'Git Diff (unstaged)',
-    description:
-      'Changes in the working tree that are not staged yet, as a unified diff. Long diffs are cut short; ' +
-      'pass path to narrow to one file or directory.',
-    input: workingDiffInput,
-    output: diffOutput,
-    annotations: READ_ONLY,
-    continuation: 'pass path to narrow the diff',
-    handler: async (args, { signal }) => {
-      const repo = await ctx.repos.select(args.repo_path);
-      requireWorkingTree(repo, 'working tree');
-      return runDiff(ctx, { repo, revisions: [], contextLines: args.context_lines, path: args.path, signal });
-    },
-    present: present('Unstaged changes'),
-  });
+interface IndexDiff {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** Index against HEAD (staged) rather than the working tree against the index (unstaged). */
+  readonly cached: boolean;
+  readonly heading: string;
+}
 
-  const staged = defineTool({
-    name: 'git_diff_staged',
-    title: 'Git Diff (staged)',
-    description: 'Changes staged for the next commit (index against HEAD), as a unified diff.',
+/** git_diff_unstaged and git_diff_staged: the two sides of the index. */
+function indexDiffTool(ctx: GitContext, spec: IndexDiff): ToolDefinition {
+  return defineTool({
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
     input: workingDiffInput,
     output: diffOutput,
     annotations: READ_ONLY,
     continuation: 'pass path to narrow the diff',
     handler: async (args, { signal }) => {
       const repo = await ctx.repos.select(args.repo_path);
-      requireWorkingTree(repo, 'index');
+      requireWorkingTree(repo, spec.cached ? 'index' : 'working tree');
       return runDiff(ctx, {
         repo,
         revisions: [],
         contextLines: args.context_lines,
         path: args.path,
-        cached: true,
+        cached: spec.cached,
         signal,
       });
     },
-    present: present('Staged changes'),
+    present: present(spec.heading),
+  });
+}
+
+export function diffTools(ctx: GitContext): ToolDefinition[] {
+  const unstaged = indexDiffTool(ctx, {
+    name: 'git_diff_unstaged',
+    title: 'Git Diff (unstaged)',
+    description:
+      'Changes in the working tree that are not staged yet, as a unified diff. Long diffs are cut short; ' +
+      'pass path to narrow to one file or directory.',
+    cached: false,
+    heading: 'Unstaged changes',
+  });
+
+  const staged = indexDiffTool(ctx, {
+    name: 'git_diff_staged',
+    title: 'Git Diff (staged)',
+    description: 'Changes staged for the next commit (index against HEAD), as a unified diff.',
+    cached: true,
+    heading: 'Staged changes',
   });
 
   const between = defineTool({
