@@ -131,7 +131,7 @@ describe('git attacks: a hostile repository config', () => {
 
   beforeAll(() => {
     repo = plainRepo('hostile');
-    writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil diff=evil\n');
+    writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil diff=evil\nother.txt !diff\n');
     commit(repo, {}, 'attributes', '2024-01-03T00:00:00Z');
     const hooks = path.join(base, 'hooks');
     mkdirSync(hooks, { recursive: true });
@@ -162,13 +162,19 @@ describe('git attacks: a hostile repository config', () => {
     git(repo, ['status', '--short']);
     git(repo, ['diff']);
     git(repo, ['diff', '--no-ext-diff']);
+    // other.txt has no diff driver, so a change to it goes to diff.external; checking it out again runs smudge.
+    writeFileSync(path.join(repo, 'other.txt'), 'changed\n');
+    git(repo, ['diff', '--', 'other.txt']);
+    git(repo, ['checkout', 'HEAD', '--', 'other.txt']);
     try {
       git(repo, ['ls-remote', 'origin']);
     } catch {
       // The fake ssh cannot speak git; running it is what this shows.
     }
+    // Every command the config names except the pager: git pages only to a terminal, which neither this test
+    // nor the server has (and core.pager is overridden anyway).
     expect(markersLeft()).toEqual(
-      expect.arrayContaining(['clean', 'diff-command', 'fsmonitor', 'ssh', 'textconv']),
+      expect.arrayContaining(['clean', 'diff-command', 'external', 'fsmonitor', 'smudge', 'ssh', 'textconv']),
     );
     // And mailmap reads the outside file: plain blame shows the name it maps to.
     expect(git(repo, ['log', '-1', '--format=%aN'])).toContain('Secret Name');
