@@ -2,6 +2,7 @@ import { GitRefusal } from '../guards/git.js';
 import { LimitExceeded } from '../guards/limits.js';
 import { PathRefusal } from '../guards/path.js';
 import { redactText } from '../guards/redact.js';
+import { StateNameRefusal } from '../guards/state-names.js';
 
 /**
  * A refusal a tool raises on purpose. Its message is shown to the model as is, so it must name the
@@ -53,6 +54,7 @@ export function toSafeFailure(error: unknown): SafeFailure {
     error instanceof Refusal ||
     error instanceof PathRefusal ||
     error instanceof GitRefusal ||
+    error instanceof StateNameRefusal ||
     error instanceof LimitExceeded
   ) {
     return { message: oneLine(redactText(error.message)), expected: true };
