@@ -76,6 +76,8 @@ export class RedisStore implements SessionStore {
     const location = describeRedisUrl(options.url);
     const settings: RedisOptions = {
       lazyConnect: true,
+      // The ready check runs INFO, which a least-privilege ACL user may not have; a PING after connecting does.
+      enableReadyCheck: false,
       // Fail a command at once while disconnected (a clear error) instead of queueing it; reconnect in the background.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

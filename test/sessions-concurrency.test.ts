@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileStore } from '../src/servers/sessions/store/file-store.js';
+import { RedisStore } from '../src/servers/sessions/store/redis-store.js';
+import type { SessionStore } from '../src/servers/sessions/store/types.js';
+import { REPO } from './helpers/mcp.js';
+import { type AclUser, createAclUser, REDIS_URL } from './helpers/redis.js';
+import { describeWithService } from './helpers/services.js';
+
+const WORKER = path.join(REPO, 'test/support/sessions-worker.mjs');
+
+type StoreSpec =
+  | { kind: 'file'; directory: string }
+  | { kind: 'redis'; redis: { url: string; username: string; password: string; keyPrefix: string } };
+
+function startWorker(job: Record<string, unknown>): {
+  child: ChildProcess;
+  result: Promise<Record<string, unknown>>;
+} {
+  const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const result = new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}'));
+      else reject(new Error(`worker exited ${code}: ${err}`));
+    });
+  });
+  return { child, result };
+}
+
+async function runWorkers(count: number, job: (i: number) => Record<string, unknown>) {
+  const startAt = Date.now() + 1_500;
+  return Promise.all(Array.from({ length: count }, (_, i) => startWorker({ ...job(i), startAt }).result));
+}
+
+/** The acceptance runs of issue 7, against one store. */
+function concurrencySuite(spec: () => StoreSpec, open: (namespace: string) => Promise<SessionStore>) {
+  it('8 processes × 500 increments end at exactly 4,000', async () => {
+    const namespace = `inc-${randomBytes(4).toString('hex')}`;
+    await runWorkers(8, () => ({ store: spec(), namespace, op: 'increment', count: 500 }));
+    const store = await open(namespace);
+    try {
+      expect((await store.get('counters', 'shared'))?.value).toBe(4000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('8 processes × 500 compare-and-set loops end at exactly 4,000', async () => {
+    const namespace = `cas-${randomBytes(4).toString('hex')}`;
+    const results = await runWorkers(8, () => ({ store: spec(), namespace, op: 'cas', count: 500 }));
+    const store = await open(namespace);
+    try {
+      const entry = await store.get('counters', 'cas');
+      expect(entry?.value).toBe(4000);
+      expect(entry?.version).toBe(4000);
+    } finally {
+      await store.close();
+    }
+    // The loops really contended: some swaps were refused and retried.
+    expect(results.reduce((sum, r) => sum + Number(r.casRetries), 0)).toBeGreaterThan(0);
+  });
+
+  it('16 simultaneous claims get 16 distinct slots', async () => {
+    const namespace = `slots-${randomBytes(4).toString('hex')}`;
+    const results = await runWorkers(16, (i) => ({
+      store: spec(),
+      namespace,
+      op: 'claim',
+      holder: `holder-${i}`,
+      machine: `machine-${i % 3}`,
+      maxSlots: 32,
+    }));
+    const slots = results.map((r) => r.slot);
+    expect(slots.every((s) => typeof s === 'string')).toBe(true);
+    expect(new Set(slots).size).toBe(16);
+  });
+}
+
+describe('session store concurrency: file', () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'rampart-sessions-conc-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  concurrencySuite(
+    () => ({ kind: 'file', directory }),
+    (namespace) => FileStore.open(directory, namespace),
+  );
+
+  it('kill -9 of a writer in the middle of writes leaves every file readable and the value whole', async () => {
+    const namespace = `crash-${randomBytes(4).toString('hex')}`;
+    const probe = await FileStore.open(directory, namespace);
+    for (let round = 0; round < 5; round++) {
+      await probe.deleteScope('crash');
+      const writers = Array.from({ length: 3 }, () =>
+        startWorker({ store: { kind: 'file', directory }, namespace, op: 'write-forever', startAt: 0 }),
+      );
+      // Kill them mid-stream: once writing has started, after a varying moment.
+      const deadline = Date.now() + 20_000;
+      while (!(await probe.get('crash', 'record')) && Date.now() < deadline) await sleep(20);
+      await sleep(50 + round * 37);
+      for (const writer of writers) writer.child.kill('SIGKILL');
+      await Promise.allSettled(writers.map((w) => w.result));
+      const store = await FileStore.open(directory, namespace);
+      const entry = await store.get('crash', 'record');
+      expect(entry?.value).toMatchObject({ payload: 'x'.repeat(2048) });
+      for (const file of readdirSync(path.join(store.location, 'scopes'))) {
+        if (file.endsWith('.json'))
+          expect(() =>
+            JSON.parse(readFileSync(path.join(store.location, 'scopes', file), 'utf8')),
+          ).not.toThrow();
+      }
+      // A lock left by a killed writer does not stop the next one.
+      expect((await store.set('crash', 'after', round)).version).toBeGreaterThan(0);
+    }
+  });
+});
+
+await describeWithService('Redis', 6379, 'session store concurrency: Redis', () => {
+  let user: AclUser;
+  beforeAll(async () => {
+    user = await createAclUser();
+  });
+  afterAll(async () => {
+    await user?.remove();
+  });
+  const redis = () => ({
+    url: REDIS_URL,
+    username: user.username,
+    password: user.password,
+    keyPrefix: user.keyPrefix,
+  });
+  concurrencySuite(
+    () => ({ kind: 'redis', redis: redis() }),
+    (namespace) => RedisStore.open(redis(), namespace),
+  );
+});
