@@ -8,6 +8,7 @@ import { dbConfigSchema } from '../servers/db/index.js';
 import { fsConfigSchema } from '../servers/fs/index.js';
 import { gitConfigSchema } from '../servers/git/index.js';
 import { httpConfigSchema } from '../servers/http/index.js';
+import { sessionsConfigSchema } from '../servers/sessions/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
 export interface Launch {
@@ -164,7 +165,37 @@ const gitEntry: ServerEntry = {
   },
 };
 
-export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry, gitEntry];
+const sessionsEntry: ServerEntry = {
+  name: 'sessions',
+  summary:
+    'coordinate assistant sessions: slots under leases, shared state with compare-and-set, file or Redis store',
+  positional: '[projectDir]',
+  addOptions: (command) =>
+    commonFlags(command)
+      .option('--store <kind>', 'file (default) or redis')
+      .option(
+        '--directory <dir>',
+        'file store directory, relative to the project (default .claude/session-state)',
+      )
+      .option('--redis-url <url>', 'Redis for the redis store: redis://host:6379, rediss:// for TLS')
+      .option('--redis-username <name>', 'Redis ACL user')
+      .option('--redis-key-prefix <prefix>', 'prefix of every Redis key')
+      .option('--machine-id <id>', 'this machine in session identities (default: host name)')
+      .option('--project <name>', 'project name (default: git remote owner/repo, else the directory name)')
+      .option('--max-slots <n>', 'how many sessions may be signed on', Number)
+      .option('--session-ttl-ms <n>', 'how long a slot lasts without a call', Number),
+  async launch(positional, flags) {
+    const { config: file, ...rest } = flags;
+    const config = loadConfig('sessions', sessionsConfigSchema, {
+      flags: { ...rest, projectDir: positional[0] },
+      cliNames: { projectDir: 'the project directory as argument (rampart sessions <dir>)' },
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('sessions', config);
+  },
+};
+
+export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry, gitEntry, sessionsEntry];
 
 export function findServer(name: string): ServerEntry | undefined {
   return SERVERS.find((s) => s.name === name);

@@ -4,6 +4,12 @@ import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
 import { type GitConfig, gitConfigSchema, gitServer, prepareGit } from './git/index.js';
 import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
+import {
+  prepareSessions,
+  type SessionsConfig,
+  sessionsConfigSchema,
+  sessionsServer,
+} from './sessions/index.js';
 
 /** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
 export interface PreparedServer {
@@ -52,6 +58,10 @@ export const SERVER_KINDS = {
   git: kind('git', gitConfigSchema, async (config: GitConfig) => {
     const prepared = await prepareGit(config);
     return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
+  }),
+  sessions: kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {
+    const prepared = await prepareSessions(config);
+    return { makeDefinition: () => sessionsServer(prepared), warnings: [], close: () => prepared.close() };
   }),
 } as const satisfies Record<string, ServerKind>;
 

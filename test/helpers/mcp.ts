@@ -11,6 +11,12 @@ import type { Resolver } from '../../src/guards/net-dial.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
 import { gitConfigSchema, gitServer, prepareGit } from '../../src/servers/git/index.js';
 import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
+import {
+  type PreparedSessions,
+  prepareSessions,
+  sessionsConfigSchema,
+  sessionsServer,
+} from '../../src/servers/sessions/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(REPO, 'dist/cli/main.js');
@@ -136,4 +142,15 @@ export async function connectHttp(config: Record<string, unknown>, resolver?: Re
   const prepared = await prepareHttp(parsed, resolver);
   const runtime = await createRuntime({ ...parsed });
   return connectInMemory(httpServer(prepared), runtime, undefined, () => prepared.close());
+}
+
+/** Prepares a sessions server (one store) whose connections share it, as a running `rampart sessions` would. */
+export async function prepareSessionsForTest(config: Record<string, unknown>): Promise<PreparedSessions> {
+  return prepareSessions(sessionsConfigSchema.parse({ logLevel: 'silent', ...config }));
+}
+
+/** One client connection to a prepared sessions server: each connection is its own session. */
+export async function connectSessions(prepared: PreparedSessions): Promise<Session> {
+  const runtime = await createRuntime({ ...prepared.config });
+  return connectInMemory(sessionsServer(prepared), runtime, undefined, async () => {});
 }

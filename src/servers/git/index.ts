@@ -1,7 +1,6 @@
-import { access, constants } from 'node:fs/promises';
-import path from 'node:path';
 import { ConfigError } from '../../core/config.js';
 import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { locateExecutable } from '../../core/executables.js';
 import type { GitConfig } from './config.js';
 import { pinRepositories, RepositorySet } from './repositories.js';
 import { type GitRepository, GitRunner } from './runner.js';
@@ -26,21 +25,8 @@ export interface PreparedGit {
 
 /** The git executable as an absolute path, found once: git later runs with a fixed PATH of its own. */
 async function locateGit(binary: string): Promise<string> {
-  const candidates = binary.includes('/')
-    ? [path.resolve(binary)]
-    : (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map((dir) => path.join(dir, binary));
-  for (const candidate of candidates) {
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
+  const found = await locateExecutable(binary);
+  if (found) return found;
   throw new ConfigError(
     `gitBinary "${binary}" was not found or is not executable; install git or give its path`,
   );

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { ConfigError } from '../../core/config.js';
+import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { Refusal } from '../../core/errors.js';
+import type { SessionsConfig } from './config.js';
+import { detectIdentity, type Identity } from './identity.js';
+import { Session } from './session.js';
+import { FileStore } from './store/file-store.js';
+import { RedisStore } from './store/redis-store.js';
+import type { SessionStore } from './store/types.js';
+import { signTools } from './tools/sign.js';
+import { stateTools } from './tools/state.js';
+
+export { type SessionsConfig, sessionsConfigSchema } from './config.js';
+
+export const SESSIONS_VERSION = '0.1.0';
+
+export interface PreparedSessions {
+  readonly identity: Identity;
+  readonly config: SessionsConfig;
+  store(): SessionStore;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: SessionsConfig, project: string): Promise<SessionStore> {
+  if (config.store === 'file')
+    return FileStore.open(path.resolve(config.projectDir, config.directory), project);
+  if (!config.redisUrl)
+    throw new ConfigError('store is redis but redisUrl is not set (e.g. redis://127.0.0.1:6379)');
+  try {
+    return await RedisStore.open(
+      {
+        url: config.redisUrl,
+        keyPrefix: config.redisKeyPrefix,
+        ...(config.redisUsername ? { username: config.redisUsername } : {}),
+        ...(config.redisPassword ? { password: config.redisPassword } : {}),
+      },
+      project,
+    );
+  } catch (error) {
+    throw error instanceof Refusal ? new ConfigError(error.message) : error;
+  }
+}
+
+export async function prepareSessions(config: SessionsConfig): Promise<PreparedSessions> {
+  const identity = await detectIdentity(config);
+  const store = await openStore(config, identity.project);
+  return { identity, config, store: () => store, close: () => store.close() };
+}
+
+/** The sessions server for one connection: its own session slot, the project's shared store. */
+export function sessionsServer(prepared: PreparedSessions): ServerDefinition {
+  const session = new Session(prepared.store, prepared.identity, {
+    maxSlots: prepared.config.maxSlots,
+    ttlMs: prepared.config.sessionTtlMs,
+  });
+  const ctx = { session, store: prepared.store };
+  return defineServer({
+    name: 'sessions',
+    version: SESSIONS_VERSION,
+    instructions:
+      `Coordinates the assistant sessions working on ${prepared.identity.project}. Call sign_on first to take a ` +
+      'session slot (claude_N); every later call renews it, and sign_off frees it. Shared state is JSON values ' +
+      'under scope and key, seen by every session of the project: use compare_and_set or increment when ' +
+      'several sessions may change the same key.',
+    tools: [...signTools(ctx), ...stateTools(ctx)],
+  });
+}

@@ -1,0 +1,254 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectFromRemote } from '../src/servers/sessions/identity.js';
+import type { PreparedSessions } from '../src/servers/sessions/index.js';
+import { git, initRepo } from './helpers/git.js';
+import { connectSessions, prepareSessionsForTest, type Session, spawnRampart } from './helpers/mcp.js';
+import { createAclUser, REDIS_URL } from './helpers/redis.js';
+import { describeWithService } from './helpers/services.js';
+
+let base: string;
+let prepared: PreparedSessions;
+let a: Session;
+let b: Session;
+
+beforeAll(async () => {
+  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-sessions-e2e-')));
+  prepared = await prepareSessionsForTest({ projectDir: base, project: 'acme/app', machineId: 'laptop' });
+  a = await connectSessions(prepared);
+  b = await connectSessions(prepared);
+});
+
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await prepared?.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('sessions server: the seed coordinator’s tools', () => {
+  it('lists the parity tools and the atomic ones, with true annotations', async () => {
+    const { tools } = await a.client.listTools();
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    for (const name of [
+      'sign_on',
+      'sign_off',
+      'store_data',
+      'retrieve_data',
+      'delete_data',
+      'list_keys',
+      'list_scopes',
+      'delete_scope',
+      'compare_and_set',
+      'increment',
+    ]) {
+      expect(byName.has(name), name).toBe(true);
+      expect(byName.get(name)?.outputSchema, name).toBeDefined();
+    }
+    expect(byName.get('retrieve_data')?.annotations?.readOnlyHint).toBe(true);
+    expect(byName.get('delete_scope')?.annotations?.destructiveHint).toBe(true);
+  });
+
+  it('refuses shared state before sign_on, naming what to do', async () => {
+    const result = await a.call('store_data', { scope: 's', key: 'k', value: 1 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain('sign on first: call sign_on');
+  });
+
+  it('gives each session its own slot, and refuses a slot another session holds', async () => {
+    const first = await a.call('sign_on', {});
+    expect(first.structured).toMatchObject({
+      session_id: 'claude_1',
+      machine: 'laptop',
+      project: 'acme/app',
+    });
+    expect((await b.call('sign_on', {})).structured?.session_id).toBe('claude_2');
+    const clash = await b.call('sign_on', { session_id: 'claude_1' });
+    expect(clash.isError).toBe(true);
+    expect(clash.text).toMatch(/session claude_1 is held by another session on laptop until/);
+    expect((await b.call('sign_on', {})).structured?.session_id).toBe('claude_2');
+  });
+
+  it('stores, retrieves, lists and deletes shared values', async () => {
+    expect(
+      (await a.call('store_data', { scope: 'issue:42', key: 'status', value: { step: 2, todo: ['x'] } }))
+        .structured,
+    ).toEqual({ version: 1 });
+    const read = await b.call('retrieve_data', { scope: 'issue:42', key: 'status' });
+    expect(read.structured).toMatchObject({ value: { step: 2, todo: ['x'] }, version: 1 });
+    await b.call('store_data', { scope: 'issue:7', key: 'owner', value: 'claude_2' });
+    expect((await a.call('list_keys', { scope: 'issue:42' })).structured).toEqual({ keys: ['status'] });
+    expect((await a.call('list_scopes', { pattern: 'issue:*' })).structured).toEqual({
+      scopes: ['issue:42', 'issue:7'],
+    });
+    expect((await a.call('list_scopes', { pattern: 'issue:4?' })).structured).toEqual({
+      scopes: ['issue:42'],
+    });
+    expect((await a.call('retrieve_data', { scope: 'issue:42', key: 'missing' })).structured).toMatchObject({
+      value: null,
+      version: 0,
+    });
+    expect((await a.call('delete_data', { scope: 'issue:42', key: 'status' })).structured).toEqual({
+      deleted: true,
+    });
+    expect((await a.call('delete_scope', { scope: 'issue:7' })).structured).toEqual({ deleted: true });
+    expect((await a.call('list_scopes', { pattern: 'issue:*' })).structured).toEqual({ scopes: [] });
+  });
+
+  it('compare_and_set refuses a stale version, and increment adds atomically', async () => {
+    expect(
+      (
+        await a.call('compare_and_set', {
+          scope: 'plan',
+          key: 'owner',
+          expected_version: 0,
+          value: 'claude_1',
+        })
+      ).structured,
+    ).toMatchObject({ swapped: true, version: 1 });
+    const stale = await b.call('compare_and_set', {
+      scope: 'plan',
+      key: 'owner',
+      expected_version: 0,
+      value: 'claude_2',
+    });
+    expect(stale.structured).toMatchObject({ swapped: false, version: 1, value: 'claude_1' });
+    expect(stale.text).toContain('read it again and retry');
+    expect((await a.call('increment', { scope: 'plan', key: 'count' })).structured).toEqual({
+      value: 1,
+      version: 1,
+    });
+    expect((await b.call('increment', { scope: 'plan', key: 'count', by: 4 })).structured).toEqual({
+      value: 5,
+      version: 2,
+    });
+    const text = await a.call('increment', { scope: 'plan', key: 'owner' });
+    expect(text.isError).toBe(true);
+    expect(text.text).toContain('not a number');
+  });
+
+  it('refuses names with control characters, and keeps "../" names inside the store', async () => {
+    expect((await a.call('store_data', { scope: 'bad\nscope', key: 'k', value: 1 })).text).toContain(
+      'control character',
+    );
+    expect((await a.call('store_data', { scope: '../../outside', key: '../k', value: 1 })).isError).toBe(
+      false,
+    );
+    expect((await b.call('retrieve_data', { scope: '../../outside', key: '../k' })).structured?.value).toBe(
+      1,
+    );
+  });
+
+  it('sign_off frees the slot for the next session', async () => {
+    expect((await a.call('sign_off', {})).structured).toMatchObject({
+      status: 'signed off',
+      session: { session_id: 'claude_1' },
+    });
+    expect((await a.call('sign_off', {})).structured).toEqual({ status: 'no active session' });
+    const c = await connectSessions(prepared);
+    try {
+      expect((await c.call('sign_on', {})).structured?.session_id).toBe('claude_1');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('sessions server: leases', () => {
+  it('an expired lease frees its slot, and its holder learns it on its next call', async () => {
+    const short = await prepareSessionsForTest({
+      projectDir: base,
+      project: 'acme/lease',
+      sessionTtlMs: 1_000,
+    });
+    const first = await connectSessions(short);
+    const second = await connectSessions(short);
+    try {
+      expect((await first.call('sign_on', {})).structured?.session_id).toBe('claude_1');
+      await sleep(600);
+      expect((await first.call('list_keys', { scope: 'x' })).isError).toBe(false);
+      await sleep(600);
+      // Renewed by the call above: still held.
+      expect((await second.call('sign_on', {})).structured?.session_id).toBe('claude_2');
+      await sleep(1_200);
+      expect((await second.call('sign_on', { session_id: 'claude_1' })).structured?.session_id).toBe(
+        'claude_1',
+      );
+      const late = await first.call('store_data', { scope: 'x', key: 'k', value: 1 });
+      expect(late.isError).toBe(true);
+      expect(late.text).toMatch(/session claude_1 expired at .* call sign_on again/);
+    } finally {
+      await first.close();
+      await second.close();
+      await short.close();
+    }
+  });
+});
+
+describe('sessions server: identity', () => {
+  it('names the project from its git remote, in every URL form, else from the directory', async () => {
+    expect(projectFromRemote('git@github.com:acme/app.git')).toBe('acme/app');
+    expect(projectFromRemote('https://github.com/acme/app.git/')).toBe('acme/app');
+    expect(projectFromRemote('ssh://git@gitlab.example.com:2222/group/sub/app.git')).toBe('sub/app');
+    expect(projectFromRemote('/srv/git/app.git')).toBeUndefined();
+    const repo = initRepo(path.join(base, 'checkout'));
+    git(repo, ['remote', 'add', 'origin', 'git@github.com:acme/from-remote.git']);
+    const fromRemote = await prepareSessionsForTest({ projectDir: repo });
+    const plain = await prepareSessionsForTest({ projectDir: path.join(base, 'checkout', '..') });
+    try {
+      expect(fromRemote.identity.project).toBe('acme/from-remote');
+      expect(plain.identity.project).toBe(path.basename(base));
+    } finally {
+      await fromRemote.close();
+      await plain.close();
+    }
+  });
+});
+
+await describeWithService('Redis', 6379, 'sessions server over Redis', () => {
+  it('two processes with different machine ids share state through Redis', async () => {
+    const user = await createAclUser();
+    const env = { RAMPART_SESSIONS_REDIS_PASSWORD: user.password };
+    const args = (machine: string) => [
+      'sessions',
+      base,
+      '--store',
+      'redis',
+      '--redis-url',
+      REDIS_URL,
+      '--redis-username',
+      user.username,
+      '--redis-key-prefix',
+      user.keyPrefix,
+      '--project',
+      'acme/shared',
+      '--machine-id',
+      machine,
+    ];
+    const one = await spawnRampart(args('machine-a'), env);
+    const two = await spawnRampart(args('machine-b'), env);
+    try {
+      expect((await one.call('sign_on', {})).structured).toMatchObject({
+        session_id: 'claude_1',
+        machine: 'machine-a',
+      });
+      expect((await two.call('sign_on', {})).structured).toMatchObject({
+        session_id: 'claude_2',
+        machine: 'machine-b',
+      });
+      await one.call('store_data', { scope: 'team', key: 'plan', value: { owner: 'machine-a' } });
+      expect((await two.call('retrieve_data', { scope: 'team', key: 'plan' })).structured?.value).toEqual({
+        owner: 'machine-a',
+      });
+      await two.call('increment', { scope: 'team', key: 'n' });
+      expect((await one.call('increment', { scope: 'team', key: 'n' })).structured?.value).toBe(2);
+    } finally {
+      await one.close();
+      await two.close();
+      await user.remove();
+    }
+  });
+});
