@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +12,7 @@ import { RedisStore } from '../src/servers/sessions/store/redis-store.js';
 import type { SessionStore } from '../src/servers/sessions/store/types.js';
 import { REPO } from './helpers/mcp.js';
 import { type AclUser, createAclUser, REDIS_URL } from './helpers/redis.js';
-import { describeWithService } from './helpers/services.js';
+import { describeWithService, listening } from './helpers/services.js';
 
 const WORKER = path.join(REPO, 'test/support/sessions-worker.mjs');
 
@@ -145,3 +147,60 @@ await describeWithService('Redis', 6379, 'session store concurrency: Redis', () 
     (namespace) => RedisStore.open(redis(), namespace),
   );
 });
+
+/** A redis-server of the test's own on a free loopback port, so it can be stopped and started again. */
+async function startOwnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const deadline = Date.now() + 10_000;
+  while (!(await listening(port))) {
+    if (Date.now() > deadline) throw new Error(`redis-server did not start on ${port}`);
+    await sleep(50);
+  }
+  return child;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe.runIf(existsSync('/usr/bin/redis-server') || process.env.CI === 'true')(
+  'session store faults: Redis',
+  () => {
+    it('a Redis restart mid-run gives clear errors, then recovers without reopening the store', async () => {
+      const port = await freePort();
+      let redis = await startOwnRedis(port);
+      const store = await RedisStore.open({ url: `redis://127.0.0.1:${port}`, keyPrefix: 'fault:' }, 'p');
+      try {
+        await store.set('s', 'k', 1);
+        redis.kill('SIGKILL');
+        await once(redis, 'exit');
+        await expect(store.increment('s', 'k', 1)).rejects.toThrow(
+          new RegExp(`Redis at redis://127\\.0\\.0\\.1:${port} is unavailable .*; try again shortly`),
+        );
+        redis = await startOwnRedis(port);
+        // The data was in memory only (this test's server saves nothing); the store reconnects by itself.
+        const deadline = Date.now() + 15_000;
+        let recovered: unknown;
+        while (Date.now() < deadline) {
+          recovered = await store.increment('s', 'k', 1).catch(() => undefined);
+          if (recovered) break;
+          await sleep(100);
+        }
+        expect(recovered).toMatchObject({ value: 1, version: 1 });
+      } finally {
+        await store.close();
+        redis.kill('SIGKILL');
+      }
+    });
+  },
+);
