@@ -75,6 +75,18 @@ function concurrencySuite(spec: () => StoreSpec, open: (namespace: string) => Pr
     expect(results.reduce((sum, r) => sum + Number(r.casRetries), 0)).toBeGreaterThan(0);
   });
 
+  it('8 processes asking at once for one exclusive lease: exactly one gets it', async () => {
+    const namespace = `lease-${randomBytes(4).toString('hex')}`;
+    const results = await runWorkers(8, (i) => ({
+      store: spec(),
+      namespace,
+      op: 'lease',
+      resource: 'path:src/**',
+      holder: `h${i}`,
+    }));
+    expect(results.filter((r) => r.acquired === true)).toHaveLength(1);
+  });
+
   it('16 simultaneous claims get 16 distinct slots', async () => {
     const namespace = `slots-${randomBytes(4).toString('hex')}`;
     const results = await runWorkers(16, (i) => ({

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { FileStore } from '../src/servers/sessions/store/file-store.js';
 import { RedisStore } from '../src/servers/sessions/store/redis-store.js';
 import type { SessionStore } from '../src/servers/sessions/store/types.js';
@@ -138,6 +139,16 @@ function storeContract(open: () => Opener) {
     } finally {
       await slots.close();
     }
+  });
+
+  it('runs document transactions one at a time, and reads what they wrote', async () => {
+    const counter = { name: 'counter', schema: z.object({ n: z.number() }), empty: { n: 0 } };
+    await Promise.all(
+      Array.from({ length: 30 }, () =>
+        store.transact(counter, (current) => ({ next: { n: current.n + 1 }, result: null })),
+      ),
+    );
+    expect(await store.read(counter)).toEqual({ n: 30 });
   });
 
   it('loses no increment among many at once', async () => {

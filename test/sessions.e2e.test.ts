@@ -188,6 +188,118 @@ describe('sessions server: leases', () => {
   });
 });
 
+describe('sessions server: leases and messages', () => {
+  it('leases: exclusive against shared, globs against paths, with who holds what until when', async () => {
+    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/leases' });
+    const one = await connectSessions(p);
+    const two = await connectSessions(p);
+    try {
+      await one.call('sign_on', {});
+      await two.call('sign_on', {});
+      const api = await one.call('acquire_lease', { resource: 'path:src/api/**' });
+      expect(api.structured).toMatchObject({
+        acquired: true,
+        lease: { resource: 'path:src/api/**', mode: 'exclusive', session: 'claude_1' },
+      });
+      const clash = await two.call('acquire_lease', { resource: 'path:src/api/users.ts', mode: 'shared' });
+      expect(clash.structured).toMatchObject({
+        acquired: false,
+        held_by: [{ resource: 'path:src/api/**', session: 'claude_1' }],
+      });
+      expect(clash.text).toMatch(/held by:\n {2}claude_1 .*exclusive path:src\/api\/\*\* until/);
+      expect(
+        (await two.call('acquire_lease', { resource: 'path:src/web/app.ts' })).structured?.acquired,
+      ).toBe(true);
+      expect(
+        (await one.call('acquire_lease', { resource: 'docs', mode: 'shared' })).structured?.acquired,
+      ).toBe(true);
+      expect(
+        (await two.call('acquire_lease', { resource: 'docs', mode: 'shared' })).structured?.acquired,
+      ).toBe(true);
+      expect(
+        (await two.call('acquire_lease', { resource: 'docs', mode: 'exclusive' })).structured?.acquired,
+      ).toBe(false);
+      const list = await one.call('list_leases', {});
+      expect(
+        ((list.structured?.leases ?? []) as { resource: string }[]).map((l) => l.resource).sort(),
+      ).toEqual(['docs', 'docs', 'path:src/api/**', 'path:src/web/app.ts']);
+      expect((await two.call('release_lease', { resource: 'path:src/api/**' })).structured).toEqual({
+        released: false,
+      });
+      expect((await one.call('release_lease', { resource: 'path:src/api/**' })).structured).toEqual({
+        released: true,
+      });
+      expect(
+        (await two.call('acquire_lease', { resource: 'path:src/api/users.ts' })).structured?.acquired,
+      ).toBe(true);
+      expect(
+        (await two.call('renew_lease', { resource: 'path:src/api/users.ts', ttl_seconds: 60 })).isError,
+      ).toBe(false);
+      expect((await one.call('renew_lease', { resource: 'path:src/api/users.ts' })).text).toContain(
+        'holds no lease',
+      );
+    } finally {
+      await one.close();
+      await two.close();
+      await p.close();
+    }
+  });
+
+  it('a lease that is not renewed expires and frees the resource', async () => {
+    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/lease-expiry' });
+    const one = await connectSessions(p);
+    const two = await connectSessions(p);
+    try {
+      await one.call('sign_on', {});
+      await two.call('sign_on', {});
+      expect(
+        (await one.call('acquire_lease', { resource: 'deploy', ttl_seconds: 1 })).structured?.acquired,
+      ).toBe(true);
+      expect((await two.call('acquire_lease', { resource: 'deploy' })).structured?.acquired).toBe(false);
+      await sleep(1_200);
+      expect((await two.call('acquire_lease', { resource: 'deploy' })).structured?.acquired).toBe(true);
+    } finally {
+      await one.close();
+      await two.close();
+      await p.close();
+    }
+  });
+
+  it('inboxes: send, reply in a thread, read unacknowledged, acknowledge', async () => {
+    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/inbox' });
+    const one = await connectSessions(p);
+    const two = await connectSessions(p);
+    try {
+      await one.call('sign_on', {});
+      await two.call('sign_on', {});
+      const sent = await one.call('send_message', { to: 'claude_2', body: { ask: 'can you take #42?' } });
+      const thread = sent.structured?.thread as string;
+      expect(thread).toBe(sent.structured?.id);
+      const inbox = await two.call('read_inbox', {});
+      expect(inbox.structured?.messages).toMatchObject([
+        { from: 'claude_1', thread, body: { ask: 'can you take #42?' }, acked: false },
+      ]);
+      const reply = await two.call('send_message', { to: 'claude_1', body: 'yes', thread });
+      expect(reply.structured?.thread).toBe(thread);
+      expect((await one.call('read_inbox', { thread })).structured?.messages).toMatchObject([
+        { from: 'claude_2', body: 'yes' },
+      ]);
+      const id = ((inbox.structured?.messages ?? []) as { id: string }[])[0]?.id as string;
+      expect((await two.call('ack_messages', { ids: [id, 'unknown'] })).structured).toEqual({
+        acknowledged: 1,
+      });
+      expect((await two.call('read_inbox', {})).structured?.messages).toEqual([]);
+      expect((await two.call('read_inbox', { unacked_only: false })).structured?.messages).toMatchObject([
+        { id, acked: true },
+      ]);
+    } finally {
+      await one.close();
+      await two.close();
+      await p.close();
+    }
+  });
+});
+
 describe('sessions server: identity', () => {
   it('names the project from its git remote, in every URL form, else from the directory', async () => {
     expect(projectFromRemote('git@github.com:acme/app.git')).toBe('acme/app');

@@ -37,6 +37,23 @@ if (job.op === 'increment') {
     ttlMs: 60_000,
   });
   result.slot = claim.ok ? claim.lease.slot : null;
+} else if (job.op === 'lease') {
+  const { acquire, LEASES } = await import('../../dist/servers/sessions/leases.js');
+  const result2 = await store.transact(LEASES, (current, now) =>
+    acquire(
+      current,
+      {
+        resource: job.resource,
+        mode: 'exclusive',
+        holder: job.holder,
+        session: job.holder,
+        machine: 'm',
+        ttlMs: 60_000,
+      },
+      now,
+    ),
+  );
+  result.acquired = result2.ok;
 } else if (job.op === 'write-forever') {
   // Rewrites one scope as fast as it can until killed; every value it writes is a whole record.
   for (let i = 1; ; i++) await store.set('crash', 'record', { i, payload: 'x'.repeat(2048) });

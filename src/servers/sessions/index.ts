@@ -8,6 +8,7 @@ import { Session } from './session.js';
 import { FileStore } from './store/file-store.js';
 import { RedisStore } from './store/redis-store.js';
 import type { SessionStore } from './store/types.js';
+import { leaseTools, messageTools } from './tools/coordination.js';
 import { signTools } from './tools/sign.js';
 import { stateTools } from './tools/state.js';
 
@@ -62,7 +63,13 @@ export function sessionsServer(prepared: PreparedSessions): ServerDefinition {
       `Coordinates the assistant sessions working on ${prepared.identity.project}. Call sign_on first to take a ` +
       'session slot (claude_N); every later call renews it, and sign_off frees it. Shared state is JSON values ' +
       'under scope and key, seen by every session of the project: use compare_and_set or increment when ' +
-      'several sessions may change the same key.',
-    tools: [...signTools(ctx), ...stateTools(ctx)],
+      'several sessions may change the same key. Take a lease (acquire_lease) before working on something others ' +
+      'might touch, and leave other sessions messages with send_message.',
+    tools: [
+      ...signTools(ctx),
+      ...stateTools(ctx),
+      ...leaseTools(ctx, prepared.config.sessionTtlMs),
+      ...messageTools(ctx),
+    ],
   });
 }

@@ -7,6 +7,7 @@ import { decodeName, encodeName } from '../../../guards/state-names.js';
 import { withFileLock } from './file-lock.js';
 import {
   type CasResult,
+  type Document,
   type Entry,
   type SessionStore,
   type SlotClaim,
@@ -178,7 +179,28 @@ export class FileStore implements SessionStore {
       .sort((a, b) => a.slot.localeCompare(b.slot, 'en', { numeric: true }));
   }
 
+  transact<D, T>(
+    document: Document<D>,
+    change: (current: D, now: number) => { next: D; result: T },
+  ): Promise<T> {
+    const file = this.documentFile(document.name);
+    return withFileLock(file, async () => {
+      const current = await this.readJson(file, document.schema, document.empty);
+      const { next, result } = change(current, Date.now());
+      await this.writeJson(file, next);
+      return result;
+    });
+  }
+
+  read<D>(document: Document<D>): Promise<D> {
+    return this.readJson(this.documentFile(document.name), document.schema, document.empty);
+  }
+
   async close(): Promise<void> {}
+
+  private documentFile(name: string): string {
+    return path.join(this.location, `doc-${encodeName(name)}.json`);
+  }
 
   private scopeFile(scope: string): string {
     return path.join(this.scopes, `${encodeName(scope)}${SCOPE_SUFFIX}`);
@@ -211,11 +233,7 @@ export class FileStore implements SessionStore {
     });
   }
 
-  private async readJson<S extends z.ZodType>(
-    file: string,
-    schema: S,
-    empty: z.output<S>,
-  ): Promise<z.output<S>> {
+  private async readJson<D>(file: string, schema: z.ZodType<D>, empty: D): Promise<D> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -223,7 +241,7 @@ export class FileStore implements SessionStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(empty);
       throw error;
     }
-    let parsed: z.output<S>;
+    let parsed: D;
     try {
       parsed = schema.parse(JSON.parse(text));
     } catch {

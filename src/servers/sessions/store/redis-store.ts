@@ -4,6 +4,7 @@ import { decodeName, encodeName } from '../../../guards/state-names.js';
 import * as scripts from './redis-scripts.js';
 import {
   type CasResult,
+  type Document,
   type Entry,
   type SessionStore,
   type SlotClaim,
@@ -61,6 +62,7 @@ function literalGlob(text: string): string {
 export class RedisStore implements SessionStore {
   readonly kind = 'redis';
   private readonly base: string;
+  private transactions: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: Commands,
@@ -259,12 +261,45 @@ export class RedisStore implements SessionStore {
     });
   }
 
+  transact<D, T>(
+    document: Document<D>,
+    change: (current: D, now: number) => { next: D; result: T },
+  ): Promise<T> {
+    const key = this.documentKey(document.name);
+    // WATCH belongs to the connection and EXEC clears every watch on it, so this process's transactions take
+    // turns; other processes (other connections) are kept out by the WATCH itself.
+    const run = this.transactions.then(() =>
+      this.call(async () => {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          await this.client.watch(key);
+          const current = parseDocument(document, await this.client.get(key), this.location);
+          const { next, result } = change(current, Date.now());
+          const done = await this.client.multi().set(key, JSON.stringify(next)).exec();
+          if (done !== null) return result;
+        }
+        throw new Refusal(`too much contention on ${document.name}; try again`);
+      }),
+    );
+    this.transactions = run.catch(() => undefined);
+    return run;
+  }
+
+  read<D>(document: Document<D>): Promise<D> {
+    return this.call(async () =>
+      parseDocument(document, await this.client.get(this.documentKey(document.name)), this.location),
+    );
+  }
+
   async close(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
   private scopeKey(scope: string): string {
     return `${this.base}:scope:${encodeName(scope)}`;
+  }
+
+  private documentKey(name: string): string {
+    return `${this.base}:doc:${encodeName(name)}`;
   }
 
   private slotKey(slot: string): string {
@@ -296,6 +331,17 @@ export class RedisStore implements SessionStore {
         `Redis at ${this.location} is unavailable (${message.split('\n')[0]}); try again shortly`,
       );
     }
+  }
+}
+
+function parseDocument<D>(document: Document<D>, text: string | null, location: string): D {
+  if (text === null) return structuredClone(document.empty);
+  try {
+    return document.schema.parse(JSON.parse(text));
+  } catch {
+    throw new Refusal(
+      `the ${document.name} document in Redis at ${location} is corrupt; delete it to start afresh`,
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /** One value in shared state, with the version compare_and_set checks (1 on first write, +1 on each change). */
 export interface Entry {
   readonly value: unknown;
@@ -58,7 +60,23 @@ export interface SessionStore {
   renewSlot(slot: string, holder: string, ttlMs: number): Promise<SlotLease | undefined>;
   releaseSlot(slot: string, holder: string): Promise<boolean>;
   listSlots(): Promise<SlotLease[]>;
+  /**
+   * Reads one JSON document (leases, an inbox), lets `change` compute the next one and a result, and writes
+   * it atomically. `change` must be pure: a store may run it again when another writer got there first.
+   */
+  transact<D, T>(
+    document: Document<D>,
+    change: (current: D, now: number) => { next: D; result: T },
+  ): Promise<T>;
+  read<D>(document: Document<D>): Promise<D>;
   close(): Promise<void>;
+}
+
+/** A named JSON document in the store, with the schema that proves what was read is whole, and its empty form. */
+export interface Document<D> {
+  readonly name: string;
+  readonly schema: z.ZodType<D>;
+  readonly empty: D;
 }
 
 export function slotName(n: number): string {
