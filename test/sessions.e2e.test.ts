@@ -300,6 +300,77 @@ describe('sessions server: leases and messages', () => {
   });
 });
 
+describe('sessions server: resources, prompts and storage settings', () => {
+  it('serves session://context, session://state/{id} and session://storage-config', async () => {
+    const p = await prepareSessionsForTest({
+      projectDir: base,
+      project: 'acme/resources',
+      machineId: 'desk',
+    });
+    const one = await connectSessions(p);
+    try {
+      await one.call('sign_on', {});
+      await one.call('store_data', {
+        scope: 'session:claude_1',
+        key: 'todos',
+        value: [{ task: 'write docs', status: 'open' }],
+      });
+      const read = async (uri: string) =>
+        JSON.parse(((await one.client.readResource({ uri })).contents[0] as { text: string }).text);
+      expect(await read('session://context')).toMatchObject({
+        machine: 'desk',
+        project: 'acme/resources',
+        current_session: 'claude_1',
+        active_sessions: [{ session_id: 'claude_1', machine: 'desk' }],
+        first_available: 'claude_2',
+      });
+      expect(await read('session://state/claude_1')).toMatchObject({
+        session_id: 'claude_1',
+        signed_on: { machine: 'desk' },
+        state: { todos: [{ task: 'write docs', status: 'open' }] },
+      });
+      expect(await read('session://storage-config')).toMatchObject({
+        current: { store: 'file' },
+        options: { redis: { ready: false } },
+      });
+      const { resources } = await one.client.listResources();
+      expect(resources.map((r) => r.uri)).toEqual(
+        expect.arrayContaining(['session://context', 'session://storage-config', 'session://state/claude_1']),
+      );
+      const { prompts } = await one.client.listPrompts();
+      expect(prompts.map((x) => x.name).sort()).toEqual(['first_run_storage', 'sign_off', 'startup']);
+      const promptText = async (name: string) =>
+        ((await one.client.getPrompt({ name })).messages[0]?.content as { text?: string } | undefined)
+          ?.text ?? '';
+      expect(await promptText('sign_off')).toContain('- write docs');
+      expect(await promptText('startup')).toContain('Project acme/resources on desk');
+      expect(await promptText('first_run_storage')).toContain('not ready: start the server with --redis-url');
+    } finally {
+      await one.close();
+      await p.close();
+    }
+  });
+
+  it('refuses to switch to Redis without a Redis URL, saying how, and changes nothing', async () => {
+    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/no-redis' });
+    const one = await connectSessions(p);
+    try {
+      const result = await one.call('update_storage_settings', {
+        adapter: 'redis',
+        scope: 'team',
+        reason: 'team work',
+      });
+      expect(result.isError).toBe(true);
+      expect(result.text).toContain('restart it with --redis-url');
+      expect(result.text).toContain('nothing was changed');
+      expect(p.store().kind).toBe('file');
+    } finally {
+      await one.close();
+      await p.close();
+    }
+  });
+});
+
 describe('sessions server: identity', () => {
   it('names the project from its git remote, in every URL form, else from the directory', async () => {
     expect(projectFromRemote('git@github.com:acme/app.git')).toBe('acme/app');
@@ -321,6 +392,58 @@ describe('sessions server: identity', () => {
 });
 
 await describeWithService('Redis', 6379, 'sessions server over Redis', () => {
+  it('update_storage_settings moves a running project from files to Redis, and the choice holds at the next start', async () => {
+    const user = await createAclUser();
+    const projectDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-sessions-switch-'));
+    const redis = {
+      redisUrl: REDIS_URL,
+      redisUsername: user.username,
+      redisPassword: user.password,
+      redisKeyPrefix: user.keyPrefix,
+    };
+    const p = await prepareSessionsForTest({ projectDir, project: 'acme/switch', ...redis });
+    const one = await connectSessions(p);
+    const two = await connectSessions(p);
+    try {
+      await one.call('sign_on', {});
+      await two.call('sign_on', {});
+      await one.call('store_data', { scope: 'plan', key: 'steps', value: ['a', 'b'] });
+      await one.call('increment', { scope: 'plan', key: 'n', by: 3 });
+      await one.call('acquire_lease', { resource: 'deploy' });
+      await one.call('send_message', { to: 'claude_2', body: 'hand-off' });
+      const switched = await two.call('update_storage_settings', {
+        adapter: 'redis',
+        scope: 'team',
+        reason: 'two laptops',
+      });
+      expect(switched.structured).toMatchObject({
+        status: 'switched',
+        store: 'redis',
+        migrated: { scopes: 1, keys: 2, documents: 2, sessions: 2 },
+      });
+      expect(p.store().kind).toBe('redis');
+      // Sessions, state, leases and inboxes carried over: nobody had to sign on again.
+      expect((await one.call('retrieve_data', { scope: 'plan', key: 'steps' })).structured?.value).toEqual([
+        'a',
+        'b',
+      ]);
+      expect((await two.call('acquire_lease', { resource: 'deploy' })).structured?.acquired).toBe(false);
+      expect((await two.call('read_inbox', {})).structured?.messages).toMatchObject([{ body: 'hand-off' }]);
+      const again = await prepareSessionsForTest({ projectDir, project: 'acme/switch', ...redis });
+      try {
+        expect(again.store().kind).toBe('redis');
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await one.close();
+      await two.close();
+      await p.close();
+      await user.remove();
+      rmSync(projectDir, { recursive: true, force: true });
+    }
+  });
+
   it('two processes with different machine ids share state through Redis', async () => {
     const user = await createAclUser();
     const env = { RAMPART_SESSIONS_REDIS_PASSWORD: user.password };

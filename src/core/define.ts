@@ -79,12 +79,32 @@ export interface ResourceTemplateDefinition {
   ): Promise<ResourceContents[]>;
 }
 
+/** A resource at one fixed URI, e.g. `session://context`. */
+export interface ResourceDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly uri: string;
+  readonly mimeType?: string;
+  read(signal: AbortSignal): Promise<ResourceContents[]>;
+}
+
+/** A prompt without arguments: its text is made when the client asks for it. */
+export interface PromptDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  text(signal: AbortSignal): Promise<string>;
+}
+
 export interface ServerDefinition {
   readonly name: string;
   readonly version: string;
   readonly instructions?: string;
   readonly tools: readonly ToolDefinition[];
   readonly resourceTemplates?: readonly ResourceTemplateDefinition[];
+  readonly resources?: readonly ResourceDefinition[];
+  readonly prompts?: readonly PromptDefinition[];
   /**
    * Called with the client's roots (file paths) when the client declares them, and again whenever they
    * change; `undefined` when the client has no roots capability.

@@ -10,6 +10,8 @@ import {
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import {
+  type PromptDefinition,
+  type ResourceDefinition,
   type ResourceTemplateDefinition,
   type ServerDefinition,
   scopeOf,
@@ -190,13 +192,55 @@ function registerResourceTemplate(
     },
     async (uri, variables, ctx) => {
       if (!(await (gate.ready() ?? true))) throw new ProtocolError(INVALID_PARAMS, ROOTS_PENDING);
-      try {
-        return { contents: await template.read(uri, variables, ctx.mcpReq.signal) };
-      } catch (error) {
-        const failure = toSafeFailure(error);
-        if (!failure.expected) runtime.log.error(`resource ${template.name} failed`, errorFields(error));
-        throw new ProtocolError(INVALID_PARAMS, failure.message);
-      }
+      return {
+        contents: await readSafely(`resource ${template.name}`, runtime, () =>
+          template.read(uri, variables, ctx.mcpReq.signal),
+        ),
+      };
+    },
+  );
+}
+
+/** Reads a resource, mapping failures to one safe protocol error line. */
+async function readSafely<T>(name: string, runtime: Runtime, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const failure = toSafeFailure(error);
+    if (!failure.expected) runtime.log.error(`${name} failed`, errorFields(error));
+    throw new ProtocolError(INVALID_PARAMS, failure.message);
+  }
+}
+
+function registerResource(mcp: McpServer, resource: ResourceDefinition, runtime: Runtime) {
+  mcp.registerResource(
+    resource.name,
+    resource.uri,
+    {
+      title: resource.title,
+      description: resource.description,
+      ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
+      scopeChallenge: requireScope('read', `reading ${resource.name}`),
+    },
+    async (_uri, ctx) => ({
+      contents: await readSafely(`resource ${resource.name}`, runtime, () =>
+        resource.read(ctx.mcpReq.signal),
+      ),
+    }),
+  );
+}
+
+function registerPrompt(mcp: McpServer, prompt: PromptDefinition, runtime: Runtime) {
+  mcp.registerPrompt(
+    prompt.name,
+    {
+      title: prompt.title,
+      description: prompt.description,
+      scopeChallenge: requireScope('read', `prompt ${prompt.name}`),
+    },
+    async (ctx) => {
+      const text = await readSafely(`prompt ${prompt.name}`, runtime, () => prompt.text(ctx.mcpReq.signal));
+      return { messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] };
     },
   );
 }
@@ -206,7 +250,11 @@ export function buildMcpServer(def: ServerDefinition, runtime: Runtime): McpServ
   const mcp = new McpServer(
     { name: `rampart-${def.name}`, version: def.version },
     {
-      capabilities: { tools: {}, ...(def.resourceTemplates?.length ? { resources: {} } : {}) },
+      capabilities: {
+        tools: {},
+        ...(def.resourceTemplates?.length || def.resources?.length ? { resources: {} } : {}),
+        ...(def.prompts?.length ? { prompts: {} } : {}),
+      },
       ...(def.instructions ? { instructions: def.instructions } : {}),
     },
   );
@@ -214,5 +262,7 @@ export function buildMcpServer(def: ServerDefinition, runtime: Runtime): McpServ
   wireClientRoots(mcp, def, runtime, gate);
   for (const tool of def.tools) registerTool(mcp, def, tool, runtime, gate);
   for (const template of def.resourceTemplates ?? []) registerResourceTemplate(mcp, template, runtime, gate);
+  for (const resource of def.resources ?? []) registerResource(mcp, resource, runtime);
+  for (const prompt of def.prompts ?? []) registerPrompt(mcp, prompt, runtime);
   return mcp;
 }

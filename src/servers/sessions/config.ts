@@ -4,8 +4,10 @@ import { commonOptions } from '../../core/config.js';
 export const sessionsConfigSchema = z.object({
   store: z
     .enum(['file', 'redis'])
-    .default('file')
-    .describe('Where shared state lives: files on this machine, or Redis'),
+    .optional()
+    .describe(
+      'Where shared state lives: file or redis (default: what update_storage_settings last chose, else file)',
+    ),
   projectDir: z
     .string()
     .default('.')

@@ -4,13 +4,16 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import type { SessionsConfig } from './config.js';
 import { detectIdentity, type Identity } from './identity.js';
+import { sessionPrompts, sessionResources, sessionStateTemplate } from './resources.js';
 import { Session } from './session.js';
+import { type Migrated, migrate, readSettings } from './storage.js';
 import { FileStore } from './store/file-store.js';
 import { RedisStore } from './store/redis-store.js';
 import type { SessionStore } from './store/types.js';
 import { leaseTools, messageTools } from './tools/coordination.js';
 import { signTools } from './tools/sign.js';
 import { stateTools } from './tools/state.js';
+import { storageTool } from './tools/storage.js';
 
 export { type SessionsConfig, sessionsConfigSchema } from './config.js';
 
@@ -19,15 +22,25 @@ export const SESSIONS_VERSION = '0.1.0';
 export interface PreparedSessions {
   readonly identity: Identity;
   readonly config: SessionsConfig;
+  /** The store in use now; update_storage_settings can switch it while the server runs. */
   store(): SessionStore;
+  switchStore(
+    kind: SessionStore['kind'],
+  ): Promise<{ from: SessionStore; to: SessionStore; migrated: Migrated }>;
   close(): Promise<void>;
 }
 
-export async function openStore(config: SessionsConfig, project: string): Promise<SessionStore> {
-  if (config.store === 'file')
-    return FileStore.open(path.resolve(config.projectDir, config.directory), project);
-  if (!config.redisUrl)
-    throw new ConfigError('store is redis but redisUrl is not set (e.g. redis://127.0.0.1:6379)');
+export async function openStore(
+  config: SessionsConfig,
+  kind: SessionStore['kind'],
+  project: string,
+): Promise<SessionStore> {
+  if (kind === 'file') return FileStore.open(path.resolve(config.projectDir, config.directory), project);
+  if (!config.redisUrl) {
+    throw new ConfigError(
+      'the Redis store needs redisUrl: start with --redis-url redis://host:6379 (or RAMPART_SESSIONS_REDIS_URL)',
+    );
+  }
   try {
     return await RedisStore.open(
       {
@@ -45,8 +58,32 @@ export async function openStore(config: SessionsConfig, project: string): Promis
 
 export async function prepareSessions(config: SessionsConfig): Promise<PreparedSessions> {
   const identity = await detectIdentity(config);
-  const store = await openStore(config, identity.project);
-  return { identity, config, store: () => store, close: () => store.close() };
+  const kind = config.store ?? (await readSettings(config.projectDir))?.store ?? 'file';
+  let current = await openStore(config, kind, identity.project);
+  let switching: Promise<unknown> = Promise.resolve();
+  return {
+    identity,
+    config,
+    store: () => current,
+    switchStore(next) {
+      const run = switching.then(async () => {
+        const from = current;
+        const to = await openStore(config, next, identity.project);
+        try {
+          const migrated = await migrate(from, to);
+          current = to;
+          await from.close();
+          return { from, to, migrated };
+        } catch (error) {
+          await to.close();
+          throw error;
+        }
+      });
+      switching = run.catch(() => undefined);
+      return run;
+    },
+    close: () => current.close(),
+  };
 }
 
 /** The sessions server for one connection: its own session slot, the project's shared store. */
@@ -70,6 +107,10 @@ export function sessionsServer(prepared: PreparedSessions): ServerDefinition {
       ...stateTools(ctx),
       ...leaseTools(ctx, prepared.config.sessionTtlMs),
       ...messageTools(ctx),
+      storageTool(prepared),
     ],
+    resources: sessionResources(prepared, session),
+    resourceTemplates: [sessionStateTemplate(prepared)],
+    prompts: sessionPrompts(prepared, session),
   });
 }

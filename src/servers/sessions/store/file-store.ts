@@ -196,6 +196,13 @@ export class FileStore implements SessionStore {
     return this.readJson(this.documentFile(document.name), document.schema, document.empty);
   }
 
+  async listDocuments(): Promise<string[]> {
+    return (await readdir(this.location))
+      .filter((name) => name.startsWith('doc-') && name.endsWith('.json') && !name.includes('.tmp-'))
+      .map((name) => decodeName(name.slice('doc-'.length, -'.json'.length)))
+      .sort();
+  }
+
   async close(): Promise<void> {}
 
   private documentFile(name: string): string {

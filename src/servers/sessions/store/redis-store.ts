@@ -290,6 +290,13 @@ export class RedisStore implements SessionStore {
     );
   }
 
+  listDocuments(): Promise<string[]> {
+    const prefix = `${this.base}:doc:`;
+    return this.call(async () =>
+      (await this.scan(prefix)).map((key) => decodeName(key.slice(prefix.length))).sort(),
+    );
+  }
+
   async close(): Promise<void> {
     await this.client.quit().catch(() => this.client.disconnect());
   }

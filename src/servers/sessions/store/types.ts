@@ -69,6 +69,7 @@ export interface SessionStore {
     change: (current: D, now: number) => { next: D; result: T },
   ): Promise<T>;
   read<D>(document: Document<D>): Promise<D>;
+  listDocuments(): Promise<string[]>;
   close(): Promise<void>;
 }
 
