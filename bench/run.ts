@@ -40,6 +40,12 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       'git_diff and git_status (BENCH_GIT_ROUNDS, BENCH_GIT_CALLS for a shorter run)',
     load: () => import('./git/index.js'),
   },
+  sessions: {
+    summary:
+      'session stores (Redis and file) vs raw ioredis GET/SET on the same Redis: store/retrieve/compare_and_set p50, ' +
+      'p99 and ops/s (BENCH_SESSIONS_REDIS_URL; BENCH_SESSIONS_ROUNDS, BENCH_SESSIONS_OPS for a shorter run)',
+    load: () => import('./sessions/index.js'),
+  },
 };
 
 function usage(): string {
