@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,10 +161,13 @@ await describeWithService('Redis', 6379, 'session store concurrency: Redis', () 
 });
 
 /** A redis-server of the test's own on a free loopback port, so it can be stopped and started again. */
-async function startOwnRedis(port: number): Promise<ChildProcess> {
+async function startOwnRedis(
+  port: number,
+  listen: string[] = ['--port', String(port)],
+): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     {
       stdio: 'ignore',
     },
@@ -212,6 +215,102 @@ describe.runIf(existsSync('/usr/bin/redis-server') || process.env.CI === 'true')
       } finally {
         await store.close();
         redis.kill('SIGKILL');
+      }
+    });
+  },
+);
+
+/** A CA and a server certificate for 127.0.0.1 it signed, made with openssl in `dir`. */
+function makeCertificates(dir: string): void {
+  const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const subject = (cn: string) => ['-subj', `/CN=${cn}`];
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    ...subject('rampart-test-ca'),
+  ]);
+  openssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    ...subject('127.0.0.1'),
+  ]);
+  writeFileSync(path.join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'ext',
+  ]);
+}
+
+describe.runIf(existsSync('/usr/bin/redis-server') || process.env.CI === 'true')(
+  'session store: Redis over TLS',
+  () => {
+    it('speaks rediss:// to a server whose certificate a configured CA signed, and refuses one it cannot verify', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-redis-tls-'));
+      makeCertificates(dir);
+      const port = await freePort();
+      const file = (name: string) => path.join(dir, name);
+      const redis = await startOwnRedis(port, [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        file('server.crt'),
+        '--tls-key-file',
+        file('server.key'),
+        '--tls-ca-cert-file',
+        file('ca.crt'),
+        '--tls-auth-clients',
+        'no',
+      ]);
+      try {
+        const url = `rediss://127.0.0.1:${port}`;
+        const store = await RedisStore.open(
+          { url, keyPrefix: 'tls:', tlsCa: readFileSync(file('ca.crt'), 'utf8') },
+          'p',
+        );
+        try {
+          await store.set('s', 'k', 'over TLS');
+          expect((await store.get('s', 'k'))?.value).toBe('over TLS');
+        } finally {
+          await store.close();
+        }
+        await expect(
+          RedisStore.open({ url, keyPrefix: 'tls:', connectTimeoutMs: 2_000 }, 'p'),
+        ).rejects.toThrow(
+          /Redis at rediss:\/\/127\.0\.0\.1:\d+ cannot be used: .*(certificate|self.signed)/i,
+        );
+      } finally {
+        redis.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   },

@@ -179,6 +179,7 @@ const sessionsEntry: ServerEntry = {
       )
       .option('--redis-url <url>', 'Redis for the redis store: redis://host:6379, rediss:// for TLS')
       .option('--redis-username <name>', 'Redis ACL user')
+      .option('--redis-tls-ca <file>', 'CA certificate (PEM) for a rediss:// server')
       .option('--redis-key-prefix <prefix>', 'prefix of every Redis key')
       .option('--machine-id <id>', 'this machine in session identities (default: host name)')
       .option('--project <name>', 'project name (default: git remote owner/repo, else the directory name)')

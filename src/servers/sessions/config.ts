@@ -23,6 +23,10 @@ export const sessionsConfigSchema = z.object({
     .optional()
     .describe('Redis URL for the Redis store: redis://host:6379 or rediss:// for TLS'),
   redisUsername: z.string().optional().describe('Redis ACL user name'),
+  redisTlsCa: z
+    .string()
+    .optional()
+    .describe('CA certificate (PEM file) that signed a rediss:// server’s certificate'),
   redisPassword: z.string().optional().describe('Redis password (better in RAMPART_SESSIONS_REDIS_PASSWORD)'),
   redisKeyPrefix: z
     .string()

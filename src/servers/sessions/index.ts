@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../../core/config.js';
 import { defineServer, type ServerDefinition } from '../../core/define.js';
@@ -30,6 +31,14 @@ export interface PreparedSessions {
   close(): Promise<void>;
 }
 
+async function readCa(file: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(file), 'utf8');
+  } catch {
+    throw new ConfigError(`redisTlsCa "${file}" cannot be read`);
+  }
+}
+
 export async function openStore(
   config: SessionsConfig,
   kind: SessionStore['kind'],
@@ -48,6 +57,7 @@ export async function openStore(
         keyPrefix: config.redisKeyPrefix,
         ...(config.redisUsername ? { username: config.redisUsername } : {}),
         ...(config.redisPassword ? { password: config.redisPassword } : {}),
+        ...(config.redisTlsCa ? { tlsCa: await readCa(config.redisTlsCa) } : {}),
       },
       project,
     );

@@ -31,6 +31,7 @@ describe('lease overlap', () => {
           expect(overlaps(`path:${literal}`, `path:${glob}`)).toBe(true);
         }
       }),
+      { numRuns: 2000 },
     );
   });
 
@@ -48,6 +49,9 @@ describe('lease overlap', () => {
     expect(overlaps('deploy', 'deploy2')).toBe(false);
     expect(overlaps('deploy', 'path:deploy')).toBe(false);
     expect(overlaps('path:src/a.ts', 'path:src/b.ts')).toBe(false);
+    // Found by the property above: picomatch's `lib/**` also matches `lib` itself.
+    expect(overlaps('path:lib/**', 'path:lib')).toBe(true);
+    expect(overlaps('path:lib/**', 'path:library/x')).toBe(false);
   });
 });
 

@@ -25,17 +25,27 @@ export const LEASES: Document<Leases> = {
 const PATH = 'path:';
 const WILDCARD = /[*?[{]/;
 
-/** The part of a path glob before its first wildcard; the whole path when it has none. */
+/**
+ * The directory a path glob cannot leave: its whole segments before the first wildcard (`src/api/**` →
+ * `src/api`, `src/a*.ts` → `src`, `*.md` → ''). A path without wildcards is its own.
+ */
 function fixedPart(resource: string): { prefix: string; glob: boolean } {
-  const body = resource.slice(PATH.length);
+  const body = resource.slice(PATH.length).replace(/\/+$/, '');
   const at = body.search(WILDCARD);
-  return at < 0 ? { prefix: body, glob: false } : { prefix: body.slice(0, at), glob: true };
+  if (at < 0) return { prefix: body, glob: false };
+  const slash = body.lastIndexOf('/', at);
+  return { prefix: slash < 0 ? '' : body.slice(0, slash), glob: true };
+}
+
+/** Whether `path` is `dir` or lies below it, by whole segments ('' contains everything). */
+function within(dir: string, path: string): boolean {
+  return dir === '' || path === dir || path.startsWith(`${dir}/`);
 }
 
 /**
  * Whether two resources may name the same thing. Plain names overlap when equal; path globs are compared
- * by the part before their first wildcard, which can only over-report (a lock refused that could have been
- * granted), never miss a real overlap.
+ * by the directory before their first wildcard, which can only over-report (a lease refused that could have
+ * been granted), never miss a real overlap.
  */
 export function overlaps(a: string, b: string): boolean {
   const aPath = a.startsWith(PATH);
@@ -44,9 +54,9 @@ export function overlaps(a: string, b: string): boolean {
   const x = fixedPart(a);
   const y = fixedPart(b);
   if (!x.glob && !y.glob) return x.prefix === y.prefix;
-  if (x.glob && y.glob) return x.prefix.startsWith(y.prefix) || y.prefix.startsWith(x.prefix);
+  if (x.glob && y.glob) return within(x.prefix, y.prefix) || within(y.prefix, x.prefix);
   const [glob, literal] = x.glob ? [x, y] : [y, x];
-  return literal.prefix.startsWith(glob.prefix);
+  return within(glob.prefix, literal.prefix);
 }
 
 export interface LeaseRequest {

@@ -20,6 +20,8 @@ export interface RedisStoreOptions {
   /** Prepended to every key, e.g. `rampart:sessions:`; an ACL user can be limited to `~<prefix>*`. */
   readonly keyPrefix: string;
   readonly connectTimeoutMs?: number;
+  /** PEM of the CA that signed the server's certificate, for `rediss://` with a private CA. */
+  readonly tlsCa?: string;
 }
 
 type Commands = RedisClient & {
@@ -87,9 +89,14 @@ export class RedisStore implements SessionStore {
       retryStrategy: (times) => Math.min(times * 200, 2_000),
       ...(options.username ? { username: options.username } : {}),
       ...(options.password ? { password: options.password } : {}),
+      ...(options.tlsCa && options.url.startsWith('rediss:') ? { tls: { ca: options.tlsCa } } : {}),
     };
     const client = new Redis(options.url, settings) as Commands;
-    client.on('error', () => undefined);
+    // The cause of a failed connection (a refused certificate, say) arrives as an error event, not as the rejection.
+    let lastError: Error | undefined;
+    client.on('error', (error: Error) => {
+      lastError = error;
+    });
     client.defineCommand('rampartSet', { numberOfKeys: 1, lua: scripts.SET });
     client.defineCommand('rampartCas', { numberOfKeys: 1, lua: scripts.COMPARE_AND_SET });
     client.defineCommand('rampartIncrement', { numberOfKeys: 1, lua: scripts.INCREMENT });
@@ -102,7 +109,7 @@ export class RedisStore implements SessionStore {
       await client.ping();
     } catch (error) {
       client.disconnect();
-      throw new Refusal(`Redis at ${location} cannot be used: ${(error as Error).message}`);
+      throw new Refusal(`Redis at ${location} cannot be used: ${(lastError ?? (error as Error)).message}`);
     }
     return new RedisStore(client, location, options.keyPrefix, namespace);
   }
