@@ -10,6 +10,28 @@ import { connectSessions, prepareSessionsForTest, type Session, spawnRampart } f
 import { createAclUser, REDIS_URL } from './helpers/redis.js';
 import { describeWithService } from './helpers/services.js';
 
+/**
+ * Runs `body` with a fresh sessions server for `config` and two signed-on client sessions (claude_1, claude_2),
+ * closing everything afterwards.
+ */
+async function withTwoSessions(
+  config: Record<string, unknown>,
+  body: (one: Session, two: Session, prepared: PreparedSessions) => Promise<void>,
+): Promise<void> {
+  const p = await prepareSessionsForTest(config);
+  const one = await connectSessions(p);
+  const two = await connectSessions(p);
+  try {
+    await one.call('sign_on', {});
+    await two.call('sign_on', {});
+    await body(one, two, p);
+  } finally {
+    await one.close();
+    await two.close();
+    await p.close();
+  }
+}
+
 let base: string;
 let prepared: PreparedSessions;
 let a: Session;
@@ -190,12 +212,7 @@ describe('sessions server: leases', () => {
 
 describe('sessions server: leases and messages', () => {
   it('leases: exclusive against shared, globs against paths, with who holds what until when', async () => {
-    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/leases' });
-    const one = await connectSessions(p);
-    const two = await connectSessions(p);
-    try {
-      await one.call('sign_on', {});
-      await two.call('sign_on', {});
+    await withTwoSessions({ projectDir: base, project: 'acme/leases' }, async (one, two) => {
       const api = await one.call('acquire_lease', { resource: 'path:src/api/**' });
       expect(api.structured).toMatchObject({
         acquired: true,
@@ -238,40 +255,22 @@ describe('sessions server: leases and messages', () => {
       expect((await one.call('renew_lease', { resource: 'path:src/api/users.ts' })).text).toContain(
         'holds no lease',
       );
-    } finally {
-      await one.close();
-      await two.close();
-      await p.close();
-    }
+    });
   });
 
   it('a lease that is not renewed expires and frees the resource', async () => {
-    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/lease-expiry' });
-    const one = await connectSessions(p);
-    const two = await connectSessions(p);
-    try {
-      await one.call('sign_on', {});
-      await two.call('sign_on', {});
+    await withTwoSessions({ projectDir: base, project: 'acme/lease-expiry' }, async (one, two) => {
       expect(
         (await one.call('acquire_lease', { resource: 'deploy', ttl_seconds: 1 })).structured?.acquired,
       ).toBe(true);
       expect((await two.call('acquire_lease', { resource: 'deploy' })).structured?.acquired).toBe(false);
       await sleep(1_200);
       expect((await two.call('acquire_lease', { resource: 'deploy' })).structured?.acquired).toBe(true);
-    } finally {
-      await one.close();
-      await two.close();
-      await p.close();
-    }
+    });
   });
 
   it('inboxes: send, reply in a thread, read unacknowledged, acknowledge', async () => {
-    const p = await prepareSessionsForTest({ projectDir: base, project: 'acme/inbox' });
-    const one = await connectSessions(p);
-    const two = await connectSessions(p);
-    try {
-      await one.call('sign_on', {});
-      await two.call('sign_on', {});
+    await withTwoSessions({ projectDir: base, project: 'acme/inbox' }, async (one, two) => {
       const sent = await one.call('send_message', { to: 'claude_2', body: { ask: 'can you take #42?' } });
       const thread = sent.structured?.thread as string;
       expect(thread).toBe(sent.structured?.id);
@@ -292,11 +291,7 @@ describe('sessions server: leases and messages', () => {
       expect((await two.call('read_inbox', { unacked_only: false })).structured?.messages).toMatchObject([
         { id, acked: true },
       ]);
-    } finally {
-      await one.close();
-      await two.close();
-      await p.close();
-    }
+    });
   });
 });
 
