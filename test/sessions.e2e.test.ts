@@ -366,6 +366,27 @@ describe('sessions server: resources, prompts and storage settings', () => {
   });
 });
 
+/** 16 clients of one server sign on at the same moment; each must get its own slot. */
+async function sixteenSignOns(config: Record<string, unknown>): Promise<string[]> {
+  const p = await prepareSessionsForTest(config);
+  const clients = await Promise.all(Array.from({ length: 16 }, () => connectSessions(p)));
+  try {
+    const results = await Promise.all(clients.map((c) => c.call('sign_on', {})));
+    return results.map((r) => String(r.structured?.session_id));
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await p.close();
+  }
+}
+
+describe('sessions server: simultaneous sign_on', () => {
+  it('16 simultaneous sign_on calls get 16 distinct slots (file store)', async () => {
+    const slots = await sixteenSignOns({ projectDir: base, project: 'acme/sixteen' });
+    expect(new Set(slots).size).toBe(16);
+    expect(slots.every((s) => /^claude_([1-9]|1[0-6])$/.test(s))).toBe(true);
+  });
+});
+
 describe('sessions server: identity', () => {
   it('names the project from its git remote, in every URL form, else from the directory', async () => {
     expect(projectFromRemote('git@github.com:acme/app.git')).toBe('acme/app');
@@ -387,6 +408,34 @@ describe('sessions server: identity', () => {
 });
 
 await describeWithService('Redis', 6379, 'sessions server over Redis', () => {
+  it('16 simultaneous sign_on calls get 16 distinct slots, and a lapsed lease is reported (Redis store)', async () => {
+    const user = await createAclUser();
+    const redis = {
+      store: 'redis',
+      redisUrl: REDIS_URL,
+      redisUsername: user.username,
+      redisPassword: user.password,
+      redisKeyPrefix: user.keyPrefix,
+    };
+    try {
+      const slots = await sixteenSignOns({ projectDir: base, project: 'acme/sixteen-redis', ...redis });
+      expect(new Set(slots).size).toBe(16);
+      await withTwoSessions(
+        { projectDir: base, project: 'acme/lapse-redis', sessionTtlMs: 1_000, ...redis },
+        async (one, two) => {
+          await sleep(1_300);
+          expect((await two.call('sign_on', { session_id: 'claude_1' })).structured?.session_id).toBe(
+            'claude_1',
+          );
+          const late = await one.call('list_keys', { scope: 'x' });
+          expect(late.text).toMatch(/session claude_1 expired at .* call sign_on again/);
+        },
+      );
+    } finally {
+      await user.remove();
+    }
+  });
+
   it('update_storage_settings moves a running project from files to Redis, and the choice holds at the next start', async () => {
     const user = await createAclUser();
     const projectDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-sessions-switch-'));
