@@ -141,3 +141,22 @@ describe('rampart serve operations', () => {
     started.splice(0);
   });
 });
+
+describe('gateway: servers that keep state per connection', () => {
+  it('refuses to mount sessions, saying to run it over stdio', async () => {
+    const layout = makeLayout();
+    const attempt = startGateway({
+      config: gatewayConfigSchema.parse({ port: 0, logLevel: 'silent' }),
+      servers: [{ name: 'team', kind: 'sessions', options: { projectDir: layout.root } }],
+      source: 'test',
+      env: { RAMPART_TOKEN: TOKEN },
+    });
+    try {
+      await expect(attempt).rejects.toThrow(
+        /test servers\.team: sessions cannot be served here: .*run `rampart sessions` over stdio/,
+      );
+    } finally {
+      layout.cleanup();
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/config.js';
 import type { MetricsSink } from '../core/metrics.js';
 import { createRuntime } from '../core/runtime.js';
 import { buildMcpServer } from '../core/server.js';
-import { SERVER_KINDS } from '../servers/catalog.js';
+import { SERVER_KINDS, type ServerKind } from '../servers/catalog.js';
 import type { ServerEntry } from './config.js';
 
 export interface Mount {
@@ -28,7 +28,12 @@ export interface MountContext {
  */
 export async function buildMount(entry: ServerEntry, context: MountContext): Promise<Mount> {
   const where = `${context.source} servers.${entry.name}.options`;
-  const serverKind = SERVER_KINDS[entry.kind];
+  const serverKind: ServerKind = SERVER_KINDS[entry.kind];
+  if (serverKind.needsConnections) {
+    throw new ConfigError(
+      `${context.source} servers.${entry.name}: ${entry.kind} cannot be served here: ${serverKind.needsConnections}`,
+    );
+  }
   const shape = serverKind.configSchema.shape as Record<string, unknown>;
   for (const key of Object.keys(entry.options)) {
     if (!Object.hasOwn(shape, key))

@@ -21,6 +21,11 @@ export interface PreparedServer {
 
 export interface ServerKind {
   readonly name: string;
+  /**
+   * Why this kind cannot be served over the gateway's stateless HTTP, when it keeps state per connection (a
+   * session slot, say) that a request-per-call transport would mix up between clients.
+   */
+  readonly needsConnections?: string;
   readonly configSchema: z.ZodObject;
   prepare(config: Record<string, unknown>): Promise<PreparedServer>;
 }
@@ -59,10 +64,16 @@ export const SERVER_KINDS = {
     const prepared = await prepareGit(config);
     return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
   }),
-  sessions: kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {
-    const prepared = await prepareSessions(config);
-    return { makeDefinition: () => sessionsServer(prepared), warnings: [], close: () => prepared.close() };
-  }),
+  sessions: {
+    ...kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {
+      const prepared = await prepareSessions(config);
+      return { makeDefinition: () => sessionsServer(prepared), warnings: [], close: () => prepared.close() };
+    }),
+    needsConnections:
+      'each connection of the sessions server is one session holding a slot, and the gateway serves stateless ' +
+      'HTTP, where every client would share one; run `rampart sessions` over stdio for each assistant instead ' +
+      '(with the Redis store to share state between machines)',
+  },
 } as const satisfies Record<string, ServerKind>;
 
 export type ServerKindName = keyof typeof SERVER_KINDS;
