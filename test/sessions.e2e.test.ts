@@ -91,6 +91,8 @@ describe('sessions server: the seed coordinator’s tools', () => {
     const clash = await b.call('sign_on', { session_id: 'claude_1' });
     expect(clash.isError).toBe(true);
     expect(clash.text).toMatch(/session claude_1 is held by another session on laptop until/);
+    // The refusal kept the slot it already held.
+    expect((await b.call('list_keys', { scope: 'x' })).isError).toBe(false);
     expect((await b.call('sign_on', {})).structured?.session_id).toBe('claude_2');
   });
 

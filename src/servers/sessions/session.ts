@@ -27,16 +27,14 @@ export class Session {
     return this.lease;
   }
 
+  /** Takes a slot (the one asked for, else the one held, else the lowest free); a refusal keeps the one held. */
   async signOn(requested: string | undefined): Promise<SlotLease> {
     if (requested !== undefined) checkName(requested, 'session_id');
-    if (this.lease && requested !== undefined && requested !== this.lease.slot) {
-      await this.store().releaseSlot(this.lease.slot, this.holder);
-      this.lease = undefined;
-    }
+    const previous = this.lease;
     const claim = await this.store().claimSlot({
       holder: this.holder,
       machine: this.identity.machine,
-      slot: requested ?? this.lease?.slot,
+      slot: requested ?? previous?.slot,
       maxSlots: this.policy.maxSlots,
       ttlMs: this.policy.ttlMs,
     });
@@ -48,6 +46,8 @@ export class Session {
           : `all ${this.policy.maxSlots} session slots are taken; wait for one to sign off or expire`,
       );
     }
+    if (previous && previous.slot !== claim.lease.slot)
+      await this.store().releaseSlot(previous.slot, this.holder);
     this.lease = claim.lease;
     return claim.lease;
   }
