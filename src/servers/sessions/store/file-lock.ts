@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Refusal } from '../../../core/errors.js';
 
 /** A lock no holder keeps longer than this; one older belongs to a holder that died. */
 const STALE_MS = 10_000;
@@ -78,7 +79,11 @@ export async function withFileLock<T>(target: string, fn: () => Promise<T>): Pro
       await breakStaleLock(lock);
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the lock on ${target}`);
+    if (Date.now() > deadline) {
+      throw new Refusal(
+        `the state file ${target} stayed locked for ${WAIT_MS / 1000} s; try again (another process may be stuck)`,
+      );
+    }
     await sleep(delay + Math.random() * delay);
     delay = Math.min(delay * 2, 20);
   }
