@@ -15,6 +15,8 @@ import { type AclUser, createAclUser, REDIS_URL } from './helpers/redis.js';
 import { describeWithService, listening } from './helpers/services.js';
 
 const WORKER = path.join(REPO, 'test/support/sessions-worker.mjs');
+/** These tests start 8–16 node processes and make thousands of changes; a loaded CI machine needs room. */
+const SLOW_MS = 120_000;
 
 type StoreSpec =
   | { kind: 'file'; directory: string }
@@ -49,58 +51,74 @@ async function runWorkers(count: number, job: (i: number) => Record<string, unkn
 
 /** The acceptance runs of issue 7, against one store. */
 function concurrencySuite(spec: () => StoreSpec, open: (namespace: string) => Promise<SessionStore>) {
-  it('8 processes × 500 increments end at exactly 4,000', async () => {
-    const namespace = `inc-${randomBytes(4).toString('hex')}`;
-    await runWorkers(8, () => ({ store: spec(), namespace, op: 'increment', count: 500 }));
-    const store = await open(namespace);
-    try {
-      expect((await store.get('counters', 'shared'))?.value).toBe(4000);
-    } finally {
-      await store.close();
-    }
-  });
+  it(
+    '8 processes × 500 increments end at exactly 4,000',
+    async () => {
+      const namespace = `inc-${randomBytes(4).toString('hex')}`;
+      await runWorkers(8, () => ({ store: spec(), namespace, op: 'increment', count: 500 }));
+      const store = await open(namespace);
+      try {
+        expect((await store.get('counters', 'shared'))?.value).toBe(4000);
+      } finally {
+        await store.close();
+      }
+    },
+    SLOW_MS,
+  );
 
-  it('8 processes × 500 compare-and-set loops end at exactly 4,000', async () => {
-    const namespace = `cas-${randomBytes(4).toString('hex')}`;
-    const results = await runWorkers(8, () => ({ store: spec(), namespace, op: 'cas', count: 500 }));
-    const store = await open(namespace);
-    try {
-      const entry = await store.get('counters', 'cas');
-      expect(entry?.value).toBe(4000);
-      expect(entry?.version).toBe(4000);
-    } finally {
-      await store.close();
-    }
-    // The loops really contended: some swaps were refused and retried.
-    expect(results.reduce((sum, r) => sum + Number(r.casRetries), 0)).toBeGreaterThan(0);
-  });
+  it(
+    '8 processes × 500 compare-and-set loops end at exactly 4,000',
+    async () => {
+      const namespace = `cas-${randomBytes(4).toString('hex')}`;
+      const results = await runWorkers(8, () => ({ store: spec(), namespace, op: 'cas', count: 500 }));
+      const store = await open(namespace);
+      try {
+        const entry = await store.get('counters', 'cas');
+        expect(entry?.value).toBe(4000);
+        expect(entry?.version).toBe(4000);
+      } finally {
+        await store.close();
+      }
+      // The loops really contended: some swaps were refused and retried.
+      expect(results.reduce((sum, r) => sum + Number(r.casRetries), 0)).toBeGreaterThan(0);
+    },
+    SLOW_MS,
+  );
 
-  it('8 processes asking at once for one exclusive lease: exactly one gets it', async () => {
-    const namespace = `lease-${randomBytes(4).toString('hex')}`;
-    const results = await runWorkers(8, (i) => ({
-      store: spec(),
-      namespace,
-      op: 'lease',
-      resource: 'path:src/**',
-      holder: `h${i}`,
-    }));
-    expect(results.filter((r) => r.acquired === true)).toHaveLength(1);
-  });
+  it(
+    '8 processes asking at once for one exclusive lease: exactly one gets it',
+    async () => {
+      const namespace = `lease-${randomBytes(4).toString('hex')}`;
+      const results = await runWorkers(8, (i) => ({
+        store: spec(),
+        namespace,
+        op: 'lease',
+        resource: 'path:src/**',
+        holder: `h${i}`,
+      }));
+      expect(results.filter((r) => r.acquired === true)).toHaveLength(1);
+    },
+    SLOW_MS,
+  );
 
-  it('16 simultaneous claims get 16 distinct slots', async () => {
-    const namespace = `slots-${randomBytes(4).toString('hex')}`;
-    const results = await runWorkers(16, (i) => ({
-      store: spec(),
-      namespace,
-      op: 'claim',
-      holder: `holder-${i}`,
-      machine: `machine-${i % 3}`,
-      maxSlots: 32,
-    }));
-    const slots = results.map((r) => r.slot);
-    expect(slots.every((s) => typeof s === 'string')).toBe(true);
-    expect(new Set(slots).size).toBe(16);
-  });
+  it(
+    '16 simultaneous claims get 16 distinct slots',
+    async () => {
+      const namespace = `slots-${randomBytes(4).toString('hex')}`;
+      const results = await runWorkers(16, (i) => ({
+        store: spec(),
+        namespace,
+        op: 'claim',
+        holder: `holder-${i}`,
+        machine: `machine-${i % 3}`,
+        maxSlots: 32,
+      }));
+      const slots = results.map((r) => r.slot);
+      expect(slots.every((s) => typeof s === 'string')).toBe(true);
+      expect(new Set(slots).size).toBe(16);
+    },
+    SLOW_MS,
+  );
 }
 
 describe('session store concurrency: file', () => {
@@ -114,6 +132,7 @@ describe('session store concurrency: file', () => {
   it('kill -9 of a writer in the middle of writes leaves every file readable and the value whole', async () => {
     const namespace = `crash-${randomBytes(4).toString('hex')}`;
     const probe = await FileStore.open(directory, namespace);
+    // Each round starts three node processes; on a loaded machine that alone takes seconds, hence the timeout.
     for (let round = 0; round < 5; round++) {
       await probe.deleteScope('crash');
       const writers = Array.from({ length: 3 }, () =>
@@ -137,7 +156,7 @@ describe('session store concurrency: file', () => {
       // A lock left by a killed writer does not stop the next one.
       expect((await store.set('crash', 'after', round)).version).toBeGreaterThan(0);
     }
-  });
+  }, 120_000);
 });
 
 await describeWithService('Redis', 6379, 'session store concurrency: Redis', () => {
