@@ -1,6 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { ConfigError } from '../core/config.js';
 import type { Logger } from '../core/log.js';
+import { hideUrlPassword } from '../guards/redact.js';
 
 export interface RateLimitSettings {
   readonly points: number;
@@ -17,12 +18,6 @@ export interface RateLimiter {
 }
 
 const CONNECT_TIMEOUT_MS = 3_000;
-
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.href;
-}
 
 /**
  * Per-client request counting. With Redis, a gateway that cannot reach Redis at start refuses to start (a shared
@@ -60,7 +55,7 @@ export async function createRateLimiter(settings: RateLimitSettings, log: Logger
   } catch (error) {
     client.disconnect();
     throw new ConfigError(
-      `redisUrl ${redactedUrl(settings.redisUrl)}: cannot connect (${(error as Error).message})`,
+      `redisUrl ${hideUrlPassword(settings.redisUrl)}: cannot connect (${(error as Error).message})`,
     );
   }
   const limiter = new RateLimiterRedis({

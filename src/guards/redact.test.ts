@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, REDACTED, redactText, redactValue } from './redact.js';
+import { hideUrlPassword, isSecretKey, REDACTED, redactText, redactValue } from './redact.js';
 
 /** Every planted secret starts with this marker, so it cannot turn up anywhere by coincidence. */
 const MARK = 'ZQX';
@@ -352,5 +352,22 @@ describe('redactText on hostile input', () => {
       redactText(text);
       expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(1_000);
     }
+  });
+});
+
+describe('hideUrlPassword', () => {
+  it('never shows the password of a URL, parsable or not', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9]{8,24}$/),
+        fc.constantFrom('redis', 'rediss', 'postgres', 'mysql'),
+        (pw, scheme) => {
+          const secret = `pw${pw}`;
+          expect(hideUrlPassword(`${scheme}://user:${secret}@127.0.0.1:6379/0`)).not.toContain(secret);
+          expect(hideUrlPassword(`${scheme}://user:${secret}@[bad host`)).not.toContain(secret);
+        },
+      ),
+    );
+    expect(hideUrlPassword('redis://:hunter2@127.0.0.1:1')).toBe('redis://:***@127.0.0.1:1');
   });
 });

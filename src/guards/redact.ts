@@ -5,6 +5,17 @@ export const REDACTED = '[REDACTED]';
 const SECRET_KEY =
   /pass(word|wd|phrase)?|secret|token|api[-_]?key|apikey|authorization|auth[-_]?header|cookie|credential|private[-_]?key|client[-_]?secret|session[-_]?id|bearer|signature|^auth$/i;
 
+/** A connection URL with its password shown as `***`, for messages and logs; unparsable ones are masked by pattern. */
+export function hideUrlPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

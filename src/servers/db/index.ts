@@ -14,18 +14,9 @@ import { dbTools } from './tools.js';
 export { type DbConfig, dbConfigSchema } from './config.js';
 export { DEMO_DATABASE, ensureDemoDatabase } from './demo.js';
 
-export const DB_VERSION = '0.1.0';
+import { hideUrlPassword } from '../../guards/redact.js';
 
-/** A connection URL with its password hidden, for messages and logs. */
-export function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
-  }
-}
+export const DB_VERSION = '0.1.0';
 
 async function openSqlite(location: string, writable: boolean): Promise<SqliteEngine> {
   const file = path.resolve(expandHome(location));
@@ -50,7 +41,7 @@ export async function openEngine(config: DbConfig): Promise<Engine> {
     schemas: config.schemas,
     poolSize: config.poolSize,
     statementTimeoutMs: config.timeoutMs,
-    shownUrl: shownUrl(url),
+    shownUrl: hideUrlPassword(url),
   };
   if (url.startsWith('sqlite:')) {
     if (config.schemas.some((s) => s !== 'main'))
@@ -60,7 +51,7 @@ export async function openEngine(config: DbConfig): Promise<Engine> {
   if (/^postgres(ql)?:\/\//.test(url)) return PostgresEngine.connect(settings);
   if (/^(mysql|mariadb):\/\//.test(url))
     return MysqlEngine.connect({ ...settings, url: url.replace(/^mariadb:/, 'mysql:') });
-  throw new ConfigError(`url ${shownUrl(url)}: use sqlite:<path>, postgres://… or mysql://…`);
+  throw new ConfigError(`url ${hideUrlPassword(url)}: use sqlite:<path>, postgres://… or mysql://…`);
 }
 
 export function dbServer(engine: Engine, config: DbConfig): ServerDefinition {

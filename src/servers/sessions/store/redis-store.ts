@@ -1,5 +1,6 @@
 import type { Redis as RedisClient, RedisOptions } from 'ioredis';
 import { Refusal } from '../../../core/errors.js';
+import { hideUrlPassword } from '../../../guards/redact.js';
 import { decodeName, encodeName } from '../../../guards/state-names.js';
 import * as scripts from './redis-scripts.js';
 import {
@@ -40,17 +41,6 @@ type Commands = RedisClient & {
   rampartRelease(key: string, holder: string): Promise<number>;
 };
 
-/** A Redis URL with its password hidden, for messages. */
-export function describeRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return 'an unparsable Redis URL';
-  }
-}
-
 /** Escapes Redis glob characters so a prefix matches only itself in SCAN. */
 function literalGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
@@ -77,7 +67,7 @@ export class RedisStore implements SessionStore {
 
   static async open(options: RedisStoreOptions, namespace: string): Promise<RedisStore> {
     const { Redis } = await import('ioredis');
-    const location = describeRedisUrl(options.url);
+    const location = hideUrlPassword(options.url);
     const settings: RedisOptions = {
       lazyConnect: true,
       // The ready check runs INFO, which a least-privilege ACL user may not have; a PING after connecting does.
