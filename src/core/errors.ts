@@ -1,8 +1,6 @@
-import { GitRefusal } from '../guards/git.js';
 import { LimitExceeded } from '../guards/limits.js';
-import { PathRefusal } from '../guards/path.js';
 import { redactText } from '../guards/redact.js';
-import { StateNameRefusal } from '../guards/state-names.js';
+import { GuardRefusal } from '../guards/refusal.js';
 
 /**
  * A refusal a tool raises on purpose. Its message is shown to the model as is, so it must name the
@@ -50,13 +48,7 @@ export interface SafeFailure {
 
 /** Maps any thrown value to one safe line. Unknown errors never leak their message or stack. */
 export function toSafeFailure(error: unknown): SafeFailure {
-  if (
-    error instanceof Refusal ||
-    error instanceof PathRefusal ||
-    error instanceof GitRefusal ||
-    error instanceof StateNameRefusal ||
-    error instanceof LimitExceeded
-  ) {
+  if (error instanceof Refusal || error instanceof GuardRefusal || error instanceof LimitExceeded) {
     return { message: oneLine(redactText(error.message)), expected: true };
   }
   if (error instanceof Cancelled) return { message: oneLine(error.message), expected: true };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { GuardRefusal } from './refusal.js';
 
 /**
  * Decisions about what may reach a `git` command line, and the environment git runs in. Pure: nothing here
@@ -6,7 +7,7 @@ import path from 'node:path';
  */
 
 /** A refusal to pass a value to git. Its message names the argument and never carries repository content. */
-export class GitRefusal extends Error {
+export class GitRefusal extends GuardRefusal {
   override readonly name = 'GitRefusal';
 }
 

@@ -2,9 +2,10 @@ import { closeSync, constants as fsc, fstatSync, openSync, readlinkSync, statSyn
 import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { GuardRefusal } from './refusal.js';
 
 /** A refusal to touch a path. Its message is safe to show a model: it never carries content from outside. */
-export class PathRefusal extends Error {
+export class PathRefusal extends GuardRefusal {
   override readonly name = 'PathRefusal';
 }
 

@@ -1,3 +1,4 @@
+import { GuardRefusal } from './refusal.js';
 /**
  * Names in the sessions server's shared state (scopes, keys, slots, resources) and how they become file
  * names and Redis keys. Pure. A name is free text to the model; what reaches the disk or Redis is an
@@ -5,7 +6,7 @@
  * namespace.
  */
 
-export class StateNameRefusal extends Error {
+export class StateNameRefusal extends GuardRefusal {
   override readonly name = 'StateNameRefusal';
 }
 
