@@ -69,14 +69,14 @@ end
 return {0}
 `;
 
-/** KEYS: slot. ARGV: holder, ttl ms. Returns 1 when the holder still had it (and now has it longer). */
+/** KEYS: slot. ARGV: holder, ttl ms. Returns the slot's value when the holder still had it (now for longer), else nil. */
 export const RENEW_SLOT = `
 local value = redis.call('GET', KEYS[1])
 if value and string.sub(value, 1, #ARGV[1] + 1) == ARGV[1] .. '|' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return 1
+  return value
 end
-return 0
+return false
 `;
 
 /** KEYS: slot. ARGV: holder. Returns 1 when the holder had it and it is now free. */

@@ -37,7 +37,7 @@ type Commands = RedisClient & {
   rampartIncrement(key: string, field: string, by: string, now: string): Promise<[string, number]>;
   rampartDelete(key: string, field: string): Promise<number>;
   rampartClaim(numberOfKeys: number, ...args: (string | number)[]): Promise<[number, string?, number?]>;
-  rampartRenew(key: string, holder: string, ttlMs: number): Promise<number>;
+  rampartRenew(key: string, holder: string, ttlMs: number): Promise<string | null>;
   rampartRelease(key: string, holder: string): Promise<number>;
 };
 
@@ -228,10 +228,9 @@ export class RedisStore implements SessionStore {
 
   renewSlot(slot: string, holder: string, ttlMs: number): Promise<SlotLease | undefined> {
     return this.call(async () => {
-      const machineFor = await this.client.get(this.slotKey(slot));
+      // Every tool call renews its session, so this is one round trip: the script returns what it renewed.
       const renewed = await this.client.rampartRenew(this.slotKey(slot), holder, ttlMs);
-      if (renewed !== 1 || !machineFor) return undefined;
-      return toLease(slot, machineFor, ttlMs, Date.now());
+      return renewed ? toLease(slot, renewed, ttlMs, Date.now()) : undefined;
     });
   }
 
