@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from './store/atomic-file.js';
 import type { Document, SessionStore } from './store/types.js';
 
 /** How widely sessions coordinate, as the seed coordinator named it, and the store each calls for. */
@@ -47,9 +47,7 @@ export async function readSettings(projectDir: string): Promise<StorageSettings 
 export async function writeSettings(projectDir: string, settings: StorageSettings): Promise<void> {
   const file = settingsFile(projectDir);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-  await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  await rename(temp, file);
+  await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 export interface Migrated {

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { Refusal } from '../../../core/errors.js';
 import { decodeName, encodeName } from '../../../guards/state-names.js';
+import { TEMP_MARK, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import {
   type CasResult,
@@ -110,7 +110,7 @@ export class FileStore implements SessionStore {
   async listScopes(): Promise<string[]> {
     const names = await readdir(this.scopes);
     return names
-      .filter((name) => name.endsWith(SCOPE_SUFFIX) && !name.includes('.tmp-'))
+      .filter((name) => name.endsWith(SCOPE_SUFFIX) && !name.includes(TEMP_MARK))
       .map((name) => decodeName(name.slice(0, -SCOPE_SUFFIX.length)))
       .sort();
   }
@@ -198,7 +198,7 @@ export class FileStore implements SessionStore {
 
   async listDocuments(): Promise<string[]> {
     return (await readdir(this.location))
-      .filter((name) => name.startsWith('doc-') && name.endsWith('.json') && !name.includes('.tmp-'))
+      .filter((name) => name.startsWith('doc-') && name.endsWith('.json') && !name.includes(TEMP_MARK))
       .map((name) => decodeName(name.slice('doc-'.length, -'.json'.length)))
       .sort();
   }
@@ -261,22 +261,15 @@ export class FileStore implements SessionStore {
     return parsed;
   }
 
-  private async writeJson(file: string, data: unknown): Promise<void> {
-    const temp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-    try {
-      await writeFile(temp, JSON.stringify(data), { mode: 0o600, flag: 'wx' });
-      await rename(temp, file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+  private writeJson(file: string, data: unknown): Promise<void> {
+    return writeFileAtomic(file, JSON.stringify(data));
   }
 
   private async removeOrphanTemps(): Promise<void> {
     const now = Date.now();
     for (const dir of [this.scopes, this.location]) {
       for (const name of await readdir(dir)) {
-        if (!name.includes('.tmp-')) continue;
+        if (!name.includes(TEMP_MARK)) continue;
         const full = path.join(dir, name);
         const info = await stat(full).catch(() => undefined);
         if (info && now - info.mtimeMs > ORPHAN_TEMP_MS) await rm(full, { force: true });
