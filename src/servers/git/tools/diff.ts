@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import { checkRepoPath, checkRevisionRange } from '../../../guards/git.js';
+import { checkRevisionRange } from '../../../guards/git.js';
 import type { GitRepository } from '../runner.js';
 import {
   contextLinesArg,
   cutNote,
   diffPathArg,
   type GitContext,
+  pathspecs,
   READ_ONLY,
   repoPathArg,
   repositoryOutput,
@@ -32,7 +33,7 @@ interface DiffRun {
 
 async function runDiff(ctx: GitContext, run: DiffRun): Promise<DiffResult> {
   const { repo } = run;
-  const paths = run.path ? [checkRepoPath(run.path, repo.topLevel)].filter(Boolean) : [];
+  const paths = pathspecs(run.path, repo);
   // A diff of the index against HEAD, or between two commits, leaves the working tree alone.
   const readsWorkingTree = !run.cached && !run.revisions.some((r) => r.includes('..'));
   const { stdout, truncated } = await ctx.runner.run(

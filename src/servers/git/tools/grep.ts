@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import { checkRepoPath } from '../../../guards/git.js';
 import { resolveCommit } from '../objects.js';
-import { type GitContext, READ_ONLY, repoPathArg, repositoryOutput } from './shared.js';
+import { type GitContext, pathspecs, READ_ONLY, repoPathArg, repositoryOutput } from './shared.js';
 
 const MAX_PATTERN_LENGTH = 1000;
 
@@ -65,7 +64,7 @@ export function grepTool({ repos, runner }: GitContext): ToolDefinition {
     handler: async (args, { signal }) => {
       const repo = await repos.select(args.repo_path);
       if (args.pattern.includes('\0')) throw new Refusal('pattern contains a NUL byte');
-      const paths = args.path ? [checkRepoPath(args.path, repo.topLevel)].filter(Boolean) : [];
+      const paths = pathspecs(args.path, repo);
       let commit: string | undefined;
       if (args.revision) commit = await resolveCommit(runner, repo, args.revision, 'revision', signal);
       else if (!repo.topLevel) commit = await resolveCommit(runner, repo, 'HEAD', 'revision', signal);

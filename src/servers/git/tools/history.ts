@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import { checkDate, checkRepoPath, checkRevision } from '../../../guards/git.js';
+import { checkDate, checkRevision } from '../../../guards/git.js';
 import { resolveCommit } from '../objects.js';
 import {
   cutNote,
   type GitContext,
+  pathspecs,
   READ_ONLY,
   repoPathArg,
   repositoryOutput,
@@ -95,7 +96,7 @@ function logTool({ repos, runner }: GitContext): ToolDefinition {
       const filters: string[] = [`--max-count=${args.max_count}`];
       if (args.start_timestamp) filters.push(`--since=${checkDate(args.start_timestamp, 'start_timestamp')}`);
       if (args.end_timestamp) filters.push(`--until=${checkDate(args.end_timestamp, 'end_timestamp')}`);
-      const paths = args.path ? [checkRepoPath(args.path, repo.topLevel)].filter(Boolean) : [];
+      const paths = pathspecs(args.path, repo);
       const start = args.revision ? [checkRevision(args.revision, 'revision')] : [];
       let stdout: Buffer;
       try {

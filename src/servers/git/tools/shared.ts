@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ToolAnnotationsSpec } from '../../../core/define.js';
+import { checkRepoPath } from '../../../guards/git.js';
 import type { RepositorySet } from '../repositories.js';
-import type { GitRunner } from '../runner.js';
+import type { GitRepository, GitRunner } from '../runner.js';
 
 /** What every git tool works with: the repositories this connection may use and the hardened runner. */
 export interface GitContext {
@@ -53,6 +54,12 @@ export const SAFE_DIFF_FLAGS = [
   '--no-color',
   '--ignore-submodules=dirty',
 ] as const;
+
+/** The pathspec list for an optional `path` argument: empty for none or for the top level itself. */
+export function pathspecs(path: string | null | undefined, repo: GitRepository): string[] {
+  const relative = path ? checkRepoPath(path, repo.topLevel) : '';
+  return relative === '' ? [] : [relative];
+}
 
 /** The note appended when git printed more than the runner reads. */
 export function cutNote(maxBytes: number, how: string): string {

@@ -38,14 +38,12 @@ export function parseTree(raw: string, base: string): Entry[] {
 /** The commit and the object at `path` in it, looked up in one git process. */
 async function commitAndEntry(
   ctx: GitContext,
-  args: { revision?: string | null },
-  repoPath: string | null | undefined,
-  path: string,
+  where: { repo_path?: string | null; revision?: string | null; path: string },
   signal: AbortSignal,
 ) {
-  const repo = await ctx.repos.select(repoPath);
-  const revision = checkRevision(args.revision ?? 'HEAD', 'revision');
-  const relative = checkRepoPath(path, repo.topLevel);
+  const repo = await ctx.repos.select(where.repo_path);
+  const revision = checkRevision(where.revision ?? 'HEAD', 'revision');
+  const relative = checkRepoPath(where.path, repo.topLevel);
   const [commit, object] = await lookUp(
     ctx.runner,
     repo,
@@ -84,9 +82,7 @@ function lsTreeTool(ctx: GitContext): ToolDefinition {
     handler: async (args, { signal }) => {
       const { repo, relative, commit, object } = await commitAndEntry(
         ctx,
-        args,
-        args.repo_path,
-        args.path ?? '.',
+        { ...args, path: args.path ?? '.' },
         signal,
       );
       if (!object)
@@ -144,13 +140,7 @@ function readFileTool(ctx: GitContext): ToolDefinition {
     annotations: READ_ONLY,
     continuation: 'the file is larger than the server returns; use git_grep to find the part you need',
     handler: async (args, { signal }) => {
-      const { repo, relative, commit, object } = await commitAndEntry(
-        ctx,
-        args,
-        args.repo_path,
-        args.path,
-        signal,
-      );
+      const { repo, relative, commit, object } = await commitAndEntry(ctx, args, signal);
       if (relative === '') throw new Refusal('path names the repository itself; give a file');
       if (!object)
         throw new Refusal(`path "${args.path}" does not exist at revision ${args.revision ?? 'HEAD'}`);
