@@ -8,6 +8,7 @@ import { dbConfigSchema } from '../servers/db/index.js';
 import { fsConfigSchema } from '../servers/fs/index.js';
 import { gitConfigSchema } from '../servers/git/index.js';
 import { httpConfigSchema } from '../servers/http/index.js';
+import { krakendConfigSchema } from '../servers/krakend/index.js';
 import { sessionsConfigSchema } from '../servers/sessions/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
@@ -196,7 +197,49 @@ const sessionsEntry: ServerEntry = {
   },
 };
 
-export const SERVERS: readonly ServerEntry[] = [fsEntry, dbEntry, httpEntry, gitEntry, sessionsEntry];
+const krakendEntry: ServerEntry = {
+  name: 'krakend',
+  summary: 'validate, audit, explain and generate KrakenD gateway configs, offline; docs search',
+  positional: '[dirs...]',
+  addOptions: (command) =>
+    commonFlags(command)
+      .option('--ignore-client-roots', 'use these directories even when the client sends MCP roots')
+      .option(
+        '--data-dir <dir>',
+        'where downloaded schemas and the docs index are kept (default ~/.rampart/krakend)',
+      )
+      .option('--schema-dir <dir>', 'a local copy of krakend.io/schema (v2.13/krakend.json, …); no downloads')
+      .option(
+        '--schema-base-url <url>',
+        'where schemas are downloaded from (default https://www.krakend.io/schema/)',
+      )
+      .option('--docs-dir <dir>', 'a folder of KrakenD documentation markdown to index')
+      .option(
+        '--docs-url <url>',
+        'llms-full.txt to download and index (default https://www.krakend.io/llms-full.txt)',
+      )
+      .option('--docs-max-age-days <n>', 'age after which downloaded docs are re-checked', Number)
+      .option('--offline', 'never download; use schema-dir, docs-dir or the cache')
+      .option('--krakend-binary <path>', 'krakend executable for cross-checks (default: krakend on PATH)'),
+  async launch(positional, flags) {
+    const { config: file, ...rest } = flags;
+    const config = loadConfig('krakend', krakendConfigSchema, {
+      flags: { ...rest, roots: positional.length > 0 ? positional : undefined },
+      cliNames: { roots: 'directories as arguments (rampart krakend <dir>…)' },
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('krakend', config);
+  },
+};
+
+export const SERVERS: readonly ServerEntry[] = [
+  fsEntry,
+  dbEntry,
+  httpEntry,
+  gitEntry,
+  sessionsEntry,
+  krakendEntry,
+];
 
 export function findServer(name: string): ServerEntry | undefined {
   return SERVERS.find((s) => s.name === name);

@@ -4,6 +4,7 @@ import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
 import { type GitConfig, gitConfigSchema, gitServer, prepareGit } from './git/index.js';
 import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
+import { type KrakendConfig, krakendConfigSchema, krakendServer, prepareKrakend } from './krakend/index.js';
 import {
   prepareSessions,
   type SessionsConfig,
@@ -63,6 +64,10 @@ export const SERVER_KINDS = {
   git: kind('git', gitConfigSchema, async (config: GitConfig) => {
     const prepared = await prepareGit(config);
     return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
+  }),
+  krakend: kind('krakend', krakendConfigSchema, async (config: KrakendConfig) => {
+    const prepared = await prepareKrakend(config);
+    return { makeDefinition: () => krakendServer(prepared), warnings: [], close: async () => {} };
   }),
   sessions: {
     ...kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {

@@ -11,6 +11,7 @@ import type { Resolver } from '../../src/guards/net-dial.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
 import { gitConfigSchema, gitServer, prepareGit } from '../../src/servers/git/index.js';
 import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
+import { krakendConfigSchema, krakendServer, prepareKrakend } from '../../src/servers/krakend/index.js';
 import {
   type PreparedSessions,
   prepareSessions,
@@ -142,6 +143,17 @@ export async function connectHttp(config: Record<string, unknown>, resolver?: Re
   const prepared = await prepareHttp(parsed, resolver);
   const runtime = await createRuntime({ ...parsed });
   return connectInMemory(httpServer(prepared), runtime, undefined, () => prepared.close());
+}
+
+/** A krakend server in this process with a real client; `roots` default to none beyond what is given. */
+export async function connectKrakend(
+  config: Record<string, unknown>,
+  options: { clientRoots?: ClientRoots; hooks?: Parameters<typeof prepareKrakend>[1] } = {},
+): Promise<Session> {
+  const parsed = krakendConfigSchema.parse({ logLevel: 'silent', ...config });
+  const prepared = await prepareKrakend(parsed, options.hooks ?? { progress: () => {} });
+  const runtime = await createRuntime({ ...parsed });
+  return connectInMemory(krakendServer(prepared), runtime, options.clientRoots, async () => {});
 }
 
 /** Prepares a sessions server (one store) whose connections share it, as a running `rampart sessions` would. */

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { createLimiter } from '../../core/concurrency.js';
 import { Refusal } from '../../core/errors.js';
+import type { Sandbox } from '../../core/sandbox.js';
 import { openEntrySync } from '../../guards/path.js';
 import { nameOrPathMatcher } from './glob.js';
 import {
@@ -13,7 +14,6 @@ import {
   grepFile,
   WHOLE_FILE_BYTES,
 } from './grep.js';
-import type { Sandbox } from './sandbox.js';
 import { walk } from './walk.js';
 
 /** A content search, as plain data so that it can be handed to a worker thread. */

@@ -1,4 +1,5 @@
 import { Refusal } from '../../core/errors.js';
+import type { Sandbox } from '../../core/sandbox.js';
 import { startWorker } from '../../core/worker.js';
 import {
   type ContentSearch,
@@ -6,7 +7,6 @@ import {
   compileOrRefuse,
   searchContents,
 } from './content-search.js';
-import type { Sandbox } from './sandbox.js';
 
 type WorkerReply =
   | { ok: true; result: ContentSearchResult }

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toSafeFailure } from '../../core/errors.js';
+import { Sandbox } from '../../core/sandbox.js';
 import type { Root } from '../../guards/path.js';
 import { type ContentSearch, searchContents } from './content-search.js';
-import { Sandbox } from './sandbox.js';
 
 /** Runs one regular-expression search off the server's thread, so that it can be stopped whatever it does. */
 const { roots, search } = workerData as { roots: Root[]; search: ContentSearch };

@@ -1,8 +1,8 @@
 import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { Sandbox } from '../../core/sandbox.js';
 import { canonicalRoots, type Root } from '../../guards/path.js';
 import type { FsConfig } from './config.js';
 import { fileResources } from './resources.js';
-import { Sandbox } from './sandbox.js';
 import { infoTools } from './tools/info.js';
 import { listTools } from './tools/list.js';
 import { readTools } from './tools/read.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { type FileHandle, lstat, open, rename, unlink } from 'node:fs/promises';
 import { Refusal } from '../../core/errors.js';
-import type { Sandbox } from './sandbox.js';
+import type { Sandbox } from '../../core/sandbox.js';
 
 const CHUNK = 64 * 1024;
 const NEWLINE = 0x0a;

@@ -1,8 +1,8 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceContents, ResourceTemplateDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
+import type { Sandbox } from '../../core/sandbox.js';
 import { mimeTypeOf } from './mime.js';
-import type { Sandbox } from './sandbox.js';
 import { walk } from './walk.js';
 
 /** How many files resources/list offers; the template reads any file inside the roots. */

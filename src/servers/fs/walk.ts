@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
+import type { Sandbox } from '../../core/sandbox.js';
 import { type DirAnchor, isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
-import type { Sandbox } from './sandbox.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 

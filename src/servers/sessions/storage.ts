@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './store/atomic-file.js';
+import { writeFileAtomic } from '../../core/atomic-file.js';
 import type { Document, SessionStore } from './store/types.js';
 
 /** How widely sessions coordinate, as the seed coordinator named it, and the store each calls for. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
-import type { Sandbox } from '../sandbox.js';
+import type { Sandbox } from '../../../core/sandbox.js';
 import { pathArg, READ_ONLY } from './shared.js';
 
 function fileInfoTool(sandbox: Sandbox): ToolDefinition {

@@ -2,8 +2,8 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
+import type { Sandbox } from '../../../core/sandbox.js';
 import { excludeMatcher } from '../glob.js';
-import type { Sandbox } from '../sandbox.js';
 import { walk } from '../walk.js';
 import { excludeArg, formatSize, pathArg, READ_ONLY } from './shared.js';
 

@@ -2,9 +2,9 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal, toSafeFailure } from '../../../core/errors.js';
+import type { Sandbox } from '../../../core/sandbox.js';
 import { readLineRange, readTailLines } from '../io.js';
 import { mimeTypeOf } from '../mime.js';
-import type { Sandbox } from '../sandbox.js';
 import { pathArg, READ_ONLY, RESULT_HEADROOM } from './shared.js';
 
 const textInput = z.object({

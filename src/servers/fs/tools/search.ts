@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
+import type { Sandbox } from '../../../core/sandbox.js';
 import { excludeMatcher, globDepth, globMatcher } from '../glob.js';
 import type { GrepMatch } from '../grep.js';
 import { runContentSearch } from '../grep-runner.js';
-import type { Sandbox } from '../sandbox.js';
 import { walk } from '../walk.js';
 import { excludeArg, pathArg, READ_ONLY } from './shared.js';
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
+import type { Sandbox } from '../../../core/sandbox.js';
 import { isWithin, isWithinAny, PathRefusal, realRoots } from '../../../guards/path.js';
 import { applyEdits, fencedDiff } from '../edit.js';
 import { atomicWrite } from '../io.js';
-import type { Sandbox } from '../sandbox.js';
 import { pathArg } from './shared.js';
 
 const messageOutput = z.object({ content: z.string().describe('What was done') });

@@ -1,9 +1,9 @@
 import { mkdir, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { TEMP_MARK, writeFileAtomic } from '../../../core/atomic-file.js';
 import { Refusal } from '../../../core/errors.js';
 import { decodeName, encodeName } from '../../../guards/state-names.js';
-import { TEMP_MARK, writeFileAtomic } from './atomic-file.js';
 import { withFileLock } from './file-lock.js';
 import {
   type CasResult,

@@ -17,7 +17,7 @@ import {
   resolveExisting,
   resolveForCreate,
   verifyDescriptor,
-} from '../../guards/path.js';
+} from '../guards/path.js';
 
 export interface OpenedFile {
   readonly handle: FileHandle;

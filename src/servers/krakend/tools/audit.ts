@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/define.js';
+import { audit } from '../audit/audit.js';
+import { SEVERITIES } from '../audit/rules.js';
+import { nativeAudit } from '../native.js';
+import { DocumentPositions } from '../positions.js';
+import { configArgument, type KrakendContext, parseConfigJson, READ_ONLY, readConfig } from './shared.js';
+
+const severity = z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW']);
+
+export function auditSecurityTool(ctx: KrakendContext) {
+  return defineTool({
+    name: 'audit_security',
+    title: 'Audit a KrakenD config for security',
+    description:
+      "Runs every rule of KrakenD's own audit (`krakend audit`, rule ids 1.1.1–7.3.1) natively, no binary needed, " +
+      'and returns the findings in the same order with the same messages, each with the JSON pointer, line and ' +
+      'column that made it fire and a plain explanation. `exclude` skips rule ids (like --ignore); `severities` ' +
+      'keeps only those levels (like --severity; an include list, not a minimum). When a krakend binary is ' +
+      'installed its audit runs as a cross-check. Legacy KrakenD 1.x namespaces count as their new names.',
+    input: z.object({
+      config: configArgument,
+      exclude: z
+        .array(z.string().regex(/^\d+\.\d+\.\d+$/, 'a rule id like 1.1.1'))
+        .default([])
+        .describe('Rule ids to skip'),
+      severities: z
+        .array(z.string())
+        .default([...SEVERITIES])
+        .describe('Severities to report: any of CRITICAL, HIGH, MEDIUM, LOW (case-insensitive)'),
+      cross_check: z
+        .boolean()
+        .default(true)
+        .describe('Also run `krakend audit` when a krakend binary is installed'),
+    }),
+    output: z.object({
+      passed: z.boolean().describe('No CRITICAL or HIGH finding'),
+      findings: z.array(
+        z.object({
+          rule: z.string(),
+          severity,
+          message: z.string().describe("krakend-audit's message"),
+          pointer: z.string(),
+          line: z.number().int(),
+          column: z.number().int(),
+          explanation: z.string().describe('What in this config made the rule fire'),
+        }),
+      ),
+      counts: z.object({ CRITICAL: z.number(), HIGH: z.number(), MEDIUM: z.number(), LOW: z.number() }),
+      rules_evaluated: z.number().int(),
+      native_check: z.object({
+        ran: z.boolean(),
+        version: z.string().optional(),
+        rules: z.array(z.string()).optional().describe('Rule ids `krakend audit` reported'),
+        agrees: z.boolean().optional(),
+        reason: z.string().optional(),
+      }),
+    }),
+    annotations: READ_ONLY,
+    async handler(args, { signal }) {
+      const given = await readConfig(ctx, args.config);
+      const config = parseConfigJson(given);
+      const report = audit(config, { exclude: args.exclude, severities: args.severities });
+      const positions = new DocumentPositions(given.text);
+      const findings = report.findings.map((f) => ({ ...f, ...positions.of(f.pointer, true) }));
+      const counts = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0 };
+      for (const f of findings) counts[f.severity]++;
+      const ours = findings.map((f) => f.rule);
+      const severities = args.severities.map((s) => s.trim().toUpperCase());
+      return {
+        passed: counts.CRITICAL === 0 && counts.HIGH === 0,
+        findings,
+        counts,
+        rules_evaluated: report.rulesEvaluated,
+        native_check: await crossCheck(
+          ctx,
+          args.cross_check,
+          given.text,
+          args.exclude,
+          severities,
+          ours,
+          signal,
+        ),
+      };
+    },
+    present(result) {
+      const lines = result.findings.map(
+        (f) =>
+          `${f.rule}\t[${f.severity}]\t${f.message}\n\t${f.line}:${f.column} ${f.pointer || '/'}: ${f.explanation}`,
+      );
+      lines.push(
+        `${result.findings.length} finding(s): ${Object.entries(result.counts)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}; ${result.rules_evaluated} rules evaluated`,
+      );
+      const native = result.native_check;
+      lines.push(
+        native.ran
+          ? `krakend audit: ${native.agrees ? 'same findings' : `differs: ${(native.rules ?? []).join(', ')}`}`
+          : `krakend audit: not run (${native.reason})`,
+      );
+      return lines.join('\n');
+    },
+  });
+}
+
+async function crossCheck(
+  ctx: KrakendContext,
+  wanted: boolean,
+  text: string,
+  exclude: readonly string[],
+  severities: readonly string[],
+  ours: readonly string[],
+  signal: AbortSignal,
+) {
+  if (!wanted) return { ran: false, reason: 'not requested' };
+  const { krakend } = await ctx.installed();
+  if (!krakend)
+    return { ran: false, reason: 'no krakend binary installed; the native audit above stands alone' };
+  const result = await nativeAudit(krakend, text, exclude, severities, signal);
+  if (!result.rules) {
+    return { ran: false, reason: `krakend audit gave no JSON: ${result.run.output.slice(0, 300)}` };
+  }
+  return {
+    ran: true,
+    ...(krakend.version ? { version: krakend.version } : {}),
+    rules: result.rules,
+    agrees: result.rules.join(',') === ours.join(','),
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/define.js';
+import { editionOf, namespacesUsed } from '../editions.js';
+import { detectFlexibleConfiguration } from '../flexible.js';
+import { isObject } from '../schema/documents.js';
+import { parseSchemaUrl } from '../schema/versions.js';
+import { type KrakendContext, READ_ONLY, readConfig } from './shared.js';
+
+const installedSchema = z.object({
+  installed: z.boolean(),
+  path: z.string().optional(),
+  version: z.string().optional(),
+});
+
+export function detectRuntimeTool(ctx: KrakendContext) {
+  return defineTool({
+    name: 'detect_runtime_environment',
+    title: 'Detect how KrakenD can run here',
+    description:
+      'Reports whether a krakend binary and Docker are installed (and their versions), which KrakenD version and ' +
+      'edition a config targets, whether the local binary matches, and the commands to check, audit or run it ' +
+      '(with the Flexible Configuration variables when the config is a template). Rampart validates and audits ' +
+      'without either; they are only cross-checks.',
+    input: z.object({
+      config: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('A config (JSON text or a path inside the allowed directories) to target; optional'),
+    }),
+    output: z.object({
+      krakend: installedSchema,
+      docker: installedSchema,
+      target_version: z.string(),
+      version_note: z.string().optional(),
+      edition: z.enum(['ce', 'ee']),
+      version_match: z.boolean().describe('The local krakend has the target major.minor'),
+      execution_mode: z.enum(['native', 'docker', 'native_mismatch', 'schema_only']),
+      recommended_image: z.string(),
+      flexible_configuration: z.boolean(),
+      commands: z.array(z.object({ purpose: z.string(), command: z.string() })),
+    }),
+    annotations: { ...READ_ONLY, idempotentHint: false },
+    async handler(args, { signal }) {
+      const installed = await ctx.installed();
+      const given = args.config ? await readConfig(ctx, args.config) : undefined;
+      const fc = given ? detectFlexibleConfiguration(given.text) : undefined;
+      let parsed: Record<string, unknown> | undefined;
+      if (given && !fc?.detected) {
+        try {
+          const value: unknown = JSON.parse(given.text);
+          if (isObject(value)) parsed = value;
+        } catch {
+          parsed = undefined;
+        }
+      }
+      const resolved = await ctx.registry.resolve(parseSchemaUrl(parsed?.$schema), signal);
+      const catalog = parsed ? (await ctx.registry.load(resolved.version, signal)).catalog : undefined;
+      const edition = parsed && catalog ? editionOf(namespacesUsed(parsed, catalog)).required : 'ce';
+      const local = installed.krakend?.version?.split('.').slice(0, 2).join('.');
+      const versionMatch = local === resolved.version;
+      const image = `${edition === 'ee' ? 'krakend/krakend-ee' : 'krakend'}:${resolved.version}`;
+      const mode: 'native' | 'docker' | 'native_mismatch' | 'schema_only' = installed.krakend
+        ? versionMatch || !installed.docker
+          ? versionMatch
+            ? 'native'
+            : 'native_mismatch'
+          : 'docker'
+        : installed.docker
+          ? 'docker'
+          : 'schema_only';
+      const file = fc?.detected ? 'krakend.tmpl' : 'krakend.json';
+      const fcEnv = fc?.detected
+        ? 'FC_ENABLE=1 FC_SETTINGS=settings/<env> FC_PARTIALS=partials FC_TEMPLATES=templates FC_OUT=out.json '
+        : '';
+      const dockerFcEnv = fc?.detected
+        ? '-e FC_ENABLE=1 -e FC_SETTINGS=/etc/krakend/settings/<env> -e FC_PARTIALS=/etc/krakend/partials -e FC_TEMPLATES=/etc/krakend/templates -e FC_OUT=/etc/krakend/out.json '
+        : '';
+      const commands =
+        mode === 'docker'
+          ? ['check -t -c', 'audit -c', 'run -c'].map((verb) => ({
+              purpose: verb.split(' ')[0] as string,
+              command: `docker run --rm -v "$PWD:/etc/krakend" ${dockerFcEnv}${image} ${verb} /etc/krakend/${file}`,
+            }))
+          : ['check -t -c', 'audit -c', 'run -c'].map((verb) => ({
+              purpose: verb.split(' ')[0] as string,
+              command: `${fcEnv}krakend ${verb} ${file}`,
+            }));
+      return {
+        krakend: describeInstalled(installed.krakend),
+        docker: describeInstalled(installed.docker),
+        target_version: resolved.version,
+        ...(resolved.note ? { version_note: resolved.note } : {}),
+        edition,
+        version_match: versionMatch,
+        execution_mode: mode,
+        recommended_image: image,
+        flexible_configuration: fc?.detected ?? false,
+        commands,
+      };
+    },
+    present: (r) =>
+      [
+        `krakend: ${r.krakend.installed ? `${r.krakend.path} (${r.krakend.version ?? 'version unknown'})` : 'not installed'}`,
+        `docker: ${r.docker.installed ? `${r.docker.path} (${r.docker.version ?? 'version unknown'})` : 'not installed'}`,
+        `target: KrakenD ${r.edition.toUpperCase()} v${r.target_version}${r.version_note ? ` (${r.version_note})` : ''}; mode ${r.execution_mode}`,
+        ...r.commands.map((c) => `${c.purpose}: ${c.command}`),
+      ].join('\n'),
+  });
+}
+
+function describeInstalled(found: { path: string; version?: string } | undefined) {
+  return found
+    ? { installed: true, path: found.path, ...(found.version ? { version: found.version } : {}) }
+    : { installed: false };
+}

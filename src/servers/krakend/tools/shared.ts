@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { ToolAnnotationsSpec } from '../../../core/define.js';
+import { Refusal } from '../../../core/errors.js';
+import type { Sandbox } from '../../../core/sandbox.js';
+import type { DocsLibrary } from '../docs/library.js';
+import { type ConfigText, readConfigArgument } from '../input.js';
+import type { Installed } from '../native.js';
+import { syntaxProblems } from '../positions.js';
+import type { Catalog } from '../schema/catalog.js';
+import { isObject } from '../schema/documents.js';
+import type { SchemaRegistry } from '../schema/registry.js';
+import { parseSchemaUrl } from '../schema/versions.js';
+
+export interface InstalledTools {
+  readonly krakend?: Installed;
+  readonly docker?: Installed;
+}
+
+export interface KrakendContext {
+  readonly registry: SchemaRegistry;
+  readonly docs: DocsLibrary;
+  readonly sandbox: Sandbox;
+  readonly maxConfigBytes: number;
+  /** What is installed, looked up once on first use. */
+  installed(): Promise<InstalledTools>;
+}
+
+export const READ_ONLY: ToolAnnotationsSpec = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
+export const configArgument = z
+  .string()
+  .min(1)
+  .describe(
+    'The KrakenD config: its JSON text, or the path of a file inside the allowed directories (krakend.json, a .tmpl template)',
+  );
+
+export const issueSchema = z.object({
+  pointer: z.string().describe('JSON pointer to the offending value or key ("" is the whole config)'),
+  line: z.number().int().describe('Line of the offending key or value, from 1'),
+  column: z.number().int().describe('Column, from 1'),
+  message: z.string(),
+  code: z
+    .string()
+    .describe('invalid_json, unknown_key, missing_key, wrong_type, not_allowed_value, enterprise_only, …'),
+  hint: z
+    .string()
+    .optional()
+    .describe('What the schemas say about it: another scope, another version, a 1.x name'),
+});
+
+export async function readConfig(ctx: KrakendContext, value: string, label = 'config'): Promise<ConfigText> {
+  return readConfigArgument(value, ctx.sandbox, ctx.maxConfigBytes, label);
+}
+
+/** Parses a config's JSON, refusing with the first syntax problem's line and column. */
+export function parseConfigJson(config: ConfigText): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(config.text);
+  } catch {
+    const first = syntaxProblems(config.text)[0];
+    const where = first ? ` at line ${first.line}, column ${first.column}: ${first.message}` : '';
+    throw new Refusal(`${config.label} is not valid JSON${where}`);
+  }
+  if (!isObject(parsed)) throw new Refusal(`${config.label} is not a JSON object`);
+  return parsed;
+}
+
+/** The catalog of the version a config names (or the latest), for edition and feature questions. */
+export async function catalogFor(
+  ctx: KrakendContext,
+  config: Record<string, unknown> | undefined,
+  version: string | undefined,
+  signal: AbortSignal,
+): Promise<Catalog> {
+  const resolved = version
+    ? { version }
+    : await ctx.registry.resolve(parseSchemaUrl(config?.$schema), signal);
+  return (await ctx.registry.load(resolved.version, signal)).catalog;
+}
+
+export const versionArgument = z
+  .string()
+  .regex(/^\d+\.\d+$/, 'a version like 2.13')
+  .optional()
+  .describe('Schema version, e.g. "2.13"; default: the one the config\'s $schema names, else the latest');

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { defineTool } from '../../../core/define.js';
+import { detectFlexibleConfiguration } from '../flexible.js';
+import { nativeCheck } from '../native.js';
+import { validateText } from '../validate.js';
+import { configArgument, issueSchema, type KrakendContext, READ_ONLY, readConfig } from './shared.js';
+
+const nativeSchema = z.object({
+  ran: z.boolean(),
+  binary: z.string().optional(),
+  version: z.string().optional(),
+  passed: z.boolean().optional().describe('Whether `krakend check` accepted the config'),
+  output: z.string().optional(),
+  reason: z.string().optional().describe('Why it did not run'),
+});
+
+const flexibleSchema = z.object({
+  detected: z.boolean(),
+  markers: z.number().int(),
+  settings: z.array(z.string()).describe('Settings files the template reads (FC_SETTINGS/<name>.json)'),
+  partials: z.array(z.string()).describe('Files it includes verbatim (FC_PARTIALS)'),
+  templates: z.array(z.string()).describe('Sub-templates it renders (FC_TEMPLATES)'),
+  explanation: z.string(),
+});
+
+export function validateConfigTool(ctx: KrakendContext) {
+  return defineTool({
+    name: 'validate_config',
+    title: 'Validate a KrakenD config',
+    description:
+      'Validates a KrakenD config against the JSON schema of the version its $schema names (v2.1–v2.13; unversioned ' +
+      'or missing means the latest), with no KrakenD binary needed. Every error has a JSON pointer, line and column, ' +
+      'and a hint when the key belongs to another scope, another version, or is a KrakenD 1.x name. Enterprise-only ' +
+      'namespaces are warnings, or errors with edition "ce". A Flexible Configuration template is detected and ' +
+      'reported; pass the rendered file (FC_OUT) as `rendered` to validate it. When a krakend binary is installed, ' +
+      '`krakend check` runs as a cross-check. The errors are authoritative: fix exactly those.',
+    input: z.object({
+      config: configArgument,
+      edition: z
+        .enum(['ce', 'ee'])
+        .optional()
+        .describe('The edition it must run on: "ce" makes Enterprise-only namespaces errors'),
+      rendered: z
+        .string()
+        .optional()
+        .describe(
+          'For a Flexible Configuration template: the rendered config (JSON or a path) to validate instead',
+        ),
+      cross_check: z
+        .boolean()
+        .default(true)
+        .describe('Also run `krakend check` when a krakend binary is installed'),
+    }),
+    output: z.object({
+      valid: z.boolean(),
+      version: z.string().optional().describe('Schema version validated against'),
+      schema_url: z.string().optional(),
+      version_note: z.string().optional(),
+      draft: z.string().optional().describe('JSON Schema draft of that version'),
+      schema_origin: z.string().optional().describe('local, cache or download'),
+      errors: z.array(issueSchema),
+      warnings: z.array(issueSchema),
+      required_edition: z.enum(['ce', 'ee']).optional(),
+      flexible_configuration: flexibleSchema.optional(),
+      native_check: nativeSchema,
+    }),
+    annotations: READ_ONLY,
+    async handler(args, { signal }) {
+      const given = await readConfig(ctx, args.config);
+      const template = detectFlexibleConfiguration(given.text);
+      const target =
+        template.detected && args.rendered ? await readConfig(ctx, args.rendered, 'rendered') : given;
+      const report = await validateText(target.text, ctx.registry, {
+        ...(args.edition ? { edition: args.edition } : {}),
+        signal,
+      });
+      const native = await crossCheck(
+        ctx,
+        args.cross_check && report.config !== undefined,
+        target.text,
+        signal,
+      );
+      return {
+        valid: report.valid,
+        ...(report.version ? { version: report.version } : {}),
+        ...(report.schemaUrl ? { schema_url: report.schemaUrl } : {}),
+        ...(report.versionNote ? { version_note: report.versionNote } : {}),
+        ...(report.draft ? { draft: report.draft } : {}),
+        ...(report.schemaOrigin ? { schema_origin: report.schemaOrigin } : {}),
+        errors: [...report.errors],
+        warnings: [...report.warnings],
+        ...(report.requiredEdition ? { required_edition: report.requiredEdition } : {}),
+        ...(template.detected
+          ? {
+              flexible_configuration: {
+                ...template,
+                settings: [...template.settings],
+                partials: [...template.partials],
+                templates: [...template.templates],
+              },
+            }
+          : {}),
+        native_check: native,
+      };
+    },
+    present(result) {
+      const lines = [
+        result.valid
+          ? `valid against KrakenD v${result.version} schema`
+          : `invalid${result.version ? ` against KrakenD v${result.version} schema` : ''}: ${result.errors.length} error(s)`,
+      ];
+      if (result.version_note) lines.push(`(${result.version_note})`);
+      for (const e of result.errors)
+        lines.push(
+          `error ${e.line}:${e.column} ${e.pointer || '/'}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
+        );
+      for (const w of result.warnings)
+        lines.push(
+          `warning ${w.line}:${w.column} ${w.pointer || '/'}: ${w.message}${w.hint ? ` — ${w.hint}` : ''}`,
+        );
+      if (result.flexible_configuration) lines.push(result.flexible_configuration.explanation);
+      const native = result.native_check;
+      lines.push(
+        native.ran
+          ? `krakend check (${native.version ?? 'unknown version'}): ${native.passed ? 'passed' : `failed\n${native.output ?? ''}`}`
+          : `krakend check: not run (${native.reason})`,
+      );
+      return lines.join('\n');
+    },
+  });
+}
+
+async function crossCheck(ctx: KrakendContext, wanted: boolean, text: string, signal: AbortSignal) {
+  if (!wanted) return { ran: false, reason: 'not requested, or the config is not JSON' };
+  const { krakend } = await ctx.installed();
+  if (!krakend)
+    return { ran: false, reason: 'no krakend binary installed; the schema validation above stands alone' };
+  const result = await nativeCheck(krakend, text, signal);
+  return {
+    ran: true,
+    binary: krakend.path,
+    ...(krakend.version ? { version: krakend.version } : {}),
+    passed: result.exitCode === 0,
+    output: result.output.slice(0, 4000),
+  };
+}

@@ -1,0 +1,186 @@
+import { complaintsOf, type SchemaComplaint } from './diagnostics.js';
+import { editionOf, namespacesUsed } from './editions.js';
+import { detectFlexibleConfiguration, type FlexibleReport } from './flexible.js';
+import { unknownKeyHint } from './hints.js';
+import { DocumentPositions, pointerSegments, syntaxProblems } from './positions.js';
+import type { Catalog, Edition } from './schema/catalog.js';
+import { isObject } from './schema/documents.js';
+import type { LoadedSchema, SchemaRegistry } from './schema/registry.js';
+import { parseSchemaUrl, schemaUrlOf } from './schema/versions.js';
+
+export type IssueCode =
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'unknown_key'
+  | 'missing_key'
+  | 'wrong_type'
+  | 'not_allowed_value'
+  | 'schema'
+  | 'enterprise_only'
+  | 'flexible_configuration';
+
+export interface Issue {
+  readonly pointer: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  readonly code: IssueCode;
+  readonly hint?: string;
+}
+
+export interface ValidationReport {
+  readonly valid: boolean;
+  /** The schema version validated against, e.g. "2.13"; absent when the text never got that far. */
+  readonly version?: string;
+  readonly schemaUrl?: string;
+  readonly versionNote?: string;
+  readonly draft?: string;
+  readonly schemaOrigin?: string;
+  readonly errors: readonly Issue[];
+  readonly warnings: readonly Issue[];
+  readonly requiredEdition?: Edition;
+  readonly flexibleConfiguration?: FlexibleReport;
+  /** Parsed config, for callers that go on (audit, edition check); not part of tool output. */
+  readonly config?: Record<string, unknown>;
+}
+
+export interface ValidateOptions {
+  /** The edition the config must run on: with `ce`, Enterprise-only namespaces are errors; unset, warnings. */
+  readonly edition?: Edition;
+  readonly signal?: AbortSignal;
+  readonly maxIssues?: number;
+}
+
+const DEFAULT_MAX_ISSUES = 200;
+
+/** Validates one KrakenD config's text against the schema version its `$schema` names. */
+export async function validateText(
+  text: string,
+  registry: SchemaRegistry,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
+  const flexible = detectFlexibleConfiguration(text);
+  if (flexible.detected) {
+    return {
+      valid: false,
+      errors: [
+        {
+          pointer: '',
+          line: 1,
+          column: 1,
+          code: 'flexible_configuration',
+          message: 'this is a Flexible Configuration template, not a config KrakenD can parse as it is',
+          hint: 'render it (FC_ENABLE=1 … FC_OUT=out.json krakend check -c <template>) and validate out.json, or pass it as `rendered`',
+        },
+      ],
+      warnings: [],
+      flexibleConfiguration: flexible,
+    };
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch {
+    const problems = syntaxProblems(text);
+    const errors = (problems.length > 0 ? problems : [{ line: 1, column: 1, message: 'not valid JSON' }]).map(
+      (problem): Issue => ({ pointer: '', ...problem, code: 'invalid_json' }),
+    );
+    return { valid: false, errors, warnings: [] };
+  }
+  if (!isObject(config)) {
+    return {
+      valid: false,
+      errors: [
+        {
+          pointer: '',
+          line: 1,
+          column: 1,
+          code: 'not_an_object',
+          message: 'a KrakenD config is a JSON object',
+        },
+      ],
+      warnings: [],
+    };
+  }
+  const target = parseSchemaUrl(config.$schema);
+  const resolved = await registry.resolve(target, options.signal);
+  const schema = await registry.load(resolved.version, options.signal);
+  const positions = new DocumentPositions(text);
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  if (!schema.validate(config)) {
+    const complaints = complaintsOf(schema.validate.errors ?? []);
+    const others = complaints.some((c) => c.code === 'unknown_key') ? await registry.localCatalogs() : [];
+    for (const complaint of complaints) {
+      errors.push(toIssue(complaint, positions, schema.catalog, others));
+    }
+  }
+  const uses = namespacesUsed(config, schema.catalog);
+  const edition = editionOf(uses);
+  for (const use of edition.enterpriseOnly) {
+    const issue: Issue = {
+      pointer: use.pointer,
+      ...positions.of(use.pointer, true),
+      code: 'enterprise_only',
+      message: `"${use.namespace}" is an Enterprise Edition feature (${use.feature?.title ?? use.namespace})`,
+      hint:
+        options.edition === 'ce'
+          ? 'KrakenD Community Edition ignores it; remove it or run KrakenD Enterprise'
+          : 'this config needs KrakenD Enterprise',
+    };
+    if (options.edition === 'ce') errors.push(issue);
+    else if (options.edition === undefined) warnings.push(issue);
+  }
+  if (resolved.note) {
+    warnings.push({
+      pointer: '/$schema',
+      ...positions.of('/$schema'),
+      code: 'schema',
+      message: resolved.note,
+    });
+  }
+  byPosition(errors);
+  byPosition(warnings);
+  const maxIssues = options.maxIssues ?? DEFAULT_MAX_ISSUES;
+  return {
+    valid: errors.length === 0,
+    ...describeSchema(schema, resolved.note),
+    errors: errors.slice(0, maxIssues),
+    warnings: warnings.slice(0, maxIssues),
+    requiredEdition: edition.required,
+    config,
+  };
+}
+
+function describeSchema(schema: LoadedSchema, note: string | undefined) {
+  return {
+    version: schema.version,
+    schemaUrl: schemaUrlOf(schema.version),
+    ...(note ? { versionNote: note } : {}),
+    draft: schema.draft,
+    schemaOrigin: schema.origin,
+  };
+}
+
+function toIssue(
+  complaint: SchemaComplaint,
+  positions: DocumentPositions,
+  catalog: Catalog,
+  others: readonly Catalog[],
+): Issue {
+  const hint =
+    complaint.code === 'unknown_key' && complaint.key !== undefined
+      ? unknownKeyHint(pointerSegments(complaint.pointer), complaint.key, catalog, others)
+      : undefined;
+  return {
+    pointer: complaint.pointer,
+    ...positions.of(complaint.pointer, complaint.atKey),
+    message: complaint.message,
+    code: complaint.code,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+function byPosition(issues: Issue[]): void {
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
