@@ -114,6 +114,15 @@ function describe(error: ErrorObject): SchemaComplaint {
         code: 'not_allowed_value',
         atKey: false,
       };
+    case 'oneOf':
+      return Array.isArray(params.passingSchemas)
+        ? {
+            pointer: where,
+            message: 'matches more than one of its allowed forms; keep the keys of one form only',
+            code: 'schema',
+            atKey: false,
+          }
+        : { pointer: where, message: 'matches none of its allowed forms', code: 'schema', atKey: false };
     case 'pattern':
       return {
         pointer: where,

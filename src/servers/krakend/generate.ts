@@ -1,4 +1,5 @@
 import { Refusal } from '../../core/errors.js';
+import type { Catalog } from './schema/catalog.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { schemaUrlOf } from './schema/versions.js';
 import { validateText } from './validate.js';
@@ -62,20 +63,20 @@ export interface ServiceSpec {
   readonly logging?: boolean | undefined;
 }
 
-export interface Generated<T> {
-  readonly value: T;
-  readonly version: string;
+/** What generation needs to know: the target version's catalog, and where warnings go. */
+export interface Generation {
+  readonly catalog: Catalog;
   readonly warnings: string[];
   readonly bestPractices: string[];
 }
 
+function supports(catalog: Catalog, scope: 'backend', namespace: string, property: string): boolean {
+  return catalog.byNamespace(namespace).some((f) => f.scope === scope && f.properties.includes(property));
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function buildBackend(
-  spec: BackendSpec,
-  notes: { warnings: string[]; bestPractices: string[] },
-  label = 'backend',
-): Json {
+export function buildBackend(spec: BackendSpec, notes: Generation, label = 'backend'): Json {
   const host = spec.host && spec.host.length > 0 ? [...spec.host] : spec.url ? [spec.url] : [];
   if (host.length === 0) throw new Refusal(`${label}: give its base URL as \`url\` or a \`host\` list`);
   const extra: Json = { ...(spec.extra_config ?? {}) };
@@ -86,7 +87,15 @@ export function buildBackend(
     );
   }
   if (spec.cache) {
-    extra['qos/http-cache'] = { shared: false, max_items: 1000, max_size: 10 * 1024 * 1024 };
+    const bounded =
+      supports(notes.catalog, 'backend', 'qos/http-cache', 'max_items') &&
+      supports(notes.catalog, 'backend', 'qos/http-cache', 'max_size');
+    extra['qos/http-cache'] = bounded ? { max_items: 1000, max_size: 10 * 1024 * 1024 } : {};
+    if (!bounded) {
+      notes.warnings.push(
+        `${label}: KrakenD v${notes.catalog.version} cannot bound a backend cache (no max_items/max_size); audit rule 2.3.1 will report it`,
+      );
+    }
   }
   if (spec.rate_limit) {
     extra['qos/ratelimit/proxy'] = {
@@ -110,10 +119,7 @@ export function buildBackend(
   };
 }
 
-export function buildEndpoint(
-  spec: EndpointSpec,
-  notes: { warnings: string[]; bestPractices: string[] },
-): Json {
+export function buildEndpoint(spec: EndpointSpec, notes: Generation): Json {
   if (spec.backends.length === 0) throw new Refusal(`endpoint ${spec.path}: give at least one backend`);
   const method = (spec.method ?? 'GET').toUpperCase();
   const label = `endpoint ${method} ${spec.path}`;
@@ -165,11 +171,7 @@ export function buildEndpoint(
   };
 }
 
-export function buildService(
-  spec: ServiceSpec,
-  version: string,
-  notes: { warnings: string[]; bestPractices: string[] },
-): Json {
+export function buildService(spec: ServiceSpec, notes: Generation): Json {
   if (spec.endpoints.length === 0) throw new Refusal('give at least one endpoint');
   const extra: Json = {};
   if (spec.security_headers !== false) {
@@ -193,7 +195,7 @@ export function buildService(
     extra['telemetry/logging'] = { level: 'WARNING', prefix: '[KRAKEND]', stdout: true };
   extra.router = { hide_version_header: true };
   return {
-    $schema: schemaUrlOf(version),
+    $schema: schemaUrlOf(notes.catalog.version),
     version: 3,
     ...(spec.name ? { name: spec.name } : {}),
     port: spec.port ?? 8080,

@@ -21,6 +21,7 @@ export function parseGoDuration(value: unknown): number | undefined {
     text = text.slice(1);
   }
   if (text === '0') return 0;
+  if (text === '') return undefined;
   let total = 0;
   PART.lastIndex = 0;
   while (PART.lastIndex < text.length) {

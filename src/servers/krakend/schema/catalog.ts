@@ -14,6 +14,8 @@ export interface Feature {
   readonly description: string;
   readonly edition: Edition;
   readonly docsUrl?: string;
+  /** The settings the namespace takes in this version. */
+  readonly properties: readonly string[];
 }
 
 /** The keys an object of each scope may hold outside extra_config (`endpoint`, `backend`, `timeout`, …). */
@@ -122,6 +124,7 @@ function describe(
     scope,
     title,
     description,
+    properties: isObject(target.properties) ? Object.keys(target.properties) : [],
     edition: enterprise ? 'ee' : 'ce',
     ...(docsUrl ? { docsUrl } : {}),
   };

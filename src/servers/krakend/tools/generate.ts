@@ -71,8 +71,11 @@ const notesOutput = {
 };
 
 export function generateTools(ctx: KrakendContext) {
-  const latest = async (requested: string | undefined, signal: AbortSignal) =>
-    requested ?? (await ctx.registry.latestVersion(signal));
+  const start = async (requested: string | undefined, signal: AbortSignal) => {
+    const version = requested ?? (await ctx.registry.latestVersion(signal));
+    const { catalog } = await ctx.registry.load(version, signal);
+    return { version, notes: { catalog, warnings: [] as string[], bestPractices: [] as string[] } };
+  };
   return [
     defineTool({
       name: 'generate_basic_config',
@@ -99,9 +102,8 @@ export function generateTools(ctx: KrakendContext) {
       output: z.object({ config: z.record(z.string(), z.unknown()), ...notesOutput }),
       annotations: READ_ONLY,
       async handler(args, { signal }) {
-        const version = await latest(args.version, signal);
-        const notes = { warnings: [] as string[], bestPractices: [] as string[] };
-        const config = buildService(args, version, notes);
+        const { version, notes } = await start(args.version, signal);
+        const config = buildService(args, notes);
         await proveValid(ctx.registry, config, 'generated config', signal);
         return { config, version, warnings: notes.warnings, best_practices: notes.bestPractices };
       },
@@ -117,8 +119,7 @@ export function generateTools(ctx: KrakendContext) {
       output: z.object({ endpoint_config: z.record(z.string(), z.unknown()), ...notesOutput }),
       annotations: READ_ONLY,
       async handler(args, { signal }) {
-        const version = await latest(args.version, signal);
-        const notes = { warnings: [] as string[], bestPractices: [] as string[] };
+        const { version, notes } = await start(args.version, signal);
         const endpoint = buildEndpoint(args, notes);
         await proveValid(ctx.registry, wrapEndpoint(endpoint, version), 'generated endpoint', signal);
         return {
@@ -140,8 +141,7 @@ export function generateTools(ctx: KrakendContext) {
       output: z.object({ backend_config: z.record(z.string(), z.unknown()), ...notesOutput }),
       annotations: READ_ONLY,
       async handler(args, { signal }) {
-        const version = await latest(args.version, signal);
-        const notes = { warnings: [] as string[], bestPractices: [] as string[] };
+        const { version, notes } = await start(args.version, signal);
         const backend = buildBackend(args, notes);
         await proveValid(
           ctx.registry,
