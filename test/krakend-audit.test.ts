@@ -4,6 +4,7 @@ import { audit } from '../src/servers/krakend/audit/audit.js';
 import { parseGoDuration } from '../src/servers/krakend/audit/duration.js';
 import { RULES } from '../src/servers/krakend/audit/rules.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: the cases mutate loose JSON configs in place
 type Json = Record<string, any>;
 
 /** A config that follows every recommendation: the audit finds nothing in it. */

@@ -1,5 +1,5 @@
 import { Refusal } from '../../core/errors.js';
-import type { Catalog } from './schema/catalog.js';
+import type { Catalog, Scope } from './schema/catalog.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { schemaUrlOf } from './schema/versions.js';
 import { validateText } from './validate.js';
@@ -74,14 +74,40 @@ function supports(catalog: Catalog, scope: 'backend', namespace: string, propert
   return catalog.byNamespace(namespace).some((f) => f.scope === scope && f.properties.includes(property));
 }
 
+/**
+ * A namespace the generator adds on its own, fitted to the target version: left out (with a note) when the version
+ * does not have it in that scope, and without the settings that version does not know.
+ */
+function fit(notes: Generation, scope: Scope, namespace: string, settings: Json): Json | undefined {
+  const feature = notes.catalog.byNamespace(namespace).find((f) => f.scope === scope);
+  if (!feature) {
+    notes.warnings.push(
+      `KrakenD v${notes.catalog.version} has no ${namespace} in the ${scope} scope; left out`,
+    );
+    return undefined;
+  }
+  if (feature.properties.length === 0) return settings;
+  return Object.fromEntries(Object.entries(settings).filter(([key]) => feature.properties.includes(key)));
+}
+
+function add(extra: Json, notes: Generation, scope: Scope, namespace: string, settings: Json): boolean {
+  const fitted = fit(notes, scope, namespace, settings);
+  if (fitted) extra[namespace] = fitted;
+  return fitted !== undefined;
+}
+
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function buildBackend(spec: BackendSpec, notes: Generation, label = 'backend'): Json {
   const host = spec.host && spec.host.length > 0 ? [...spec.host] : spec.url ? [spec.url] : [];
   if (host.length === 0) throw new Refusal(`${label}: give its base URL as \`url\` or a \`host\` list`);
   const extra: Json = { ...(spec.extra_config ?? {}) };
-  if (spec.circuit_breaker !== false && !('qos/circuit-breaker' in extra)) {
-    extra['qos/circuit-breaker'] = { interval: 60, timeout: 10, max_errors: 5, log_status_change: true };
+  const breaker = { interval: 60, timeout: 10, max_errors: 5, log_status_change: true };
+  if (
+    spec.circuit_breaker !== false &&
+    !('qos/circuit-breaker' in extra) &&
+    add(extra, notes, 'backend', 'qos/circuit-breaker', breaker)
+  ) {
     notes.bestPractices.push(
       `${label}: added a circuit breaker (qos/circuit-breaker: 5 errors in 60 s opens it for 10 s)`,
     );
@@ -90,7 +116,13 @@ export function buildBackend(spec: BackendSpec, notes: Generation, label = 'back
     const bounded =
       supports(notes.catalog, 'backend', 'qos/http-cache', 'max_items') &&
       supports(notes.catalog, 'backend', 'qos/http-cache', 'max_size');
-    extra['qos/http-cache'] = bounded ? { max_items: 1000, max_size: 10 * 1024 * 1024 } : {};
+    add(
+      extra,
+      notes,
+      'backend',
+      'qos/http-cache',
+      bounded ? { max_items: 1000, max_size: 10 * 1024 * 1024 } : {},
+    );
     if (!bounded) {
       notes.warnings.push(
         `${label}: KrakenD v${notes.catalog.version} cannot bound a backend cache (no max_items/max_size); audit rule 2.3.1 will report it`,
@@ -98,10 +130,10 @@ export function buildBackend(spec: BackendSpec, notes: Generation, label = 'back
     }
   }
   if (spec.rate_limit) {
-    extra['qos/ratelimit/proxy'] = {
+    add(extra, notes, 'backend', 'qos/ratelimit/proxy', {
       max_rate: spec.rate_limit.max_rate,
       capacity: spec.rate_limit.capacity ?? spec.rate_limit.max_rate,
-    };
+    });
   }
   if (!spec.url_pattern) notes.warnings.push(`${label}: no url_pattern given, using "/"`);
   return {
@@ -175,25 +207,30 @@ export function buildService(spec: ServiceSpec, notes: Generation): Json {
   if (spec.endpoints.length === 0) throw new Refusal('give at least one endpoint');
   const extra: Json = {};
   if (spec.security_headers !== false) {
-    extra['security/http'] = {
+    add(extra, notes, 'service', 'security/http', {
       frame_deny: true,
       content_type_nosniff: true,
       browser_xss_filter: true,
       sts_seconds: 31536000,
-    };
+    });
   }
   if (spec.cors_origins?.length) {
-    extra['security/cors'] = {
+    add(extra, notes, 'service', 'security/cors', {
       allow_origins: [...spec.cors_origins],
       allow_methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       max_age: '12h',
-    };
+    });
   } else {
     notes.bestPractices.push('no CORS policy: give `cors_origins` if browsers call this API');
   }
-  if (spec.logging !== false)
-    extra['telemetry/logging'] = { level: 'WARNING', prefix: '[KRAKEND]', stdout: true };
-  extra.router = { hide_version_header: true };
+  if (spec.logging !== false) {
+    add(extra, notes, 'service', 'telemetry/logging', {
+      level: 'WARNING',
+      prefix: '[KRAKEND]',
+      stdout: true,
+    });
+  }
+  add(extra, notes, 'service', 'router', { hide_version_header: true });
   return {
     $schema: schemaUrlOf(notes.catalog.version),
     version: 3,
