@@ -40,6 +40,12 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       'git_diff and git_status (BENCH_GIT_ROUNDS, BENCH_GIT_CALLS for a shorter run)',
     load: () => import('./git/index.js'),
   },
+  krakend: {
+    summary:
+      'krakend engine vs bare ajv: validating a generated 1 MB config (warm), auditing it, docs search p50/p99 and ' +
+      'index build time (needs the shared fixtures: RAMPART_FIXTURES; BENCH_KRAKEND_ROUNDS, _CALLS, _QUERIES)',
+    load: () => import('./krakend/index.js'),
+  },
   sessions: {
     summary:
       'session stores (Redis and file) vs raw ioredis GET/SET on the same Redis: store/retrieve/compare_and_set p50, ' +

@@ -11,14 +11,21 @@ export interface NamespaceUse {
   readonly feature?: Feature;
 }
 
-/** Every extra_config namespace in a config, by scope: service, endpoints, backends, workflows, async agents. */
-export function namespacesUsed(config: Record<string, unknown>, catalog: Catalog): NamespaceUse[] {
+/**
+ * Every extra_config namespace in a config, by scope: service, endpoints, backends, workflows, async agents.
+ * `only` keeps the uses it accepts without building the others (validation asks only for Enterprise ones).
+ */
+export function namespacesUsed(
+  config: Record<string, unknown>,
+  catalog: Catalog,
+  only?: (feature: Feature | undefined) => boolean,
+): NamespaceUse[] {
   const uses: NamespaceUse[] = [];
   const visitExtra = (extra: unknown, scope: Scope, pointer: string) => {
     if (!isObject(extra)) return;
-    for (const key of Object.keys(extra)) {
-      const namespace = normalizeNamespace(key);
-      const feature = catalog.byNamespace(namespace).find((f) => f.scope === scope);
+    for (const key in extra) {
+      const feature = catalog.byNamespace(normalizeNamespace(key)).find((f) => f.scope === scope);
+      if (only && !only(feature)) continue;
       uses.push({
         namespace: key,
         scope,

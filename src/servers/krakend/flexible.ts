@@ -8,6 +8,15 @@ export interface FlexibleReport {
   readonly explanation: string;
 }
 
+const NOT_A_TEMPLATE: FlexibleReport = {
+  detected: false,
+  markers: 0,
+  settings: [],
+  partials: [],
+  templates: [],
+  explanation: 'No Flexible Configuration markers: the file is validated as it is.',
+};
+
 const MARKER = /\{\{-?([\s\S]*?)-?\}\}/g;
 const INCLUDE = /^\s*include\s+"([^"]+)"/;
 const TEMPLATE = /^\s*template\s+"([^"]+)"/;
@@ -19,6 +28,7 @@ const SETTING = /(?:^|[\s(|])\.([A-Za-z_][\w]*)/g;
  * not JSON; the rendered file (FC_OUT) is what can be validated.
  */
 export function detectFlexibleConfiguration(text: string): FlexibleReport {
+  if (!text.includes('{{')) return NOT_A_TEMPLATE;
   const settings = new Set<string>();
   const partials = new Set<string>();
   const templates = new Set<string>();

@@ -78,7 +78,7 @@ function supports(catalog: Catalog, scope: 'backend', namespace: string, propert
  * A namespace the generator adds on its own, fitted to the target version: left out (with a note) when the version
  * does not have it in that scope, and without the settings that version does not know.
  */
-function fit(notes: Generation, scope: Scope, namespace: string, settings: Json): Json | undefined {
+function fitToVersion(notes: Generation, scope: Scope, namespace: string, settings: Json): Json | undefined {
   const feature = notes.catalog.byNamespace(namespace).find((f) => f.scope === scope);
   if (!feature) {
     notes.warnings.push(
@@ -91,7 +91,7 @@ function fit(notes: Generation, scope: Scope, namespace: string, settings: Json)
 }
 
 function add(extra: Json, notes: Generation, scope: Scope, namespace: string, settings: Json): boolean {
-  const fitted = fit(notes, scope, namespace, settings);
+  const fitted = fitToVersion(notes, scope, namespace, settings);
   if (fitted) extra[namespace] = fitted;
   return fitted !== undefined;
 }

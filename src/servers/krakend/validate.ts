@@ -115,8 +115,7 @@ export async function validateText(
       errors.push(toIssue(complaint, positions, schema.catalog, others));
     }
   }
-  const uses = namespacesUsed(config, schema.catalog);
-  const edition = editionOf(uses);
+  const edition = editionOf(namespacesUsed(config, schema.catalog, (feature) => feature?.edition === 'ee'));
   for (const use of edition.enterpriseOnly) {
     const issue: Issue = {
       pointer: use.pointer,
