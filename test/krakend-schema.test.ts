@@ -1,4 +1,13 @@
-import { mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +94,31 @@ describe('schema versions', () => {
     expect(files).toContain('endpoint.json');
     expect(statSync(path.join(cache, 'v2.1', 'endpoint.json')).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(cache, 'v2.1')).mode & 0o777).toBe(0o700);
+  });
+
+  it('re-reads a week-old cached root so "latest" follows new releases, and keeps it when the mirror is down', async () => {
+    const cache = path.join(base, 'cache-root');
+    mkdirSync(cache, { recursive: true });
+    const root = path.join(cache, 'krakend.json');
+    writeFileSync(root, JSON.stringify({ $ref: 'v2.1/krakend.json' }));
+    const fresh = new Date();
+    utimesSync(root, fresh, fresh);
+    expect(await downloadingRegistry(cache).latestVersion()).toBe('2.1');
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(root, old, old);
+    expect(await downloadingRegistry(cache).latestVersion()).toBe('2.2');
+    writeFileSync(root, JSON.stringify({ $ref: 'v2.1/krakend.json' }));
+    utimesSync(root, old, old);
+    const down = new SchemaRegistry(
+      new SchemaSource({
+        cacheDir: cache,
+        baseUrl: 'http://127.0.0.1:9/schema/',
+        offline: false,
+        timeoutMs: 2000,
+        maxBytes: 1 << 20,
+      }),
+    );
+    expect(await down.latestVersion()).toBe('2.1');
   });
 
   it('names what is missing when offline with an empty cache', async () => {

@@ -168,6 +168,10 @@ describe('krakend server over MCP', () => {
     const notJson = await session.call('audit_security', { config: '{"version": 3,,}' });
     expect(notJson).toMatchObject({ isError: true });
     expect(notJson.text).toMatch(/the inline config is not valid JSON at line 1, column 15/);
+    const template = await session.call('audit_security', { config: '{"port": {{ .env.port }}}' });
+    expect(template.text).toMatch(
+      /is a Flexible Configuration template; render it .* and pass the rendered file/,
+    );
     const severity = await session.call('audit_security', { config: CONFIG, severities: ['URGENT'] });
     expect(severity.text).toMatch(/severity "URGENT" is not one of CRITICAL, HIGH, MEDIUM, LOW/);
   });

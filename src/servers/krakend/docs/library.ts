@@ -65,7 +65,8 @@ export class DocsLibrary {
   constructor(
     readonly options: DocsOptions,
     private readonly onProgress?: ProgressListener,
-    private readonly onBackgroundError?: (error: unknown) => void,
+    private readonly onBackgroundError: (error: unknown) => void = (error) =>
+      process.stderr.write(`krakend docs: background refresh failed: ${(error as Error).message}\n`),
   ) {}
 
   get source(): string {
@@ -74,8 +75,8 @@ export class DocsLibrary {
 
   async index(signal?: AbortSignal): Promise<DocsIndex> {
     const current = this.current ?? (await this.load(signal));
-    if (this.isStale(current.cached) && !this.refreshing) {
-      this.refresh({ force: false }).catch((error) => this.onBackgroundError?.(error));
+    if (this.isStale(current.cached) && !this.options.offline && !this.refreshing) {
+      this.refresh({ force: false }).catch((error) => this.onBackgroundError(error));
     }
     return current.index;
   }

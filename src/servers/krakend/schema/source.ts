@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-file.js';
 import { Refusal } from '../../../core/errors.js';
@@ -49,13 +49,21 @@ export class SchemaSource {
       if (local !== undefined) return { json: local, origin: 'local' };
       throw new Refusal(`schema ${relative} is not in the local schema folder ${localDir}`);
     }
-    const cached = await readJson(path.join(cacheDir, relative), relative);
-    if (cached !== undefined) return { json: cached, origin: 'cache' };
-    if (this.options.offline || localOnly) {
+    const cacheFile = path.join(cacheDir, relative);
+    const cached = await readJson(cacheFile, relative);
+    const noDownload = this.options.offline || localOnly;
+    if (cached !== undefined && (noDownload || !(await isStaleAlias(relative, cacheFile)))) {
+      return { json: cached, origin: 'cache' };
+    }
+    if (noDownload) {
       throw new Refusal(`schema ${relative} is not cached in ${cacheDir} and downloads are off (offline)`);
     }
     const url = new URL(relative, this.options.baseUrl).href;
-    const fetched = await download(url, { ...this.options, ...(signal ? { signal } : {}) });
+    const fetched = await download(url, { ...this.options, ...(signal ? { signal } : {}) }).catch((error) => {
+      if (cached !== undefined) return undefined; // a stale root still names a version that exists
+      throw error;
+    });
+    if (fetched === undefined) return { json: cached, origin: 'cache' };
     if (fetched.notModified) throw new Refusal(`could not download ${url}: unexpected 304`);
     const json = parseSchemaText(fetched.text, url);
     const target = path.join(cacheDir, relative);
@@ -63,6 +71,15 @@ export class SchemaSource {
     await writeFileAtomic(target, fetched.text);
     return { json, origin: 'download' };
   }
+}
+
+/** Versioned documents never change; a root like `krakend.json` moves to each new release, so it is re-read weekly. */
+const ALIAS_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+async function isStaleAlias(relative: string, file: string): Promise<boolean> {
+  if (relative.includes('/')) return false;
+  const info = await stat(file).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > ALIAS_MAX_AGE_MS;
 }
 
 async function readJson(file: string, relative: string): Promise<unknown> {

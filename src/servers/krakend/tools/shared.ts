@@ -3,6 +3,7 @@ import type { ToolAnnotationsSpec } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
 import type { Sandbox } from '../../../core/sandbox.js';
 import type { DocsLibrary } from '../docs/library.js';
+import { detectFlexibleConfiguration } from '../flexible.js';
 import { type ConfigText, readConfigArgument } from '../input.js';
 import type { Installed } from '../native.js';
 import { syntaxProblems } from '../positions.js';
@@ -59,6 +60,11 @@ export async function readConfig(ctx: KrakendContext, value: string, label = 'co
 
 /** Parses a config's JSON, refusing with the first syntax problem's line and column. */
 export function parseConfigJson(config: ConfigText): Record<string, unknown> {
+  if (detectFlexibleConfiguration(config.text).detected) {
+    throw new Refusal(
+      `${config.label} is a Flexible Configuration template; render it (FC_ENABLE=1 … FC_OUT=out.json) and pass the rendered file`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(config.text);
