@@ -10,6 +10,14 @@ export interface ToolAnnotationsSpec {
   openWorldHint: boolean;
 }
 
+/** A tool that reads local state only: no writes, same answer twice, nothing outside the machine. */
+export const READ_ONLY: ToolAnnotationsSpec = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
 /** What the gateway's OAuth scopes map onto. Derived from annotations unless a tool says otherwise. */
 export type ToolScope = RampartScope;
 

@@ -49,6 +49,20 @@ afterAll(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
+/** Docs from a local folder, with the index cached in `cacheDir` and no downloads. */
+function folderLibrary(docsDir: string, cacheDir: string): DocsLibrary {
+  return new DocsLibrary({
+    localDir: docsDir,
+    url: 'http://127.0.0.1:9/llms-full.txt',
+    cacheDir,
+    maxAgeMs: 1000,
+    offline: true,
+    timeoutMs: 1000,
+    maxBytes: 1 << 20,
+    siteBase: 'https://www.krakend.io/',
+  });
+}
+
 function source(baseUrl: string, cacheDir: string, maxBytes = 1 << 20, timeoutMs = 2000): SchemaSource {
   return new SchemaSource({ cacheDir, baseUrl, offline: false, timeoutMs, maxBytes });
 }
@@ -151,16 +165,7 @@ describe('krakend server attacks', () => {
     const cacheDir = path.join(base, 'docs-cache');
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(path.join(cacheDir, 'index.json'), '{"format": 1, "source": "x", "index": "{not json');
-    const library = new DocsLibrary({
-      localDir: docsDir,
-      url: 'http://127.0.0.1:9/llms-full.txt',
-      cacheDir,
-      maxAgeMs: 1000,
-      offline: true,
-      timeoutMs: 1000,
-      maxBytes: 1 << 20,
-      siteBase: 'https://www.krakend.io/',
-    });
+    const library = folderLibrary(docsDir, cacheDir);
     const index = await library.index();
     expect(index.query('failing backend', 1)[0]?.title).toBe('Circuit breaker');
   });
@@ -172,16 +177,7 @@ describe('krakend server attacks', () => {
     const victim = path.join(base, 'victim.txt');
     writeFileSync(victim, 'untouched');
     symlinkSync(victim, path.join(cacheDir, 'index.json'));
-    const library = new DocsLibrary({
-      localDir: docsDir,
-      url: 'http://127.0.0.1:9/llms-full.txt',
-      cacheDir,
-      maxAgeMs: 1000,
-      offline: true,
-      timeoutMs: 1000,
-      maxBytes: 1 << 20,
-      siteBase: 'https://www.krakend.io/',
-    });
+    const library = folderLibrary(docsDir, cacheDir);
     await library.index();
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
     const written = lstatSync(path.join(cacheDir, 'index.json'));

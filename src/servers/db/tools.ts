@@ -1,16 +1,9 @@
 import { z } from 'zod';
-import { defineTool, type ToolAnnotationsSpec, type ToolDefinition } from '../../core/define.js';
+import { defineTool, READ_ONLY, type ToolDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import { admit, allowedSchema } from './admit.js';
 import type { Engine } from './engine.js';
 import { textTable } from './text-table.js';
-
-const READ_ONLY: ToolAnnotationsSpec = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
 
 const PLACEHOLDERS = { postgres: '$1, $2, …', mysql: '?', sqlite: '? or ?1, ?2, …' } as const;
 

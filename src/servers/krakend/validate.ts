@@ -62,18 +62,11 @@ export async function validateText(
   const flexible = detectFlexibleConfiguration(text);
   if (flexible.detected) {
     return {
-      valid: false,
-      errors: [
-        {
-          pointer: '',
-          line: 1,
-          column: 1,
-          code: 'flexible_configuration',
-          message: 'this is a Flexible Configuration template, not a config KrakenD can parse as it is',
-          hint: 'render it (FC_ENABLE=1 … FC_OUT=out.json krakend check -c <template>) and validate out.json, or pass it as `rendered`',
-        },
-      ],
-      warnings: [],
+      ...failedWhole(
+        'flexible_configuration',
+        'this is a Flexible Configuration template, not a config KrakenD can parse as it is',
+        'render it (FC_ENABLE=1 … FC_OUT=out.json krakend check -c <template>) and validate out.json, or pass it as `rendered`',
+      ),
       flexibleConfiguration: flexible,
     };
   }
@@ -82,26 +75,14 @@ export async function validateText(
     config = JSON.parse(text);
   } catch {
     const problems = syntaxProblems(text);
-    const errors = (problems.length > 0 ? problems : [{ line: 1, column: 1, message: 'not valid JSON' }]).map(
-      (problem): Issue => ({ pointer: '', ...problem, code: 'invalid_json' }),
-    );
-    return { valid: false, errors, warnings: [] };
-  }
-  if (!isObject(config)) {
+    if (problems.length === 0) return failedWhole('invalid_json', 'not valid JSON');
     return {
       valid: false,
-      errors: [
-        {
-          pointer: '',
-          line: 1,
-          column: 1,
-          code: 'not_an_object',
-          message: 'a KrakenD config is a JSON object',
-        },
-      ],
+      errors: problems.map((problem): Issue => ({ pointer: '', ...problem, code: 'invalid_json' })),
       warnings: [],
     };
   }
+  if (!isObject(config)) return failedWhole('not_an_object', 'a KrakenD config is a JSON object');
   const target = parseSchemaUrl(config.$schema);
   const resolved = await registry.resolve(target, options.signal);
   const schema = await registry.load(resolved.version, options.signal);
@@ -148,6 +129,15 @@ export async function validateText(
     warnings: warnings.slice(0, maxIssues),
     requiredEdition: edition.required,
     config,
+  };
+}
+
+/** A report whose one error is about the document as a whole. */
+function failedWhole(code: IssueCode, message: string, hint?: string): ValidationReport {
+  return {
+    valid: false,
+    errors: [{ pointer: '', line: 1, column: 1, code, message, ...(hint ? { hint } : {}) }],
+    warnings: [],
   };
 }
 

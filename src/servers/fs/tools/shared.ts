@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import type { ToolAnnotationsSpec } from '../../../core/define.js';
 
-export const READ_ONLY: ToolAnnotationsSpec = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+export { READ_ONLY } from '../../../core/define.js';
 
 export const pathArg = (what = 'file or directory') =>
   z.string().describe(`Path of the ${what}: absolute, or relative to the first allowed directory`);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ToolAnnotationsSpec } from '../../../core/define.js';
 import { checkRepoPath } from '../../../guards/git.js';
 import type { RepositorySet } from '../repositories.js';
 import type { GitRepository, GitRunner } from '../runner.js';
@@ -10,12 +9,7 @@ export interface GitContext {
   readonly runner: GitRunner;
 }
 
-export const READ_ONLY: ToolAnnotationsSpec = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+export { READ_ONLY } from '../../../core/define.js';
 
 export const repoPathArg = z
   .string()

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ToolAnnotationsSpec } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
 import type { Sandbox } from '../../../core/sandbox.js';
 import type { DocsLibrary } from '../docs/library.js';
@@ -26,12 +25,7 @@ export interface KrakendContext {
   installed(): Promise<InstalledTools>;
 }
 
-export const READ_ONLY: ToolAnnotationsSpec = {
-  readOnlyHint: true,
-  destructiveHint: false,
-  idempotentHint: true,
-  openWorldHint: false,
-};
+export { READ_ONLY } from '../../../core/define.js';
 
 export const configArgument = z
   .string()
