@@ -257,6 +257,25 @@ describe('krakend server over MCP', () => {
     expect(result.text).toMatch(/would not pass validation .*qos~1ratelimit~1router: unknown key/);
   });
 
+  it('refresh_documentation_index picks up a changed docs folder, and says when nothing changed', async () => {
+    writeFileSync(
+      path.join(docsDir, 'backends', 'lambda.md'),
+      '---\ntitle: AWS Lambda\n---\nInvoke Lambda functions.\n',
+    );
+    const updated = structured<{ updated: boolean; pages: number }>(
+      await session.call('refresh_documentation_index', {}),
+    );
+    expect(updated).toMatchObject({ updated: true, pages: 4 });
+    const again = structured<{ updated: boolean; message: string }>(
+      await session.call('refresh_documentation_index', {}),
+    );
+    expect(again).toMatchObject({ updated: false, message: 'the folder is unchanged' });
+    const hit = structured<{ results: { title: string }[] }>(
+      await session.call('search_documentation', { query: 'lambda functions' }),
+    );
+    expect(hit.results[0]?.title).toBe('AWS Lambda');
+  });
+
   it('detect_runtime_environment reports no binary and schema-only mode', async () => {
     const result = structured<{ execution_mode: string; target_version: string; commands: unknown[] }>(
       await session.call('detect_runtime_environment', { config: 'krakend.json' }),

@@ -104,7 +104,7 @@ export class DocsLibrary {
     progress?: ProgressListener;
   }): Promise<RefreshReport> {
     const existing = this.current ?? (await this.readCache());
-    if (existing && !request.force && !this.isStale(existing.cached)) {
+    if (existing && !request.force && !this.options.localDir && !this.isStale(existing.cached)) {
       this.current ??= existing;
       return {
         ...describe(existing.index, existing.cached, false),

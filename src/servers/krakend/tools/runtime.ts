@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
 import { editionOf, namespacesUsed } from '../editions.js';
@@ -60,16 +61,12 @@ export function detectRuntimeTool(ctx: KrakendContext) {
       const local = installed.krakend?.version?.split('.').slice(0, 2).join('.');
       const versionMatch = local === resolved.version;
       const image = `${edition === 'ee' ? 'krakend/krakend-ee' : 'krakend'}:${resolved.version}`;
-      const mode: 'native' | 'docker' | 'native_mismatch' | 'schema_only' = installed.krakend
-        ? versionMatch || !installed.docker
-          ? versionMatch
-            ? 'native'
-            : 'native_mismatch'
-          : 'docker'
-        : installed.docker
-          ? 'docker'
-          : 'schema_only';
-      const file = fc?.detected ? 'krakend.tmpl' : 'krakend.json';
+      const mode = executionMode(
+        installed.krakend !== undefined,
+        installed.docker !== undefined,
+        versionMatch,
+      );
+      const file = given?.file ? path.basename(given.file) : fc?.detected ? 'krakend.tmpl' : 'krakend.json';
       const fcEnv = fc?.detected
         ? 'FC_ENABLE=1 FC_SETTINGS=settings/<env> FC_PARTIALS=partials FC_TEMPLATES=templates FC_OUT=out.json '
         : '';
@@ -107,6 +104,15 @@ export function detectRuntimeTool(ctx: KrakendContext) {
         ...r.commands.map((c) => `${c.purpose}: ${c.command}`),
       ].join('\n'),
   });
+}
+
+type ExecutionMode = 'native' | 'docker' | 'native_mismatch' | 'schema_only';
+
+/** The local binary when it has the config's version, else Docker (which can pull it), else whatever exists. */
+function executionMode(hasKrakend: boolean, hasDocker: boolean, versionMatch: boolean): ExecutionMode {
+  if (hasKrakend && versionMatch) return 'native';
+  if (hasDocker) return 'docker';
+  return hasKrakend ? 'native_mismatch' : 'schema_only';
 }
 
 function describeInstalled(found: { path: string; version?: string } | undefined) {
