@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config.js';
 import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
+import { addRegistryServerCommand } from './registry-server.js';
 import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { packageVersion } from './version.js';
@@ -130,6 +131,7 @@ function buildProgram(): Command {
   }
 
   addServeCommand(program);
+  addRegistryServerCommand(program);
 
   program
     .command('tools')

@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve as listen } from '@hono/node-server';
 import { type AuditSink, noAudit, openAuditLog } from '../core/audit.js';
 import { ConfigError } from '../core/config.js';
+import { bindHttp, drainHttp } from '../core/listen.js';
 import { createLogger } from '../core/log.js';
 import { Metrics } from '../core/metrics.js';
 import { isLoopbackBind } from '../guards/http.js';
@@ -45,39 +43,6 @@ function checkNames(servers: readonly ServerEntry[], source: string): void {
   }
 }
 
-async function bind(config: GatewayConfig, fetch: (request: Request) => Promise<Response> | Response) {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const started = listen({ fetch, hostname: config.host, port: config.port }, () =>
-      resolve(started as Server),
-    );
-    started.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EADDRNOTAVAIL' || error.code === 'EACCES'
-          ? new ConfigError(
-              `cannot listen on ${config.host}:${config.port}: ${error.code} (${error.message})`,
-            )
-          : error,
-      ),
-    );
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, url: `http://${host}:${address.port}` };
-}
-
-/** Stops accepting, closes keep-alive connections as they fall idle, and cuts the rest at the deadline. */
-async function drain(server: Server, seconds: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  const idle = setInterval(() => server.closeIdleConnections(), 50);
-  const deadline = setTimeout(() => server.closeAllConnections(), seconds * 1000);
-  try {
-    await closed;
-  } finally {
-    clearInterval(idle);
-    clearTimeout(deadline);
-  }
-}
-
 export async function startGateway({ config, servers, source, env }: ServeOptions): Promise<RunningGateway> {
   const exposed = !isLoopbackBind(config.host);
   if (exposed && !config.oauthIssuer) {
@@ -109,7 +74,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   let mounts: Mount[];
   let rateLimit: Awaited<ReturnType<typeof createRateLimiter>>;
   let audit: AuditSink;
-  let bound: Awaited<ReturnType<typeof bind>>;
+  let bound: Awaited<ReturnType<typeof bindHttp>>;
   const metrics = new Metrics();
   // The resource URL may be the address just bound, so the app is built once the port is known.
   let app: ReturnType<typeof createGatewayApp> | undefined;
@@ -139,7 +104,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       mounts.push(mount);
       opened.push(mount);
     }
-    bound = await bind(config, (request) =>
+    bound = await bindHttp(config, (request) =>
       app ? app.fetch(request) : new Response('starting', { status: 503, headers: { 'retry-after': '1' } }),
     );
   } catch (error) {
@@ -184,7 +149,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
         ? { mode: 'local', tokenSource: credentials.source }
         : { mode: 'oauth', issuer: credentials.issuer, resource },
     async close() {
-      await drain(server, config.drainSeconds);
+      await drainHttp(server, config.drainSeconds);
       // Handlers and pools first, then the rate limiter and the audit log they write to.
       await Promise.all(mounts.map((m) => m.close()));
       await rateLimit.close();

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../core/config.js';
+import { registryServerConfigSchema, startRegistryServer } from '../registry-server/index.js';
+
+/** `rampart registry-server`: the embedded Confluent-compatible Schema Registry over HTTP. */
+export function addRegistryServerCommand(program: Command): void {
+  program
+    .command('registry-server')
+    .description('an embedded Confluent-compatible Schema Registry (SQLite by default, PostgreSQL to scale)')
+    .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--port <n>', 'port (default 8081)', Number)
+    .option('--store <kind>', 'sqlite (default) or postgres')
+    .option('--sqlite-path <file>', 'SQLite file (default ~/.rampart/registry/registry.db)')
+    .option('--postgres-url <url>', 'PostgreSQL for the postgres store')
+    .option('--auth <mode>', 'none (loopback only), basic or bearer')
+    .option('--default-compatibility <level>', 'compatibility until one is set (default BACKWARD)')
+    .action(async (flags: Record<string, unknown>) => {
+      const { config: file, ...rest } = flags;
+      const config = loadConfig('registry_server', registryServerConfigSchema, {
+        flags: rest,
+        ...(typeof file === 'string' ? { file } : {}),
+      });
+      const running = await startRegistryServer(config);
+      process.stderr.write(
+        `rampart: Schema Registry on ${running.url} (${config.store}, auth ${config.auth}; Ctrl-C stops)\n`,
+      );
+      const stop = () => {
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

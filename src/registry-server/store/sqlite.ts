@@ -1,0 +1,231 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import {
+  GLOBAL,
+  type NewSchema,
+  type Registration,
+  type RegistryStore,
+  type SubjectVersion,
+} from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS schemas (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  schema TEXT NOT NULL,
+  refs TEXT NOT NULL,
+  fingerprint TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS versions (
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  schema_id INTEGER NOT NULL REFERENCES schemas(id),
+  deleted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (subject, version)
+);
+CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
+CREATE TABLE IF NOT EXISTS refs (
+  schema_id INTEGER NOT NULL REFERENCES schemas(id),
+  subject TEXT NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refs_by_target ON refs(subject, version);
+CREATE TABLE IF NOT EXISTS settings (
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (kind, subject)
+);
+`;
+
+interface SchemaRow {
+  id: number;
+  type: string;
+  schema: string;
+  refs: string;
+}
+
+interface VersionRow {
+  subject: string;
+  version: number;
+  schema_id: number;
+  deleted: number;
+}
+
+function toSchema(row: SchemaRow): StoredSchema {
+  return {
+    id: row.id,
+    type: row.type as SchemaType,
+    schema: row.schema,
+    references: JSON.parse(row.refs) as SchemaReference[],
+  };
+}
+
+function toVersion(row: VersionRow): SubjectVersion {
+  return { subject: row.subject, version: row.version, id: row.schema_id, deleted: row.deleted === 1 };
+}
+
+/**
+ * The default store: one SQLite file (WAL, 0600 in a 0700 directory). Registration is one IMMEDIATE transaction,
+ * so concurrent processes on the same file still get dense versions and one id per schema.
+ */
+export class SqliteStore implements RegistryStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  async register(
+    subject: string,
+    schema: NewSchema,
+    check: (live: readonly SubjectVersion[]) => void,
+    forced?: { id?: number; version?: number },
+  ): Promise<Registration> {
+    // One IMMEDIATE transaction: it takes the write lock first, so the versions the check sees are the ones the
+    // new version follows, even with other processes on the same file.
+    const write = this.db.transaction((): Registration => {
+      const live = (
+        this.db
+          .prepare('SELECT * FROM versions WHERE subject = ? AND deleted = 0 ORDER BY version')
+          .all(subject) as VersionRow[]
+      ).map(toVersion);
+      const existing = this.db
+        .prepare('SELECT * FROM schemas WHERE fingerprint = ?')
+        .get(schema.fingerprint) as SchemaRow | undefined;
+      const same = existing && !forced?.version ? live.find((v) => v.id === existing.id) : undefined;
+      if (same) return { id: same.id, version: same.version, created: false };
+      check(live);
+      let id = existing?.id;
+      if (id === undefined) {
+        const inserted = this.db
+          .prepare('INSERT INTO schemas (id, type, schema, refs, fingerprint) VALUES (?, ?, ?, ?, ?)')
+          .run(
+            forced?.id ?? null,
+            schema.type,
+            schema.schema,
+            JSON.stringify(schema.references),
+            schema.fingerprint,
+          );
+        id = Number(inserted.lastInsertRowid);
+        const addRef = this.db.prepare('INSERT INTO refs (schema_id, subject, version) VALUES (?, ?, ?)');
+        for (const ref of schema.references) addRef.run(id, ref.subject, ref.version);
+      }
+      const max = this.db
+        .prepare('SELECT MAX(version) AS max FROM versions WHERE subject = ?')
+        .get(subject) as {
+        max: number | null;
+      };
+      const version = forced?.version ?? (max.max ?? 0) + 1;
+      this.db
+        .prepare('INSERT INTO versions (subject, version, schema_id) VALUES (?, ?, ?)')
+        .run(subject, version, id);
+      return { id, version, created: true };
+    });
+    return write.immediate();
+  }
+
+  async schemaById(id: number): Promise<StoredSchema | undefined> {
+    const row = this.db.prepare('SELECT * FROM schemas WHERE id = ?').get(id) as SchemaRow | undefined;
+    return row ? toSchema(row) : undefined;
+  }
+
+  async schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined> {
+    const row = this.db.prepare('SELECT * FROM schemas WHERE fingerprint = ?').get(fingerprint) as
+      | SchemaRow
+      | undefined;
+    return row ? toSchema(row) : undefined;
+  }
+
+  async subjects(includeDeleted: boolean): Promise<string[]> {
+    const sql = includeDeleted
+      ? 'SELECT DISTINCT subject FROM versions ORDER BY subject'
+      : 'SELECT DISTINCT subject FROM versions WHERE deleted = 0 ORDER BY subject';
+    return (this.db.prepare(sql).all() as { subject: string }[]).map((r) => r.subject);
+  }
+
+  async versions(subject: string, includeDeleted: boolean): Promise<SubjectVersion[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM versions WHERE subject = ? ORDER BY version')
+      .all(subject) as VersionRow[];
+    return rows.map(toVersion).filter((v) => includeDeleted || !v.deleted);
+  }
+
+  async versionsOfSchema(id: number, includeDeleted: boolean): Promise<SubjectVersion[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM versions WHERE schema_id = ? ORDER BY subject, version')
+      .all(id) as VersionRow[];
+    return rows.map(toVersion).filter((v) => includeDeleted || !v.deleted);
+  }
+
+  async referencedBy(subject: string, version: number): Promise<number[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT r.schema_id AS id FROM refs r
+         JOIN versions v ON v.schema_id = r.schema_id AND v.deleted = 0
+         WHERE r.subject = ? AND r.version = ? ORDER BY r.schema_id`,
+      )
+      .all(subject, version) as { id: number }[];
+    return rows.map((r) => r.id);
+  }
+
+  async softDelete(subject: string, versions: readonly number[]): Promise<void> {
+    const mark = this.db.prepare('UPDATE versions SET deleted = 1 WHERE subject = ? AND version = ?');
+    this.db.transaction(() => {
+      for (const v of versions) mark.run(subject, v);
+    })();
+  }
+
+  async hardDelete(subject: string, versions: readonly number[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM versions WHERE subject = ? AND version = ?');
+    this.db.transaction(() => {
+      for (const v of versions) remove.run(subject, v);
+    })();
+  }
+
+  async compatibility(subject: string | null): Promise<string | undefined> {
+    return this.setting('compatibility', subject);
+  }
+
+  async setCompatibility(subject: string | null, level: string | null): Promise<void> {
+    this.putSetting('compatibility', subject, level);
+  }
+
+  async mode(subject: string | null): Promise<string | undefined> {
+    return this.setting('mode', subject);
+  }
+
+  async setMode(subject: string | null, mode: string | null): Promise<void> {
+    this.putSetting('mode', subject, mode);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  private setting(kind: string, subject: string | null): string | undefined {
+    const row = this.db
+      .prepare('SELECT value FROM settings WHERE kind = ? AND subject = ?')
+      .get(kind, subject ?? GLOBAL) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  private putSetting(kind: string, subject: string | null, value: string | null): void {
+    if (value === null) {
+      this.db.prepare('DELETE FROM settings WHERE kind = ? AND subject = ?').run(kind, subject ?? GLOBAL);
+    } else {
+      this.db
+        .prepare(
+          'INSERT INTO settings (kind, subject, value) VALUES (?, ?, ?) ON CONFLICT (kind, subject) DO UPDATE SET value = excluded.value',
+        )
+        .run(kind, subject ?? GLOBAL, value);
+    }
+  }
+}

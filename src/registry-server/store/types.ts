@@ -1,0 +1,59 @@
+import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+
+export interface SubjectVersion {
+  readonly subject: string;
+  readonly version: number;
+  readonly id: number;
+  readonly deleted: boolean;
+}
+
+export interface NewSchema {
+  readonly type: SchemaType;
+  readonly schema: string;
+  readonly references: readonly SchemaReference[];
+  /** Identifies equal schemas: the same fingerprint always gets the same id. */
+  readonly fingerprint: string;
+}
+
+export interface Registration {
+  readonly id: number;
+  readonly version: number;
+  /** False when the subject already had this schema live, and nothing was written. */
+  readonly created: boolean;
+}
+
+/**
+ * Where the registry keeps schemas, subject versions, config and modes. Every method is one transaction, so
+ * several registry instances on one database allocate ids and versions without clashing.
+ */
+export interface RegistryStore {
+  /**
+   * Adds the schema to the subject unless its live versions already hold it: the id is the schema's existing id
+   * (by fingerprint) or a new one, the version the subject's next. `check` runs inside the transaction with the
+   * subject's live versions, so a compatibility decision and the write it allows are not separated.
+   * In IMPORT mode `forced` gives the id and version to use.
+   */
+  register(
+    subject: string,
+    schema: NewSchema,
+    check: (live: readonly SubjectVersion[]) => void,
+    forced?: { id?: number; version?: number },
+  ): Promise<Registration>;
+  schemaById(id: number): Promise<StoredSchema | undefined>;
+  schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined>;
+  subjects(includeDeleted: boolean): Promise<string[]>;
+  versions(subject: string, includeDeleted: boolean): Promise<SubjectVersion[]>;
+  versionsOfSchema(id: number, includeDeleted: boolean): Promise<SubjectVersion[]>;
+  /** Versions (subject, version) whose schemas reference `subject`/`version`. */
+  referencedBy(subject: string, version: number): Promise<number[]>;
+  softDelete(subject: string, versions: readonly number[]): Promise<void>;
+  hardDelete(subject: string, versions: readonly number[]): Promise<void>;
+  compatibility(subject: string | null): Promise<string | undefined>;
+  setCompatibility(subject: string | null, level: string | null): Promise<void>;
+  mode(subject: string | null): Promise<string | undefined>;
+  setMode(subject: string | null, mode: string | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The subject under which global settings are kept. */
+export const GLOBAL = '';
