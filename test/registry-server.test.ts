@@ -1,0 +1,207 @@
+import { mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry';
+import { SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RunningRegistry,
+  registryServerConfigSchema,
+  startRegistryServer,
+} from '../src/registry-server/index.js';
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+let base: string;
+let registry: RunningRegistry;
+
+const user = (fields: unknown[]) => JSON.stringify({ type: 'record', name: 'User', namespace: 'app', fields });
+const V1 = user([{ name: 'id', type: 'long' }]);
+const V2 = user([{ name: 'id', type: 'long' }, { name: 'email', type: ['null', 'string'], default: null }]);
+const BREAKING = user([{ name: 'id', type: 'long' }, { name: 'age', type: 'int' }]);
+
+async function call(
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown; type: string | null }> {
+  const response = await fetch(`${registry.url}${route}`, {
+    method,
+    headers: { 'content-type': CONTENT_TYPE, ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, body: parsed, type: response.headers.get('content-type') };
+}
+
+beforeAll(async () => {
+  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-')));
+  registry = await startRegistryServer(
+    registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, 'data', 'registry.db'), logLevel: 'silent' }),
+  );
+});
+
+afterAll(async () => {
+  await registry?.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('registry-server REST API (Confluent behaviour)', () => {
+  it('registers, finds equal schemas by id, and numbers versions per subject', async () => {
+    expect(await call('POST', '/subjects/users-value/versions', { schema: V1 })).toMatchObject({
+      status: 200,
+      body: { id: 1 },
+      type: CONTENT_TYPE,
+    });
+    // Same schema again: same id, no new version. Whitespace does not matter.
+    expect((await call('POST', '/subjects/users-value/versions', { schema: JSON.stringify(JSON.parse(V1), null, 2) })).body).toEqual({ id: 1 });
+    // Same schema under another subject: same id, that subject's version 1.
+    expect((await call('POST', '/subjects/other-value/versions', { schema: V1 })).body).toEqual({ id: 1 });
+    expect((await call('POST', '/subjects/users-value/versions', { schema: V2 })).body).toEqual({ id: 2 });
+    expect((await call('GET', '/subjects/users-value/versions')).body).toEqual([1, 2]);
+    expect((await call('GET', '/subjects/users-value/versions/latest')).body).toEqual({
+      subject: 'users-value',
+      id: 2,
+      version: 2,
+      schema: V2,
+    });
+    expect((await call('GET', '/subjects/users-value/versions/1/schema')).body).toEqual(JSON.parse(V1));
+    expect((await call('GET', '/schemas/ids/1')).body).toEqual({ schema: V1 });
+    expect((await call('GET', '/schemas/ids/1/subjects')).body).toEqual(['other-value', 'users-value']);
+    expect((await call('GET', '/schemas/ids/1/versions')).body).toEqual([
+      { subject: 'other-value', version: 1 },
+      { subject: 'users-value', version: 1 },
+    ]);
+    expect((await call('GET', '/subjects?subjectPrefix=users')).body).toEqual(['users-value']);
+    expect((await call('POST', '/subjects/users-value', { schema: V1 })).body).toMatchObject({ id: 1, version: 1 });
+    expect((await call('GET', '/schemas/types')).body).toEqual(['JSON', 'PROTOBUF', 'AVRO']);
+  });
+
+  it('refuses an incompatible schema with 409 and says why; verbose compatibility tests give the reasons', async () => {
+    const refused = await call('POST', '/subjects/users-value/versions', { schema: BREAKING });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error_code: 409 });
+    expect(String((refused.body as { message: string }).message)).toMatch(/no matching field for default-less app\.User\.age/);
+    const test = await call('POST', '/compatibility/subjects/users-value/versions/latest?verbose=true', { schema: BREAKING });
+    expect(test.body).toMatchObject({ is_compatible: false, messages: [expect.stringMatching(/version 2 \(BACKWARD\)/)] });
+    expect((await call('POST', '/compatibility/subjects/users-value/versions/latest', { schema: V2 })).body).toEqual({
+      is_compatible: true,
+    });
+  });
+
+  it('answers with Confluent error codes', async () => {
+    const cases: [string, string, unknown, number, number][] = [
+      ['GET', '/subjects/missing/versions', undefined, 404, 40401],
+      ['GET', '/subjects/users-value/versions/99', undefined, 404, 40402],
+      ['GET', '/schemas/ids/999', undefined, 404, 40403],
+      ['POST', '/subjects/users-value', { schema: BREAKING }, 404, 40403],
+      ['GET', '/subjects/users-value/versions/zero', undefined, 422, 42202],
+      ['POST', '/subjects/bad-value/versions', { schema: '{"type": "nope"}' }, 422, 42201],
+      ['PUT', '/config', { compatibility: 'SIDEWAYS' }, 422, 42203],
+      ['PUT', '/mode', { mode: 'WRITEONLY' }, 422, 42204],
+      ['GET', '/config/users-value', undefined, 404, 40408],
+    ];
+    for (const [method, route, body, status, code] of cases) {
+      const answer = await call(method, route, body);
+      expect({ route, status: answer.status, code: (answer.body as { error_code: number }).error_code }).toEqual({
+        route,
+        status,
+        code,
+      });
+    }
+  });
+
+  it('keeps config and modes globally and per subject', async () => {
+    expect((await call('GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+    expect((await call('PUT', '/config/users-value', { compatibility: 'none' })).body).toEqual({ compatibility: 'NONE' });
+    expect((await call('GET', '/config/users-value')).body).toEqual({ compatibilityLevel: 'NONE' });
+    expect((await call('POST', '/subjects/users-value/versions', { schema: BREAKING })).status).toBe(200);
+    expect((await call('DELETE', '/config/users-value')).body).toEqual({ compatibilityLevel: 'NONE' });
+    expect((await call('GET', '/config/users-value?defaultToGlobal=true')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+    expect((await call('PUT', '/mode/other-value', { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' });
+    const readOnly = await call('POST', '/subjects/other-value/versions', { schema: V2 });
+    expect(readOnly).toMatchObject({ status: 422, body: { error_code: 42205 } });
+    await call('DELETE', '/mode/other-value');
+  });
+
+  it('soft-deletes, then permanently deletes, in Confluent order', async () => {
+    await call('POST', '/subjects/gone-value/versions', { schema: V1 });
+    expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toMatchObject({ error_code: 40405 });
+    expect((await call('DELETE', '/subjects/gone-value')).body).toEqual([1]);
+    expect((await call('GET', '/subjects/gone-value/versions')).body).toMatchObject({ error_code: 40401 });
+    expect((await call('GET', '/subjects/gone-value/versions?deleted=true')).body).toEqual([1]);
+    expect((await call('GET', '/subjects')).body).not.toContain('gone-value');
+    expect((await call('GET', '/subjects?deleted=true')).body).toContain('gone-value');
+    expect((await call('DELETE', '/subjects/gone-value')).body).toMatchObject({ error_code: 40404 });
+    expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toEqual([1]);
+    expect((await call('GET', '/subjects/gone-value/versions?deleted=true')).body).toMatchObject({ error_code: 40401 });
+    // The id lives on: it may be in Kafka messages.
+    expect((await call('GET', '/schemas/ids/1')).status).toBe(200);
+  });
+
+  it('resolves references across subjects and refuses to delete what is referenced', async () => {
+    const address = JSON.stringify({ type: 'record', name: 'Address', namespace: 'app', fields: [{ name: 'city', type: 'string' }] });
+    const { id: addressId } = (await call('POST', '/subjects/address/versions', { schema: address })).body as { id: number };
+    const person = JSON.stringify({ type: 'record', name: 'Person', namespace: 'app', fields: [{ name: 'home', type: 'app.Address' }] });
+    const references = [{ name: 'app.Address', subject: 'address', version: 1 }];
+    const registered = await call('POST', '/subjects/person-value/versions', { schema: person, references });
+    expect(registered.status).toBe(200);
+    const { id } = registered.body as { id: number };
+    expect(id).not.toBe(addressId);
+    expect((await call('GET', `/schemas/ids/${id}`)).body).toEqual({ schema: person, references });
+    expect((await call('GET', '/subjects/address/versions/1/referencedby')).body).toEqual([id]);
+    expect((await call('DELETE', '/subjects/address/versions/1')).body).toMatchObject({ error_code: 42206 });
+    const missing = await call('POST', '/subjects/p2-value/versions', { schema: person });
+    expect(missing).toMatchObject({ status: 422, body: { error_code: 42201 } });
+  });
+
+  it('keeps its SQLite file 0600 in a 0700 directory', () => {
+    expect(statSync(path.join(base, 'data')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(base, 'data', 'registry.db')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('registry-server with real Schema Registry clients', () => {
+  const schema = JSON.stringify({
+    type: 'record',
+    name: 'Order',
+    namespace: 'shop',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'total', type: 'double' },
+    ],
+  });
+
+  it('@kafkajs/confluent-schema-registry registers, looks up, encodes and decodes', async () => {
+    const client = new KafkajsRegistry({ host: registry.url });
+    const { id } = await client.register({ type: SchemaType.AVRO, schema }, { subject: 'orders-kafkajs-value' });
+    expect(await client.getLatestSchemaId('orders-kafkajs-value')).toBe(id);
+    expect(await client.getRegistryIdBySchema('orders-kafkajs-value', { type: SchemaType.AVRO, schema })).toBe(id);
+    const encoded = await client.encode(id, { id: 'o-1', total: 12.5 });
+    expect(encoded[0]).toBe(0);
+    expect(encoded.readInt32BE(1)).toBe(id);
+    expect(await client.decode(encoded)).toEqual({ id: 'o-1', total: 12.5 });
+  });
+
+  it('@confluentinc/schemaregistry registers, looks up, serializes and deserializes', async () => {
+    const client = new SchemaRegistryClient({ baseURLs: [registry.url], maxRetries: 0 });
+    const id = await client.register('orders-confluent-value', { schemaType: 'AVRO', schema });
+    expect(await client.getId('orders-confluent-value', { schemaType: 'AVRO', schema })).toBe(id);
+    expect((await client.getLatestSchemaMetadata('orders-confluent-value')).id).toBe(id);
+    const serializer = new AvroSerializer(client, SerdeType.VALUE, { useLatestVersion: true });
+    const deserializer = new AvroDeserializer(client, SerdeType.VALUE, {});
+    const bytes = await serializer.serialize('orders-confluent', { id: 'o-2', total: 99.95 });
+    expect(await deserializer.deserialize('orders-confluent', bytes)).toEqual({ id: 'o-2', total: 99.95 });
+  });
+});
