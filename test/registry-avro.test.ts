@@ -11,7 +11,12 @@ const record = (fields: unknown[], name = 'R', extra: Record<string, unknown> = 
   fields,
   ...extra,
 });
-const enumOf = (symbols: string[], extra: Record<string, unknown> = {}) => ({ type: 'enum', name: 'E', symbols, ...extra });
+const enumOf = (symbols: string[], extra: Record<string, unknown> = {}) => ({
+  type: 'enum',
+  name: 'E',
+  symbols,
+  ...extra,
+});
 
 /**
  * Avro schema resolution, rule by rule (specification, "Schema Resolution"): [rule, writer, reader, can read].
@@ -29,20 +34,79 @@ const RESOLUTION: [string, unknown, unknown, boolean][] = [
   ['no demotion: long → int', 'long', 'int', false],
   ['no demotion: double → float', 'double', 'float', false],
   ['unrelated primitives', 'string', 'int', false],
-  ['record: a field the writer lacks needs a default', record([{ name: 'a', type: 'int' }]), record([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }]), false],
-  ['record: … and with one it reads', record([{ name: 'a', type: 'int' }]), record([{ name: 'a', type: 'int' }, { name: 'b', type: 'int', default: 0 }]), true],
-  ['record: a writer field the reader lacks is ignored', record([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }]), record([{ name: 'a', type: 'int' }]), true],
-  ['record: field types resolve recursively', record([{ name: 'a', type: 'int' }]), record([{ name: 'a', type: 'long' }]), true],
-  ['record: … and fail recursively', record([{ name: 'a', type: 'long' }]), record([{ name: 'a', type: 'int' }]), false],
+  [
+    'record: a field the writer lacks needs a default',
+    record([{ name: 'a', type: 'int' }]),
+    record([
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int' },
+    ]),
+    false,
+  ],
+  [
+    'record: … and with one it reads',
+    record([{ name: 'a', type: 'int' }]),
+    record([
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int', default: 0 },
+    ]),
+    true,
+  ],
+  [
+    'record: a writer field the reader lacks is ignored',
+    record([
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int' },
+    ]),
+    record([{ name: 'a', type: 'int' }]),
+    true,
+  ],
+  [
+    'record: field types resolve recursively',
+    record([{ name: 'a', type: 'int' }]),
+    record([{ name: 'a', type: 'long' }]),
+    true,
+  ],
+  [
+    'record: … and fail recursively',
+    record([{ name: 'a', type: 'long' }]),
+    record([{ name: 'a', type: 'int' }]),
+    false,
+  ],
   ['record: names must match', record([], 'A'), record([], 'B'), false],
-  ['record: unless the reader aliases the writer name', record([], 'A'), record([], 'B', { aliases: ['A'] }), true],
-  ['record: a field alias matches a renamed field', record([{ name: 'old', type: 'int' }]), record([{ name: 'new', type: 'int', aliases: ['old'] }]), true],
-  ['record: namespaces are not compared (as Java Avro)', record([], 'R', { namespace: 'a' }), record([], 'R', { namespace: 'b' }), true],
+  [
+    'record: unless the reader aliases the writer name',
+    record([], 'A'),
+    record([], 'B', { aliases: ['A'] }),
+    true,
+  ],
+  [
+    'record: a field alias matches a renamed field',
+    record([{ name: 'old', type: 'int' }]),
+    record([{ name: 'new', type: 'int', aliases: ['old'] }]),
+    true,
+  ],
+  [
+    'record: namespaces are not compared (as Java Avro)',
+    record([], 'R', { namespace: 'a' }),
+    record([], 'R', { namespace: 'b' }),
+    true,
+  ],
   ['enum: a writer symbol the reader lacks fails', enumOf(['A', 'B']), enumOf(['A']), false],
   ['enum: … unless the reader has a default', enumOf(['A', 'B']), enumOf(['A'], { default: 'A' }), true],
   ['enum: the reader may add symbols', enumOf(['A']), enumOf(['A', 'B']), true],
-  ['fixed: sizes must match', { type: 'fixed', name: 'F', size: 8 }, { type: 'fixed', name: 'F', size: 4 }, false],
-  ['fixed: same size and name', { type: 'fixed', name: 'F', size: 8 }, { type: 'fixed', name: 'F', size: 8 }, true],
+  [
+    'fixed: sizes must match',
+    { type: 'fixed', name: 'F', size: 8 },
+    { type: 'fixed', name: 'F', size: 4 },
+    false,
+  ],
+  [
+    'fixed: same size and name',
+    { type: 'fixed', name: 'F', size: 8 },
+    { type: 'fixed', name: 'F', size: 8 },
+    true,
+  ],
   ['array: items resolve', { type: 'array', items: 'int' }, { type: 'array', items: 'long' }, true],
   ['array: items fail', { type: 'array', items: 'long' }, { type: 'array', items: 'int' }, false],
   ['map: values resolve', { type: 'map', values: 'float' }, { type: 'map', values: 'double' }, true],
@@ -69,7 +133,9 @@ describe('Avro schema resolution', () => {
 
   it('resolves named types from references', () => {
     const address = JSON.stringify(record([{ name: 'city', type: 'string' }], 'Address', { namespace: 'x' }));
-    const person = JSON.stringify(record([{ name: 'home', type: 'x.Address' }], 'Person', { namespace: 'x' }));
+    const person = JSON.stringify(
+      record([{ name: 'home', type: 'x.Address' }], 'Person', { namespace: 'x' }),
+    );
     expect(() => parseAvro(person, [])).toThrow(/Invalid schema/);
     expect(() => parseAvro(person, [address])).not.toThrow();
   });
@@ -80,7 +146,8 @@ const v = (fields: unknown[]) => parseSchema('AVRO', JSON.stringify(record(field
 const a = { name: 'a', type: 'int' };
 const bRequired = { name: 'b', type: 'int' };
 const bDefault = { name: 'b', type: 'int', default: 0 };
-const chain = (...versions: ReturnType<typeof v>[]): PriorVersion[] => versions.map((schema, i) => ({ version: i + 1, schema }));
+const chain = (...versions: ReturnType<typeof v>[]): PriorVersion[] =>
+  versions.map((schema, i) => ({ version: i + 1, schema }));
 
 const CHAINS: [string, PriorVersion[], ReturnType<typeof v>, Record<CompatibilityLevel, boolean>][] = [
   [
@@ -150,7 +217,11 @@ describe('compatibility levels over version chains', () => {
   }
 
   it('names the version and direction of each problem', () => {
-    const problems = compatibilityProblems('FULL_TRANSITIVE', v([a, bRequired]), chain(v([a]), v([a, bDefault])));
+    const problems = compatibilityProblems(
+      'FULL_TRANSITIVE',
+      v([a, bRequired]),
+      chain(v([a]), v([a, bDefault])),
+    );
     expect(problems).toEqual([
       'The new schema cannot read data written with version 1 (FULL_TRANSITIVE): no matching field for default-less R.b',
     ]);

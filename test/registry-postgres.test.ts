@@ -54,50 +54,57 @@ await describeWithService('PostgreSQL', 5432, 'registry-server on a shared Postg
   const get = async (instance: RunningRegistry, route: string) =>
     (await (await fetch(`${instance.url}${route}`)).json()) as unknown;
 
-  it(
-    'two instances, 200 concurrent registrations of overlapping schemas: one id per schema, dense versions',
-    async () => {
-      const [a, b] = instances as [RunningRegistry, RunningRegistry];
-      expect((await post(a, '/config', { compatibility: 'NONE' })).status).toBe(200);
-      const jobs = Array.from({ length: REGISTRATIONS }, (_, i) => {
-        const subject = `subject-${i % SUBJECTS}`;
-        const schema = (i * 7) % DISTINCT_SCHEMAS;
-        return { subject, schema, instance: i % 2 === 0 ? a : b };
-      });
-      const results = await Promise.all(
-        jobs.map(async (job) => ({
-          ...job,
-          answer: await post(job.instance, `/subjects/${job.subject}/versions`, { schema: schemaNumber(job.schema) }),
-        })),
+  it('two instances, 200 concurrent registrations of overlapping schemas: one id per schema, dense versions', async () => {
+    const [a, b] = instances as [RunningRegistry, RunningRegistry];
+    expect((await post(a, '/config', { compatibility: 'NONE' })).status).toBe(200);
+    const jobs = Array.from({ length: REGISTRATIONS }, (_, i) => {
+      const subject = `subject-${i % SUBJECTS}`;
+      const schema = (i * 7) % DISTINCT_SCHEMAS;
+      return { subject, schema, instance: i % 2 === 0 ? a : b };
+    });
+    const results = await Promise.all(
+      jobs.map(async (job) => ({
+        ...job,
+        answer: await post(job.instance, `/subjects/${job.subject}/versions`, {
+          schema: schemaNumber(job.schema),
+        }),
+      })),
+    );
+    for (const r of results) expect(r.answer.status, JSON.stringify(r.answer.body)).toBe(200);
+    const idOf = new Map<number, number>();
+    for (const r of results) {
+      const id = r.answer.body.id as number;
+      const known = idOf.get(r.schema);
+      if (known === undefined) idOf.set(r.schema, id);
+      else expect(id).toBe(known);
+    }
+    expect(new Set(idOf.values()).size).toBe(idOf.size);
+    for (let s = 0; s < SUBJECTS; s++) {
+      const subject = `subject-${s}`;
+      const versions = (await get(b, `/subjects/${subject}/versions`)) as number[];
+      const distinct = new Set(jobs.filter((j) => j.subject === subject).map((j) => j.schema));
+      expect(versions).toEqual(Array.from({ length: distinct.size }, (_, i) => i + 1));
+      const ids = await Promise.all(
+        versions.map(
+          async (v) => ((await get(a, `/subjects/${subject}/versions/${v}`)) as { id: number }).id,
+        ),
       );
-      for (const r of results) expect(r.answer.status, JSON.stringify(r.answer.body)).toBe(200);
-      const idOf = new Map<number, number>();
-      for (const r of results) {
-        const id = r.answer.body.id as number;
-        const known = idOf.get(r.schema);
-        if (known === undefined) idOf.set(r.schema, id);
-        else expect(id).toBe(known);
-      }
-      expect(new Set(idOf.values()).size).toBe(idOf.size);
-      for (let s = 0; s < SUBJECTS; s++) {
-        const subject = `subject-${s}`;
-        const versions = (await get(b, `/subjects/${subject}/versions`)) as number[];
-        const distinct = new Set(jobs.filter((j) => j.subject === subject).map((j) => j.schema));
-        expect(versions).toEqual(Array.from({ length: distinct.size }, (_, i) => i + 1));
-        const ids = await Promise.all(
-          versions.map(async (v) => ((await get(a, `/subjects/${subject}/versions/${v}`)) as { id: number }).id),
-        );
-        expect(new Set(ids).size).toBe(versions.length);
-      }
-    },
-    60_000,
-  );
+      expect(new Set(ids).size).toBe(versions.length);
+    }
+  }, 60_000);
 
   it('an instance sees what the other registered, and compatibility holds across them', async () => {
     const [a, b] = instances as [RunningRegistry, RunningRegistry];
     await post(a, '/config/shared-value', { compatibility: 'BACKWARD' });
     const v1 = JSON.stringify({ type: 'record', name: 'T', fields: [{ name: 'a', type: 'int' }] });
-    const breaking = JSON.stringify({ type: 'record', name: 'T', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }] });
+    const breaking = JSON.stringify({
+      type: 'record',
+      name: 'T',
+      fields: [
+        { name: 'a', type: 'int' },
+        { name: 'b', type: 'int' },
+      ],
+    });
     expect((await post(a, '/subjects/shared-value/versions', { schema: v1 })).status).toBe(200);
     const refused = await post(b, '/subjects/shared-value/versions', { schema: breaking });
     expect(refused).toMatchObject({ status: 409, body: { error_code: 409 } });

@@ -19,10 +19,17 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 let base: string;
 let registry: RunningRegistry;
 
-const user = (fields: unknown[]) => JSON.stringify({ type: 'record', name: 'User', namespace: 'app', fields });
+const user = (fields: unknown[]) =>
+  JSON.stringify({ type: 'record', name: 'User', namespace: 'app', fields });
 const V1 = user([{ name: 'id', type: 'long' }]);
-const V2 = user([{ name: 'id', type: 'long' }, { name: 'email', type: ['null', 'string'], default: null }]);
-const BREAKING = user([{ name: 'id', type: 'long' }, { name: 'age', type: 'int' }]);
+const V2 = user([
+  { name: 'id', type: 'long' },
+  { name: 'email', type: ['null', 'string'], default: null },
+]);
+const BREAKING = user([
+  { name: 'id', type: 'long' },
+  { name: 'age', type: 'int' },
+]);
 
 async function call(
   method: string,
@@ -48,7 +55,11 @@ async function call(
 beforeAll(async () => {
   base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-')));
   registry = await startRegistryServer(
-    registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, 'data', 'registry.db'), logLevel: 'silent' }),
+    registryServerConfigSchema.parse({
+      port: 0,
+      sqlitePath: path.join(base, 'data', 'registry.db'),
+      logLevel: 'silent',
+    }),
   );
 });
 
@@ -65,7 +76,13 @@ describe('registry-server REST API (Confluent behaviour)', () => {
       type: CONTENT_TYPE,
     });
     // Same schema again: same id, no new version. Whitespace does not matter.
-    expect((await call('POST', '/subjects/users-value/versions', { schema: JSON.stringify(JSON.parse(V1), null, 2) })).body).toEqual({ id: 1 });
+    expect(
+      (
+        await call('POST', '/subjects/users-value/versions', {
+          schema: JSON.stringify(JSON.parse(V1), null, 2),
+        })
+      ).body,
+    ).toEqual({ id: 1 });
     // Same schema under another subject: same id, that subject's version 1.
     expect((await call('POST', '/subjects/other-value/versions', { schema: V1 })).body).toEqual({ id: 1 });
     expect((await call('POST', '/subjects/users-value/versions', { schema: V2 })).body).toEqual({ id: 2 });
@@ -84,7 +101,10 @@ describe('registry-server REST API (Confluent behaviour)', () => {
       { subject: 'users-value', version: 1 },
     ]);
     expect((await call('GET', '/subjects?subjectPrefix=users')).body).toEqual(['users-value']);
-    expect((await call('POST', '/subjects/users-value', { schema: V1 })).body).toMatchObject({ id: 1, version: 1 });
+    expect((await call('POST', '/subjects/users-value', { schema: V1 })).body).toMatchObject({
+      id: 1,
+      version: 1,
+    });
     expect((await call('GET', '/schemas/types')).body).toEqual(['JSON', 'PROTOBUF', 'AVRO']);
   });
 
@@ -92,10 +112,19 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     const refused = await call('POST', '/subjects/users-value/versions', { schema: BREAKING });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error_code: 409 });
-    expect(String((refused.body as { message: string }).message)).toMatch(/no matching field for default-less app\.User\.age/);
-    const test = await call('POST', '/compatibility/subjects/users-value/versions/latest?verbose=true', { schema: BREAKING });
-    expect(test.body).toMatchObject({ is_compatible: false, messages: [expect.stringMatching(/version 2 \(BACKWARD\)/)] });
-    expect((await call('POST', '/compatibility/subjects/users-value/versions/latest', { schema: V2 })).body).toEqual({
+    expect(String((refused.body as { message: string }).message)).toMatch(
+      /no matching field for default-less app\.User\.age/,
+    );
+    const test = await call('POST', '/compatibility/subjects/users-value/versions/latest?verbose=true', {
+      schema: BREAKING,
+    });
+    expect(test.body).toMatchObject({
+      is_compatible: false,
+      messages: [expect.stringMatching(/version 2 \(BACKWARD\)/)],
+    });
+    expect(
+      (await call('POST', '/compatibility/subjects/users-value/versions/latest', { schema: V2 })).body,
+    ).toEqual({
       is_compatible: true,
     });
   });
@@ -114,7 +143,11 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     ];
     for (const [method, route, body, status, code] of cases) {
       const answer = await call(method, route, body);
-      expect({ route, status: answer.status, code: (answer.body as { error_code: number }).error_code }).toEqual({
+      expect({
+        route,
+        status: answer.status,
+        code: (answer.body as { error_code: number }).error_code,
+      }).toEqual({
         route,
         status,
         code,
@@ -124,11 +157,15 @@ describe('registry-server REST API (Confluent behaviour)', () => {
 
   it('keeps config and modes globally and per subject', async () => {
     expect((await call('GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
-    expect((await call('PUT', '/config/users-value', { compatibility: 'none' })).body).toEqual({ compatibility: 'NONE' });
+    expect((await call('PUT', '/config/users-value', { compatibility: 'none' })).body).toEqual({
+      compatibility: 'NONE',
+    });
     expect((await call('GET', '/config/users-value')).body).toEqual({ compatibilityLevel: 'NONE' });
     expect((await call('POST', '/subjects/users-value/versions', { schema: BREAKING })).status).toBe(200);
     expect((await call('DELETE', '/config/users-value')).body).toEqual({ compatibilityLevel: 'NONE' });
-    expect((await call('GET', '/config/users-value?defaultToGlobal=true')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+    expect((await call('GET', '/config/users-value?defaultToGlobal=true')).body).toEqual({
+      compatibilityLevel: 'BACKWARD',
+    });
     expect((await call('PUT', '/mode/other-value', { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' });
     const readOnly = await call('POST', '/subjects/other-value/versions', { schema: V2 });
     expect(readOnly).toMatchObject({ status: 422, body: { error_code: 42205 } });
@@ -137,7 +174,9 @@ describe('registry-server REST API (Confluent behaviour)', () => {
 
   it('soft-deletes, then permanently deletes, in Confluent order', async () => {
     await call('POST', '/subjects/gone-value/versions', { schema: V1 });
-    expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toMatchObject({ error_code: 40405 });
+    expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toMatchObject({
+      error_code: 40405,
+    });
     expect((await call('DELETE', '/subjects/gone-value')).body).toEqual([1]);
     expect((await call('GET', '/subjects/gone-value/versions')).body).toMatchObject({ error_code: 40401 });
     expect((await call('GET', '/subjects/gone-value/versions?deleted=true')).body).toEqual([1]);
@@ -145,15 +184,28 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect((await call('GET', '/subjects?deleted=true')).body).toContain('gone-value');
     expect((await call('DELETE', '/subjects/gone-value')).body).toMatchObject({ error_code: 40404 });
     expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toEqual([1]);
-    expect((await call('GET', '/subjects/gone-value/versions?deleted=true')).body).toMatchObject({ error_code: 40401 });
+    expect((await call('GET', '/subjects/gone-value/versions?deleted=true')).body).toMatchObject({
+      error_code: 40401,
+    });
     // The id lives on: it may be in Kafka messages.
     expect((await call('GET', '/schemas/ids/1')).status).toBe(200);
   });
 
   it('resolves references across subjects and refuses to delete what is referenced', async () => {
-    const address = JSON.stringify({ type: 'record', name: 'Address', namespace: 'app', fields: [{ name: 'city', type: 'string' }] });
-    const { id: addressId } = (await call('POST', '/subjects/address/versions', { schema: address })).body as { id: number };
-    const person = JSON.stringify({ type: 'record', name: 'Person', namespace: 'app', fields: [{ name: 'home', type: 'app.Address' }] });
+    const address = JSON.stringify({
+      type: 'record',
+      name: 'Address',
+      namespace: 'app',
+      fields: [{ name: 'city', type: 'string' }],
+    });
+    const { id: addressId } = (await call('POST', '/subjects/address/versions', { schema: address }))
+      .body as { id: number };
+    const person = JSON.stringify({
+      type: 'record',
+      name: 'Person',
+      namespace: 'app',
+      fields: [{ name: 'home', type: 'app.Address' }],
+    });
     const references = [{ name: 'app.Address', subject: 'address', version: 1 }];
     const registered = await call('POST', '/subjects/person-value/versions', { schema: person, references });
     expect(registered.status).toBe(200);
@@ -185,9 +237,14 @@ describe('registry-server with real Schema Registry clients', () => {
 
   it('@kafkajs/confluent-schema-registry registers, looks up, encodes and decodes', async () => {
     const client = new KafkajsRegistry({ host: registry.url });
-    const { id } = await client.register({ type: SchemaType.AVRO, schema }, { subject: 'orders-kafkajs-value' });
+    const { id } = await client.register(
+      { type: SchemaType.AVRO, schema },
+      { subject: 'orders-kafkajs-value' },
+    );
     expect(await client.getLatestSchemaId('orders-kafkajs-value')).toBe(id);
-    expect(await client.getRegistryIdBySchema('orders-kafkajs-value', { type: SchemaType.AVRO, schema })).toBe(id);
+    expect(
+      await client.getRegistryIdBySchema('orders-kafkajs-value', { type: SchemaType.AVRO, schema }),
+    ).toBe(id);
     const encoded = await client.encode(id, { id: 'o-1', total: 12.5 });
     expect(encoded[0]).toBe(0);
     expect(encoded.readInt32BE(1)).toBe(id);
