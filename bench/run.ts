@@ -46,6 +46,13 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       'index build time (needs the shared fixtures: RAMPART_FIXTURES; BENCH_KRAKEND_ROUNDS, _CALLS, _QUERIES)',
     load: () => import('./krakend/index.js'),
   },
+  registry: {
+    summary:
+      'embedded Schema Registry (SQLite, and PostgreSQL when reachable): register, lookup and fetch requests/s, and a ' +
+      'compatibility check against a 100-version subject at FULL_TRANSITIVE (BENCH_REGISTRY_REQUESTS, _CONCURRENCY, ' +
+      '_CHECKS; BENCH_REGISTRY_PG_URL)',
+    load: () => import('./registry/index.js'),
+  },
   sessions: {
     summary:
       'session stores (Redis and file) vs raw ioredis GET/SET on the same Redis: store/retrieve/compare_and_set p50, ' +

@@ -125,6 +125,17 @@ describe('Avro schema resolution', () => {
     expect(reason === undefined, reason).toBe(expected);
   });
 
+  it.each(RESOLUTION)('agrees with avsc building a resolver: %s', (_rule, writer, reader) => {
+    const ours = avroCannotRead(avro(reader), avro(writer)) === undefined;
+    let theirs = true;
+    try {
+      avro(reader).type.createResolver(avro(writer).type, { ignoreNamespaces: true });
+    } catch {
+      theirs = false;
+    }
+    expect(ours).toBe(theirs);
+  });
+
   it('refuses schemas Avro does not accept, naming why', () => {
     expect(() => parseAvro('{"type": "record", "name": "R"}', [])).toThrow(/Invalid schema/);
     expect(() => parseAvro('{"type": "nope"}', [])).toThrow(/Invalid schema: .*nope/);
@@ -223,7 +234,7 @@ describe('compatibility levels over version chains', () => {
       chain(v([a]), v([a, bDefault])),
     );
     expect(problems).toEqual([
-      'The new schema cannot read data written with version 1 (FULL_TRANSITIVE): no matching field for default-less R.b',
+      'The new schema cannot read data written with version 1 (FULL_TRANSITIVE): READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1: the reader\'s field "b" has no default value and the writer has no such field',
     ]);
   });
 });

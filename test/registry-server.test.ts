@@ -113,7 +113,7 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error_code: 409 });
     expect(String((refused.body as { message: string }).message)).toMatch(
-      /no matching field for default-less app\.User\.age/,
+      /READER_FIELD_MISSING_DEFAULT_VALUE at \/fields\/1: the reader's field .{1,3}age.{1,3} has no default value/,
     );
     const test = await call('POST', '/compatibility/subjects/users-value/versions/latest?verbose=true', {
       schema: BREAKING,

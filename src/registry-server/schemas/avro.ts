@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import { invalidSchema } from '../errors.js';
+import { firstIncompatibility } from './avro-resolution.js';
 
 export interface AvroModel {
   readonly type: avro.Type;
@@ -33,11 +34,6 @@ export function parseAvro(
 
 /** Why a reader cannot read what a writer wrote, by Avro's schema resolution rules; undefined when it can. */
 export function avroCannotRead(reader: AvroModel, writer: AvroModel): string | undefined {
-  try {
-    // Java Avro, which Confluent uses, matches named types by their simple name; so does ignoreNamespaces.
-    reader.type.createResolver(writer.type, { ignoreNamespaces: true });
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const problem = firstIncompatibility(reader.type, writer.type);
+  return problem ? `${problem.type} at ${problem.location}: ${problem.message}` : undefined;
 }
