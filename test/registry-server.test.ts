@@ -108,6 +108,22 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect((await call('GET', '/schemas/types')).body).toEqual(['JSON', 'PROTOBUF', 'AVRO']);
   });
 
+  it('with normalize=true, treats schemas that differ only in key order as one', async () => {
+    const a = '{"type": "record", "name": "N", "fields": [{"name": "x", "type": "int"}]}';
+    const b = '{"fields": [{"type": "int", "name": "x"}], "name": "N", "type": "record"}';
+    const first = (await call('POST', '/subjects/norm-value/versions?normalize=true', { schema: a }))
+      .body as { id: number };
+    expect((await call('POST', '/subjects/norm-value/versions?normalize=true', { schema: b })).body).toEqual(
+      first,
+    );
+    expect((await call('POST', '/subjects/norm-value?normalize=true', { schema: b })).body).toMatchObject({
+      version: 1,
+    });
+    expect((await call('GET', '/subjects/norm-value/versions')).body).toEqual([1]);
+    // Without it, key order is part of the schema, as in Confluent.
+    expect((await call('POST', '/subjects/norm-value', { schema: b })).status).toBe(404);
+  });
+
   it('refuses an incompatible schema with 409 and says why; verbose compatibility tests give the reasons', async () => {
     const refused = await call('POST', '/subjects/users-value/versions', { schema: BREAKING });
     expect(refused.status).toBe(409);

@@ -373,7 +373,7 @@ export class Registry {
     return parsed;
   }
 
-  private async parse(request: SchemaRequest, _normalize: boolean): Promise<ParsedSchema> {
+  private async parse(request: SchemaRequest, normalize: boolean): Promise<ParsedSchema> {
     if (typeof request.schema !== 'string' || request.schema === '')
       throw invalidSchema('"schema" must be a non-empty string');
     const type = (request.schemaType ?? 'AVRO').toUpperCase();
@@ -392,6 +392,7 @@ export class Registry {
       request.schema,
       references,
       await this.referencedTexts(references),
+      normalize,
     );
   }
 

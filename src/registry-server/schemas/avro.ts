@@ -14,6 +14,7 @@ export interface AvroModel {
 export function parseAvro(
   text: string,
   referenced: readonly string[],
+  normalize = false,
 ): { canonical: string; model: AvroModel } {
   let json: unknown;
   try {
@@ -26,7 +27,7 @@ export function parseAvro(
     for (const reference of referenced)
       avro.Type.forSchema(JSON.parse(reference), { registry, wrapUnions: true });
     const type = avro.Type.forSchema(json as avro.Schema, { registry, wrapUnions: true });
-    return { canonical: JSON.stringify(json), model: { type } };
+    return { canonical: JSON.stringify(normalize ? normalizeAvro(json) : json), model: { type } };
   } catch (error) {
     throw invalidSchema((error as Error).message);
   }
@@ -36,4 +37,37 @@ export function parseAvro(
 export function avroCannotRead(reader: AvroModel, writer: AvroModel): string | undefined {
   const problem = firstIncompatibility(reader.type, writer.type);
   return problem ? `${problem.type} at ${problem.location}: ${problem.message}` : undefined;
+}
+
+const AVRO_KEY_ORDER = [
+  'type',
+  'name',
+  'namespace',
+  'doc',
+  'aliases',
+  'fields',
+  'symbols',
+  'items',
+  'values',
+  'size',
+  'default',
+  'order',
+  'logicalType',
+  'precision',
+  'scale',
+];
+
+/** `normalize=true`: attributes in one fixed order at every level, so key order no longer tells schemas apart. */
+export function normalizeAvro(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(normalizeAvro);
+  if (json === null || typeof json !== 'object') return json;
+  const entries = Object.entries(json as Record<string, unknown>);
+  const rank = (key: string) => {
+    const i = AVRO_KEY_ORDER.indexOf(key);
+    return i === -1 ? AVRO_KEY_ORDER.length : i;
+  };
+  entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(
+    entries.map(([key, value]) => [key, key === 'default' ? value : normalizeAvro(value)]),
+  );
 }

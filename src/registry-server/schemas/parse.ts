@@ -9,10 +9,11 @@ export function parseSchema(
   text: string,
   references: readonly SchemaReference[],
   referencedTexts: readonly string[],
+  normalize = false,
 ): ParsedSchema {
   switch (type) {
     case 'AVRO': {
-      const { canonical, model } = parseAvro(text, referencedTexts);
+      const { canonical, model } = parseAvro(text, referencedTexts, normalize);
       return { type, canonical, references, model };
     }
     case 'JSON': {
@@ -25,7 +26,7 @@ export function parseSchema(
       if (typeof json !== 'boolean' && (typeof json !== 'object' || json === null || Array.isArray(json))) {
         throw invalidSchema('a JSON Schema is an object or a boolean');
       }
-      return { type, canonical: JSON.stringify(json), references, model: json };
+      return { type, canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model: json };
     }
     case 'PROTOBUF': {
       const canonical = text.trim();
@@ -38,4 +39,15 @@ export function parseSchema(
       }
     }
   }
+}
+
+/** `normalize=true` for JSON Schema: keys sorted at every level (array order is meaningful and kept). */
+function sortKeys(json: unknown): unknown {
+  if (Array.isArray(json)) return json.map(sortKeys);
+  if (json === null || typeof json !== 'object') return json;
+  return Object.fromEntries(
+    Object.keys(json as Record<string, unknown>)
+      .sort()
+      .map((key) => [key, sortKeys((json as Record<string, unknown>)[key])]),
+  );
 }

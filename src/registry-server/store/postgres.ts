@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS registry_versions (
   deleted BOOLEAN NOT NULL DEFAULT FALSE,
   PRIMARY KEY (subject, version)
 );
+CREATE SEQUENCE IF NOT EXISTS registry_schema_ids;
 CREATE INDEX IF NOT EXISTS registry_versions_by_schema ON registry_versions(schema_id);
 CREATE TABLE IF NOT EXISTS registry_refs (
   schema_id INTEGER NOT NULL REFERENCES registry_schemas(id),
@@ -39,9 +40,8 @@ CREATE TABLE IF NOT EXISTS registry_settings (
 );
 `;
 
-/** Advisory lock keys: one for creating the tables, one for allocating schema ids. */
+/** Advisory lock key for creating the tables. */
 const DDL_LOCK = 727_001;
-const ID_LOCK = 727_002;
 
 interface SchemaRow {
   id: number;
@@ -73,8 +73,8 @@ const toVersion = (row: VersionRow): SubjectVersion => ({
 
 /**
  * PostgreSQL: several registry instances share one database. A registration holds a transaction-scoped advisory
- * lock on its subject (so versions are dense and checked against what precedes them) and, to create a schema,
- * one on id allocation (so equal schemas registered at once under different subjects get one id).
+ * lock on its subject (so versions are dense and checked against what precedes them); new schemas take ids from a
+ * sequence, and the unique fingerprint makes equal schemas registered at once under different subjects share one.
  */
 export class PostgresStore implements RegistryStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -128,39 +128,49 @@ export class PostgresStore implements RegistryStore {
             schema.fingerprint,
           ])
         ).rows[0];
-      let existing = await findExisting();
+      const existing = await findExisting();
       const same = existing && !forced?.version ? live.find((v) => v.id === existing?.id) : undefined;
       if (same) {
         await client.query('COMMIT');
         return { id: same.id, version: same.version, created: false };
       }
       check(live);
-      if (!existing) {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [ID_LOCK]);
-        existing = await findExisting();
-      }
       let id = existing?.id;
       if (id === undefined) {
-        const next =
-          forced?.id ??
-          (
-            await client.query<{ next: number }>(
-              'SELECT COALESCE(MAX(id), 0) + 1 AS next FROM registry_schemas',
-            )
-          ).rows[0]?.next ??
-          1;
-        await client.query(
-          'INSERT INTO registry_schemas (id, type, schema, refs, fingerprint) VALUES ($1, $2, $3, $4, $5)',
-          [next, schema.type, schema.schema, JSON.stringify(schema.references), schema.fingerprint],
+        // A new schema takes the next id, unless a concurrent registration of the same schema commits first: the
+        // unique fingerprint makes this insert wait for it, then do nothing, and its id is read back instead.
+        const inserted = await client.query<{ id: number }>(
+          `INSERT INTO registry_schemas (id, type, schema, refs, fingerprint)
+           VALUES (COALESCE($1, nextval('registry_schema_ids')), $2, $3, $4, $5)
+           ON CONFLICT (fingerprint) DO NOTHING RETURNING id`,
+          [
+            forced?.id ?? null,
+            schema.type,
+            schema.schema,
+            JSON.stringify(schema.references),
+            schema.fingerprint,
+          ],
         );
-        for (const ref of schema.references) {
-          await client.query('INSERT INTO registry_refs (schema_id, subject, version) VALUES ($1, $2, $3)', [
-            next,
-            ref.subject,
-            ref.version,
-          ]);
+        id = inserted.rows[0]?.id;
+        if (id !== undefined) {
+          for (const ref of schema.references) {
+            await client.query(
+              'INSERT INTO registry_refs (schema_id, subject, version) VALUES ($1, $2, $3)',
+              [id, ref.subject, ref.version],
+            );
+          }
+          if (forced?.id !== undefined) {
+            // An imported id must never be handed out again by the sequence.
+            await client.query(
+              "SELECT setval('registry_schema_ids', GREATEST((SELECT last_value FROM registry_schema_ids), $1))",
+              [forced.id],
+            );
+          }
+        } else {
+          id = (await findExisting())?.id;
+          if (id === undefined)
+            throw new Error('a schema with this fingerprint vanished during registration');
         }
-        id = next;
       }
       const version =
         forced?.version ??
