@@ -234,6 +234,50 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect(missing).toMatchObject({ status: 422, body: { error_code: 42201 } });
   });
 
+  it("registers Protobuf schemas under Confluent's rules, with imports as references", async () => {
+    const v1 = 'syntax = "proto3";\npackage shop;\nmessage Order {\n  string id = 1;\n  int32 qty = 2;\n}';
+    const v2 =
+      'syntax = "proto3";\npackage shop;\nmessage Order {\n  string id = 1;\n  int64 qty = 2;\n  string note = 3;\n}';
+    const breaking =
+      'syntax = "proto3";\npackage shop;\nmessage Order {\n  string id = 1;\n  double qty = 2;\n}';
+    const first = await call('POST', '/subjects/orders-proto/versions', {
+      schema: v1,
+      schemaType: 'PROTOBUF',
+    });
+    expect(first.status).toBe(200);
+    expect(
+      (await call('POST', '/subjects/orders-proto/versions', { schema: v2, schemaType: 'PROTOBUF' })).status,
+    ).toBe(200);
+    const refused = await call('POST', '/subjects/orders-proto/versions', {
+      schema: breaking,
+      schemaType: 'PROTOBUF',
+    });
+    expect(refused.status).toBe(409);
+    expect(String((refused.body as { message: string }).message)).toMatch(
+      /FIELD_SCALAR_KIND_CHANGED #\/Order\/2/,
+    );
+    expect((await call('GET', '/subjects/orders-proto/versions/latest')).body).toMatchObject({
+      schemaType: 'PROTOBUF',
+      version: 2,
+    });
+    const money = 'syntax = "proto3";\npackage money;\nmessage Amount {\n  int64 cents = 1;\n}';
+    await call('POST', '/subjects/money.proto/versions', { schema: money, schemaType: 'PROTOBUF' });
+    const invoice =
+      'syntax = "proto3";\nimport "money.proto";\nmessage Invoice {\n  .money.Amount total = 1;\n}';
+    const references = [{ name: 'money.proto', subject: 'money.proto', version: 1 }];
+    const withRef = await call('POST', '/subjects/invoices/versions', {
+      schema: invoice,
+      schemaType: 'PROTOBUF',
+      references,
+    });
+    expect(withRef.status).toBe(200);
+    const bad = await call('POST', '/subjects/bad-proto/versions', {
+      schema: 'message {',
+      schemaType: 'PROTOBUF',
+    });
+    expect(bad).toMatchObject({ status: 422, body: { error_code: 42201 } });
+  });
+
   it('keeps its SQLite file 0600 in a 0700 directory', () => {
     expect(statSync(path.join(base, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(base, 'data', 'registry.db')).mode & 0o777).toBe(0o600);

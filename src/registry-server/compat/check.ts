@@ -1,4 +1,5 @@
 import { RegistryError } from '../errors.js';
+import { isCompatibleChange, type ProtoSide, protobufChanges } from '../protobuf/diff.js';
 import { type AvroModel, avroCannotRead } from '../schemas/avro.js';
 import type { ParsedSchema } from '../schemas/types.js';
 import { type CompatibilityLevel, directionsOf } from './levels.js';
@@ -52,6 +53,12 @@ function cannotRead(reader: ParsedSchema, writer: ParsedSchema): string | undefi
   switch (reader.type) {
     case 'AVRO':
       return avroCannotRead(reader.model as AvroModel, writer.model as AvroModel);
+    case 'PROTOBUF': {
+      const problems = protobufChanges(writer.model as ProtoSide, reader.model as ProtoSide).filter(
+        (change) => !isCompatibleChange(change),
+      );
+      return problems.length > 0 ? problems.join(', ') : undefined;
+    }
     default:
       throw new RegistryError(
         422,

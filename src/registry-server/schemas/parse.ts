@@ -1,5 +1,8 @@
 import protobuf from 'protobufjs';
 import { invalidSchema } from '../errors.js';
+import type { ProtoSide } from '../protobuf/diff.js';
+import type { ProtoFile } from '../protobuf/model.js';
+import { parseProto } from '../protobuf/parser.js';
 import { parseAvro } from './avro.js';
 import type { ParsedSchema, SchemaReference, SchemaType } from './types.js';
 
@@ -31,9 +34,14 @@ export function parseSchema(
     case 'PROTOBUF': {
       const canonical = text.trim();
       try {
-        // Imports name other registered schemas (references); they are resolved by name, not read from disk.
-        const parsed = protobuf.parse(canonical, { keepCase: true, alternateCommentMode: true });
-        return { type, canonical, references, model: parsed };
+        // protobufjs checks the grammar closely; the diff model keeps labels and type names as written.
+        protobuf.parse(canonical, { keepCase: true, alternateCommentMode: true });
+        const dependencies = new Map<string, ProtoFile>();
+        references.forEach((reference, i) =>
+          dependencies.set(reference.name, parseProto(referencedTexts[i] ?? '')),
+        );
+        const model: ProtoSide = { file: parseProto(canonical), dependencies, references };
+        return { type, canonical, references, model };
       } catch (error) {
         throw invalidSchema(`not a valid .proto file: ${(error as Error).message}`);
       }
