@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { javaUnionOrder } from '../src/registry-server/java-order.js';
 import { isCompatibleChange, type ProtoSide, protobufChanges } from '../src/registry-server/protobuf/diff.js';
-import { javaUnionOrder } from '../src/registry-server/protobuf/java-order.js';
 import { parseProto } from '../src/registry-server/protobuf/parser.js';
 
 const side = (

@@ -278,6 +278,54 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect(bad).toMatchObject({ status: 422, body: { error_code: 42201 } });
   });
 
+  it('registers JSON Schemas under Confluent rules, with references across subjects', async () => {
+    const v1 = JSON.stringify({
+      type: 'object',
+      properties: { id: { type: 'string' } },
+      additionalProperties: false,
+    });
+    const v2 = JSON.stringify({
+      type: 'object',
+      properties: { id: { type: 'string' }, note: { type: 'string' } },
+      additionalProperties: false,
+    });
+    const breaking = JSON.stringify({
+      type: 'object',
+      properties: { id: { type: 'integer' } },
+      additionalProperties: false,
+    });
+    expect(
+      (await call('POST', '/subjects/json-value/versions', { schema: v1, schemaType: 'JSON' })).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/subjects/json-value/versions', { schema: v2, schemaType: 'JSON' })).status,
+    ).toBe(200);
+    const refused = await call('POST', '/subjects/json-value/versions', {
+      schema: breaking,
+      schemaType: 'JSON',
+    });
+    expect(refused.status).toBe(409);
+    expect(String((refused.body as { message: string }).message)).toMatch(/TYPE_CHANGED #\/properties\/id/);
+    const city = JSON.stringify({ type: 'object', properties: { name: { type: 'string' } } });
+    await call('POST', '/subjects/city.json/versions', { schema: city, schemaType: 'JSON' });
+    const person = JSON.stringify({ type: 'object', properties: { home: { $ref: 'city.json' } } });
+    const references = [{ name: 'city.json', subject: 'city.json', version: 1 }];
+    expect(
+      (
+        await call('POST', '/subjects/person-json/versions', {
+          schema: person,
+          schemaType: 'JSON',
+          references,
+        })
+      ).status,
+    ).toBe(200);
+    const test = await call('POST', '/compatibility/subjects/json-value/versions/latest?verbose=true', {
+      schema: breaking,
+      schemaType: 'JSON',
+    });
+    expect(test.body).toMatchObject({ is_compatible: false });
+  });
+
   it('keeps its SQLite file 0600 in a 0700 directory', () => {
     expect(statSync(path.join(base, 'data')).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(base, 'data', 'registry.db')).mode & 0o777).toBe(0o600);

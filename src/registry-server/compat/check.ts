@@ -1,4 +1,5 @@
-import { RegistryError } from '../errors.js';
+import { isCompatibleJsonChange, jsonSchemaChanges } from '../jsonschema/diff.js';
+import type { Node } from '../jsonschema/nodes.js';
 import { isCompatibleChange, type ProtoSide, protobufChanges } from '../protobuf/diff.js';
 import { type AvroModel, avroCannotRead } from '../schemas/avro.js';
 import type { ParsedSchema } from '../schemas/types.js';
@@ -53,17 +54,17 @@ function cannotRead(reader: ParsedSchema, writer: ParsedSchema): string | undefi
   switch (reader.type) {
     case 'AVRO':
       return avroCannotRead(reader.model as AvroModel, writer.model as AvroModel);
+    case 'JSON': {
+      const problems = jsonSchemaChanges(writer.model as Node, reader.model as Node).filter(
+        (change) => !isCompatibleJsonChange(change),
+      );
+      return problems.length > 0 ? problems.join(', ') : undefined;
+    }
     case 'PROTOBUF': {
       const problems = protobufChanges(writer.model as ProtoSide, reader.model as ProtoSide).filter(
         (change) => !isCompatibleChange(change),
       );
       return problems.length > 0 ? problems.join(', ') : undefined;
     }
-    default:
-      throw new RegistryError(
-        422,
-        42201,
-        `compatibility checks for ${reader.type} schemas are not available in this registry yet; set the subject's compatibility to NONE to register ${reader.type} schemas`,
-      );
   }
 }

@@ -1,5 +1,5 @@
+import { javaUnionOrder } from '../java-order.js';
 import { BUILTIN_TYPES } from './builtins.js';
-import { javaUnionOrder } from './java-order.js';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoType } from './model.js';
 
 /** Changes that keep data written with the original readable by the update (Confluent's compatible set). */

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { invalidSchema } from '../errors.js';
+import { loadSchema } from '../jsonschema/loader.js';
 import type { ProtoSide } from '../protobuf/diff.js';
 import type { ProtoFile } from '../protobuf/model.js';
 import { parseProto } from '../protobuf/parser.js';
@@ -29,7 +30,20 @@ export function parseSchema(
       if (typeof json !== 'boolean' && (typeof json !== 'object' || json === null || Array.isArray(json))) {
         throw invalidSchema('a JSON Schema is an object or a boolean');
       }
-      return { type, canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model: json };
+      const externals = new Map<string, unknown>();
+      references.forEach((reference, i) => {
+        try {
+          externals.set(reference.name, JSON.parse(referencedTexts[i] ?? 'null'));
+        } catch {
+          throw invalidSchema(`reference ${reference.name} is not a JSON Schema`);
+        }
+      });
+      return {
+        type,
+        canonical: JSON.stringify(normalize ? sortKeys(json) : json),
+        references,
+        model: loadSchema(json, externals),
+      };
     }
     case 'PROTOBUF': {
       const canonical = text.trim();

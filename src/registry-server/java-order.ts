@@ -54,3 +54,10 @@ export function javaUnionOrder<K extends string | number>(original: readonly K[]
   for (const k of second.keys()) union.add(k);
   return union.keys();
 }
+
+/** The iteration order of a default java.util.HashMap filled with `keys` in order. */
+export function javaMapOrder<K extends string | number>(keys: readonly K[]): K[] {
+  const map = new JavaHashSet<K>();
+  for (const k of keys) map.add(k);
+  return map.keys();
+}
