@@ -8,6 +8,11 @@ import {
   serverEntrySchema,
 } from '../gateway/config.js';
 import { type RunningGateway, startGateway } from '../gateway/serve.js';
+import {
+  type RunningRegistry,
+  registryServerConfigSchema,
+  startRegistryServer,
+} from '../registry-server/index.js';
 
 function configuredServers(file: string | undefined): { servers: ServerEntry[]; source: string } {
   const listed = readConfigKey('servers', file ? { file } : {});
@@ -55,6 +60,20 @@ function startupMessage(gateway: RunningGateway): string {
   return lines.join('\n');
 }
 
+/**
+ * The embedded Schema Registry that the default set runs beside the gateway, on loopback with its defaults; when
+ * its port is taken (another registry, another `rampart serve`), on a free one instead.
+ */
+async function startEmbeddedRegistry(port: number): Promise<RunningRegistry> {
+  const config = registryServerConfigSchema.parse({ port, logLevel: 'warn' });
+  try {
+    return await startRegistryServer(config);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || !/EADDRINUSE/.test(error.message)) throw error;
+    return startRegistryServer({ ...config, port: 0 });
+  }
+}
+
 export function addServeCommand(program: Command): void {
   program
     .command('serve')
@@ -82,11 +101,23 @@ export function addServeCommand(program: Command): void {
       });
       const { servers, source } = configuredServers(configFile);
       const gateway = await startGateway({ config, servers, source });
+      const registry =
+        (config.embeddedRegistry ?? source === 'the defaults')
+          ? await startEmbeddedRegistry(config.embeddedRegistryPort).catch(async (error) => {
+              await gateway.close();
+              throw error;
+            })
+          : undefined;
       console.log(startupMessage(gateway));
+      if (registry) {
+        console.log(
+          `  schema registry (embedded, SQLite): ${registry.url} — point Schema Registry clients here`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           console.error('rampart: stopping; letting calls in flight finish');
-          void gateway.close().then(resolve);
+          void Promise.all([gateway.close(), registry?.close()]).then(() => resolve());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

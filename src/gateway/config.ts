@@ -40,6 +40,19 @@ export const gatewayConfigSchema = z.object({
     .string()
     .default('~/.rampart/token')
     .describe('Where the local bearer token is kept (mode 0600)'),
+  embeddedRegistry: z
+    .boolean()
+    .optional()
+    .describe(
+      'Also start the embedded Schema Registry on loopback (default: on with the default servers, off with a servers list)',
+    ),
+  embeddedRegistryPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(8081)
+    .describe('Port of the embedded Schema Registry (a free one is picked if it is taken)'),
   allowedHosts: z
     .array(z.string())
     .default([])
