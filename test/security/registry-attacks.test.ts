@@ -2,12 +2,15 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryApp } from '../../src/registry-server/api/app.js';
 import {
   checkRegistryConfig,
   type RunningRegistry,
   registryServerConfigSchema,
   startRegistryServer,
 } from '../../src/registry-server/index.js';
+import { Registry } from '../../src/registry-server/registry.js';
+import type { RegistryStore } from '../../src/registry-server/store/types.js';
 
 const WRITER = { name: 'writer', secret: 'writer-secret-0123456789' };
 const READER = { name: 'reader', secret: 'reader-secret-0123456789', readOnly: true };
@@ -143,6 +146,24 @@ describe('registry-server attacks', () => {
     const answer = await request(basic, 'POST', '/subjects/x/versions', writer, '{"schema": ');
     expect(answer).toMatchObject({ status: 400, body: { error_code: 400 } });
     expect(String(answer.body.message)).toMatch(/not a JSON object/);
+  });
+
+  it('answers a store failure with 50001 and no detail of the store', async () => {
+    const failing = new Proxy({} as RegistryStore, {
+      get: () => async () => {
+        throw new Error('SQLITE_CORRUPT: database disk image is malformed at /secret/path/registry.db');
+      },
+    });
+    const app = registryApp(new Registry(failing, { compatibility: 'BACKWARD', mode: 'READWRITE' }), {
+      auth: 'none',
+      credentials: [],
+      maxBodyBytes: 1024,
+    });
+    const response = await app.fetch(new Request('http://registry/subjects'));
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ error_code: 50001, message: 'Error in the backend data store' });
+    expect(text).not.toMatch(/SQLITE|secret/);
   });
 
   it('cannot overwrite an existing schema id, even in IMPORT mode', async () => {
