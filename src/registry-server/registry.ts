@@ -53,6 +53,7 @@ export interface VersionAnswer {
 }
 
 const MAX_VERSION = 2 ** 31 - 1;
+const PARSED_CACHE_LIMIT = 10_000;
 
 /**
  * The Schema Registry's rules over a store: registration with compatibility checks and modes, lookups, soft and
@@ -370,6 +371,10 @@ export class Registry {
       await this.referencedTexts(stored.references),
     );
     this.parsedCache.set(id, parsed);
+    // Parsed schemas are kept for the versions compatibility checks compare against; the oldest go first.
+    if (this.parsedCache.size > PARSED_CACHE_LIMIT) {
+      this.parsedCache.delete(this.parsedCache.keys().next().value as number);
+    }
     return parsed;
   }
 

@@ -102,8 +102,14 @@ const isEmptyish = (node: Node) => node.kind === 'empty' || node.kind === 'true'
 
 function compare(ctx: Context, originalIn: Node | null, updateIn: Node | null): void {
   if (!originalIn && !updateIn) return;
-  if (!originalIn) return ctx.emit('SCHEMA_ADDED');
-  if (!updateIn) return ctx.emit('SCHEMA_REMOVED');
+  if (!originalIn) {
+    ctx.emit('SCHEMA_ADDED');
+    return;
+  }
+  if (!updateIn) {
+    ctx.emit('SCHEMA_REMOVED');
+    return;
+  }
   const original = unwrap(originalIn);
   const update = unwrap(updateIn);
   if (original.kind !== 'combined' && update.kind === 'combined') {
@@ -147,7 +153,8 @@ function compare(ctx: Context, originalIn: Node | null, updateIn: Node | null): 
   }
   if (original.kind !== update.kind) {
     if (original.kind === 'false' || isEmptyish(update)) return;
-    return ctx.emit('TYPE_CHANGED');
+    ctx.emit('TYPE_CHANGED');
+    return;
   }
   if (ctx.active.has(original)) return;
   ctx.active.add(original);
@@ -163,17 +170,21 @@ function compare(ctx: Context, originalIn: Node | null, updateIn: Node | null): 
     }
     switch (original.kind) {
       case 'string':
-        return compareString(ctx, original, update as StringNode);
+        compareString(ctx, original, update as StringNode);
+        return;
       case 'number':
-        return compareNumber(ctx, original, update as NumberNode);
+        compareNumber(ctx, original, update as NumberNode);
+        return;
       case 'enum':
-        return compareEnum(ctx, original.values, (update as typeof original).values);
+        compareEnum(ctx, original.values, (update as typeof original).values);
+        return;
       case 'const':
         if (canonical(original.value) !== canonical((update as typeof original).value))
           ctx.emit('ENUM_ARRAY_CHANGED', 'const');
         return;
       case 'combined':
-        return compareCombined(ctx, original, update as CombinedNode);
+        compareCombined(ctx, original, update as CombinedNode);
+        return;
       case 'not': {
         const sub = ctx.sub();
         sub.within('not', () =>
@@ -183,9 +194,11 @@ function compare(ctx: Context, originalIn: Node | null, updateIn: Node | null): 
         return;
       }
       case 'object':
-        return compareObject(ctx, original, update as ObjectNode);
+        compareObject(ctx, original, update as ObjectNode);
+        return;
       case 'array':
-        return compareArray(ctx, original, update as ArrayNode);
+        compareArray(ctx, original, update as ArrayNode);
+        return;
       default:
         return;
     }
@@ -277,7 +290,10 @@ function compareCombined(ctx: Context, original: CombinedNode, update: CombinedN
       (oSingle && uSingle) ||
       (oSingle && update.criterion === 'oneOf') ||
       (uSingle && original.criterion === 'allOf');
-    if (!extended) return ctx.emit('COMBINED_TYPE_CHANGED');
+    if (!extended) {
+      ctx.emit('COMBINED_TYPE_CHANGED');
+      return;
+    }
     ctx.emit('COMBINED_TYPE_EXTENDED');
   }
   const dedupe = (node: CombinedNode) => {
@@ -357,36 +373,51 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
     const op = o.properties.get(name);
     const up = u.properties.get(name);
     ctx.within(`properties/${name}`, () => {
-      if (op && up) return compare(ctx, op, up);
+      if (op && up) {
+        compare(ctx, op, up);
+        return;
+      }
       if (op) {
-        if (isOpen(u)) return ctx.emit('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL');
+        if (isOpen(u)) {
+          ctx.emit('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL');
+          return;
+        }
         const partial = partialSchemaFor(u, name);
         if (partial) {
           const sub = ctx.sub();
           compare(sub, op, partial);
           ctx.out.push(...sub.out);
-          return ctx.emit(
+          ctx.emit(
             sub.compatible
               ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
               : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
           );
+          return;
         }
-        return ctx.emit(
+        ctx.emit(
           op.kind === 'false'
             ? 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL'
             : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
         );
+        return;
       }
       if (!up) return;
       if (isOpen(o)) {
-        if (isEmptyish(up)) return ctx.emit('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL');
+        if (isEmptyish(up)) {
+          ctx.emit('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL');
+          return;
+        }
         // Confluent 8 names the three cases; all are incompatible, since old data may hold anything there.
-        if (!uRequired.has(name)) return ctx.emit('OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL');
-        return ctx.emit(
+        if (!uRequired.has(name)) {
+          ctx.emit('OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL');
+          return;
+        }
+        ctx.emit(
           up.hasDefault
             ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL'
             : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
         );
+        return;
       }
       const partial = partialSchemaFor(o, name);
       if (partial) {
@@ -464,16 +495,20 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
   for (let i = shared; i < oTuple.length; i++) {
     const item = oTuple[i] as Node;
     ctx.within(`items/${i}`, () => {
-      if (isOpenArray(u)) return ctx.emit('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL');
+      if (isOpenArray(u)) {
+        ctx.emit('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL');
+        return;
+      }
       if (u.additionalItemsSchema) {
         const sub = ctx.sub();
         compare(sub, item, u.additionalItemsSchema);
         ctx.out.push(...sub.out);
-        return ctx.emit(
+        ctx.emit(
           sub.compatible
             ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
             : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
+        return;
       }
       ctx.emit(
         item.kind === 'false'
@@ -485,21 +520,24 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
   for (let i = shared; i < uTuple.length; i++) {
     const item = uTuple[i] as Node;
     ctx.within(`items/${i}`, () => {
-      if (isOpenArray(o))
-        return ctx.emit(
+      if (isOpenArray(o)) {
+        ctx.emit(
           isEmptyish(item)
             ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'
             : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
         );
+        return;
+      }
       if (o.additionalItemsSchema) {
         const sub = ctx.sub();
         compare(sub, o.additionalItemsSchema, item);
         ctx.out.push(...sub.out);
-        return ctx.emit(
+        ctx.emit(
           sub.compatible
             ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
             : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
+        return;
       }
       ctx.emit('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL');
     });

@@ -51,9 +51,9 @@ export function parseSchema(
         // protobufjs checks the grammar closely; the diff model keeps labels and type names as written.
         protobuf.parse(canonical, { keepCase: true, alternateCommentMode: true });
         const dependencies = new Map<string, ProtoFile>();
-        references.forEach((reference, i) =>
-          dependencies.set(reference.name, parseProto(referencedTexts[i] ?? '')),
-        );
+        references.forEach((reference, i) => {
+          dependencies.set(reference.name, parseProto(referencedTexts[i] ?? ''));
+        });
         const model: ProtoSide = { file: parseProto(canonical), dependencies, references };
         return { type, canonical, references, model };
       } catch (error) {
