@@ -346,6 +346,17 @@ function compareCombined(ctx: Context, original: CombinedNode, update: CombinedN
   if (matched < Math.min(o.length, u.length)) ctx.emit('COMBINED_TYPE_SUBSCHEMAS_CHANGED');
 }
 
+/**
+ * A member one side lacks, judged against the other side's schema for such members: the differences found, then
+ * whether that schema covers it.
+ */
+function coverage(ctx: Context, from: Node, to: Node, covered: string, notCovered: string): void {
+  const sub = ctx.sub();
+  compare(sub, from, to);
+  ctx.out.push(...sub.out);
+  ctx.emit(sub.compatible ? covered : notCovered);
+}
+
 const isOpen = (o: ObjectNode) =>
   o.patternProperties.length === 0 && o.additionalSchema === null && o.permitsAdditional;
 
@@ -384,13 +395,12 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
         }
         const partial = partialSchemaFor(u, name);
         if (partial) {
-          const sub = ctx.sub();
-          compare(sub, op, partial);
-          ctx.out.push(...sub.out);
-          ctx.emit(
-            sub.compatible
-              ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-              : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          coverage(
+            ctx,
+            op,
+            partial,
+            'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
           );
           return;
         }
@@ -421,13 +431,12 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
       }
       const partial = partialSchemaFor(o, name);
       if (partial) {
-        const sub = ctx.sub();
-        compare(sub, partial, up);
-        ctx.out.push(...sub.out);
-        ctx.emit(
-          sub.compatible
-            ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-            : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        coverage(
+          ctx,
+          partial,
+          up,
+          'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
       }
       if (uRequired.has(name)) {
@@ -500,13 +509,12 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
         return;
       }
       if (u.additionalItemsSchema) {
-        const sub = ctx.sub();
-        compare(sub, item, u.additionalItemsSchema);
-        ctx.out.push(...sub.out);
-        ctx.emit(
-          sub.compatible
-            ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-            : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        coverage(
+          ctx,
+          item,
+          u.additionalItemsSchema,
+          'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
         return;
       }
@@ -529,13 +537,12 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
         return;
       }
       if (o.additionalItemsSchema) {
-        const sub = ctx.sub();
-        compare(sub, o.additionalItemsSchema, item);
-        ctx.out.push(...sub.out);
-        ctx.emit(
-          sub.compatible
-            ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
-            : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        coverage(
+          ctx,
+          o.additionalItemsSchema,
+          item,
+          'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
         return;
       }
