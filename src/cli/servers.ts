@@ -9,6 +9,7 @@ import { fsConfigSchema } from '../servers/fs/index.js';
 import { gitConfigSchema } from '../servers/git/index.js';
 import { httpConfigSchema } from '../servers/http/index.js';
 import { krakendConfigSchema } from '../servers/krakend/index.js';
+import { registryConfigSchema } from '../servers/registry/index.js';
 import { sessionsConfigSchema } from '../servers/sessions/index.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
@@ -232,6 +233,23 @@ const krakendEntry: ServerEntry = {
   },
 };
 
+const registryEntry: ServerEntry = {
+  name: 'registry',
+  summary:
+    'Kafka Schema Registry tools over Confluent-compatible registries (rampart.yaml or SCHEMA_REGISTRY_URL)',
+  positional: '',
+  addOptions: (command) =>
+    commonFlags(command).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
+  async launch(_positional, flags) {
+    const { config: file, ...rest } = flags;
+    const config = loadConfig('registry', registryConfigSchema, {
+      flags: rest,
+      ...(typeof file === 'string' ? { file } : {}),
+    });
+    return launchPrepared('registry', config);
+  },
+};
+
 export const SERVERS: readonly ServerEntry[] = [
   fsEntry,
   dbEntry,
@@ -239,6 +257,7 @@ export const SERVERS: readonly ServerEntry[] = [
   gitEntry,
   sessionsEntry,
   krakendEntry,
+  registryEntry,
 ];
 
 export function findServer(name: string): ServerEntry | undefined {

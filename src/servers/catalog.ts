@@ -6,6 +6,12 @@ import { type GitConfig, gitConfigSchema, gitServer, prepareGit } from './git/in
 import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
 import { type KrakendConfig, krakendConfigSchema, krakendServer, prepareKrakend } from './krakend/index.js';
 import {
+  prepareRegistry,
+  type RegistryConfig,
+  registryConfigSchema,
+  registryServer,
+} from './registry/index.js';
+import {
   prepareSessions,
   type SessionsConfig,
   sessionsConfigSchema,
@@ -68,6 +74,10 @@ export const SERVER_KINDS = {
   krakend: kind('krakend', krakendConfigSchema, async (config: KrakendConfig) => {
     const prepared = await prepareKrakend(config);
     return { makeDefinition: () => krakendServer(prepared), warnings: [], close: async () => {} };
+  }),
+  registry: kind('registry', registryConfigSchema, async (config: RegistryConfig) => {
+    const prepared = prepareRegistry(config);
+    return { makeDefinition: () => registryServer(prepared), warnings: [], close: () => prepared.close() };
   }),
   sessions: {
     ...kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {

@@ -12,6 +12,7 @@ import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../..
 import { gitConfigSchema, gitServer, prepareGit } from '../../src/servers/git/index.js';
 import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
 import { krakendConfigSchema, krakendServer, prepareKrakend } from '../../src/servers/krakend/index.js';
+import { prepareRegistry, registryConfigSchema, registryServer } from '../../src/servers/registry/index.js';
 import {
   type PreparedSessions,
   prepareSessions,
@@ -154,6 +155,17 @@ export async function connectKrakend(
   const prepared = await prepareKrakend(parsed, options.hooks ?? { progress: () => {} });
   const runtime = await createRuntime({ ...parsed });
   return connectInMemory(krakendServer(prepared), runtime, options.clientRoots, async () => {});
+}
+
+/** A registry server in this process over the given registries, with a real client. */
+export async function connectRegistry(
+  config: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Session> {
+  const parsed = registryConfigSchema.parse({ logLevel: 'silent', ...config });
+  const prepared = prepareRegistry(parsed, env);
+  const runtime = await createRuntime({ ...parsed });
+  return connectInMemory(registryServer(prepared), runtime, undefined, () => prepared.close());
 }
 
 /** Prepares a sessions server (one store) whose connections share it, as a running `rampart sessions` would. */

@@ -1,0 +1,44 @@
+import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { RegistryClient } from './client.js';
+import type { RegistryConfig } from './config.js';
+import { registriesFromEnvironment } from './environment.js';
+import { readTools } from './tools/read.js';
+import { registryContext } from './tools/shared.js';
+
+export { type RegistryConfig, registryConfigSchema } from './config.js';
+
+export const REGISTRY_VERSION = '0.1.0';
+
+export interface PreparedRegistry {
+  readonly clients: readonly RegistryClient[];
+  close(): Promise<void>;
+}
+
+/** The configured registries (rampart.yaml, else the seed server's environment variables), one client each. */
+export function prepareRegistry(
+  config: RegistryConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): PreparedRegistry {
+  const entries = config.registries.length > 0 ? config.registries : registriesFromEnvironment(env);
+  const clients = entries.map((entry) => new RegistryClient(entry, config.requestTimeoutMs));
+  return {
+    clients,
+    close: async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+/** The registry tools over every configured Schema Registry. */
+export function registryServer(prepared: PreparedRegistry): ServerDefinition {
+  const ctx = registryContext(prepared.clients);
+  return defineServer({
+    name: 'registry',
+    version: REGISTRY_VERSION,
+    instructions:
+      `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
+      '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
+      'Schema JSON text, or .proto source.',
+    tools: [...readTools(ctx)],
+  });
+}

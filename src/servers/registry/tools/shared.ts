@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { Refusal } from '../../../core/errors.js';
+import type { RegistryClient } from '../client.js';
+
+export { READ_ONLY } from '../../../core/define.js';
+
+export interface RegistryContext {
+  readonly clients: readonly RegistryClient[];
+  pick(name: string | undefined): RegistryClient;
+}
+
+export function registryContext(clients: readonly RegistryClient[]): RegistryContext {
+  return {
+    clients,
+    pick(name) {
+      if (clients.length === 0)
+        throw new Refusal(
+          'no registries are configured (rampart.yaml registry.registries, or SCHEMA_REGISTRY_URL)',
+        );
+      if (name === undefined) return clients[0] as RegistryClient;
+      const found = clients.find((c) => c.name === name);
+      if (!found) {
+        throw new Refusal(
+          `registry "${name}" is not configured (configured: ${clients.map((c) => c.name).join(', ')})`,
+        );
+      }
+      return found;
+    },
+  };
+}
+
+export const registryArg = z
+  .string()
+  .optional()
+  .describe('Which configured registry (see list_registries); default the first');
+export const contextArg = z
+  .string()
+  .regex(/^\.?[A-Za-z0-9_.-]*$/, 'a context name like ".staging"')
+  .optional()
+  .describe('Schema context, e.g. ".staging"; default the default context "."');
+export const subjectArg = z.string().min(1).max(1024).describe('Subject name, e.g. "orders-value"');
+export const versionArg = z
+  .union([z.number().int().min(1), z.literal('latest')])
+  .default('latest')
+  .describe('Version number, or "latest"');
+export const schemaTypeArg = z.enum(['AVRO', 'JSON', 'PROTOBUF']).default('AVRO').describe('Schema type');
+export const referencesArg = z
+  .array(z.object({ name: z.string(), subject: z.string(), version: z.number().int() }))
+  .default([])
+  .describe(
+    'Schemas this one references: import name (Protobuf), $ref (JSON) or full type name (Avro), with subject and version',
+  );
+
+/** A subject within a context, as the registry names it: `:.staging:orders-value`. */
+export function qualify(subject: string, context: string | undefined): string {
+  if (!context || context === '.' || subject.startsWith(':.')) return subject;
+  return `:${context.startsWith('.') ? context : `.${context}`}:${subject}`;
+}
+
+export const path = (...parts: (string | number)[]) =>
+  `/${parts.map((p) => encodeURIComponent(String(p))).join('/')}`;
+
+export const schemaOutput = {
+  schemaType: z.enum(['AVRO', 'JSON', 'PROTOBUF']),
+  schema: z.string(),
+  references: z.array(z.object({ name: z.string(), subject: z.string(), version: z.number() })),
+};

@@ -1,0 +1,197 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RunningRegistry,
+  registryServerConfigSchema,
+  startRegistryServer,
+} from '../src/registry-server/index.js';
+import { registriesFromEnvironment } from '../src/servers/registry/environment.js';
+import { connectRegistry, type Session, type TextResult } from './helpers/mcp.js';
+
+let base: string;
+let primary: RunningRegistry;
+let secondary: RunningRegistry;
+let session: Session;
+
+const structured = <T = Record<string, unknown>>(result: TextResult): T => {
+  expect(result.isError, result.text).toBe(false);
+  return result.structured as T;
+};
+
+async function post(
+  registry: RunningRegistry,
+  route: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${registry.url}${route}`, {
+    method: route.startsWith('/config') || route.startsWith('/mode') ? 'PUT' : 'POST',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+const ORDER_V1 = JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] });
+const ORDER_V2 = JSON.stringify({
+  type: 'record',
+  name: 'Order',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'note', type: ['null', 'string'], default: null },
+  ],
+});
+const PROTO = 'syntax = "proto3";\npackage shop;\nmessage Item {\n  string sku = 1;\n}';
+
+beforeAll(async () => {
+  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-tools-')));
+  const start = (name: string) =>
+    startRegistryServer(
+      registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, `${name}.db`) }),
+    );
+  primary = await start('primary');
+  secondary = await start('secondary');
+  await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V1 });
+  await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V2 });
+  await post(primary, '/subjects/items-value/versions', { schema: PROTO, schemaType: 'PROTOBUF' });
+  await post(primary, `/subjects/${encodeURIComponent(':.staging:orders-value')}/versions`, {
+    schema: ORDER_V1,
+  });
+  await post(primary, '/config/items-value', { compatibility: 'FULL_TRANSITIVE' });
+  session = await connectRegistry({
+    registries: [
+      { name: 'primary', url: primary.url },
+      { name: 'mirror', url: secondary.url, viewonly: true },
+    ],
+  });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await primary?.close();
+  await secondary?.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('registry tools over embedded registries', () => {
+  it('lists the registries without secrets, and tests each connection', async () => {
+    expect(structured(await session.call('list_registries', {}))).toEqual({
+      registries: [
+        { name: 'primary', url: `${primary.url}/`, auth: 'none', mtls: false, viewonly: false },
+        { name: 'mirror', url: `${secondary.url}/`, auth: 'none', mtls: false, viewonly: true },
+      ],
+    });
+    expect(structured(await session.call('test_registry_connection', { registry: 'mirror' }))).toMatchObject({
+      registry: 'mirror',
+      reachable: true,
+      compatibility: 'BACKWARD',
+      mode: 'READWRITE',
+      schema_types: ['JSON', 'PROTOBUF', 'AVRO'],
+    });
+  });
+
+  it('reads subjects, versions and schemas, in the default context and in another', async () => {
+    expect(structured(await session.call('list_subjects', {}))).toMatchObject({
+      subjects: [':.staging:orders-value', 'items-value', 'orders-value'],
+    });
+    expect(structured(await session.call('list_subjects', { context: '.staging' }))).toMatchObject({
+      subjects: [':.staging:orders-value'],
+    });
+    expect(structured(await session.call('get_schema_versions', { subject: 'orders-value' }))).toMatchObject({
+      versions: [1, 2],
+    });
+    const latest = structured<{ id: number; version: number; schema: string; schemaType: string }>(
+      await session.call('get_schema', { subject: 'orders-value' }),
+    );
+    expect(latest).toMatchObject({ version: 2, schema: ORDER_V2, schemaType: 'AVRO' });
+    expect(
+      structured(await session.call('get_schema', { subject: 'items-value', version: 1 })),
+    ).toMatchObject({
+      schemaType: 'PROTOBUF',
+      schema: PROTO,
+    });
+    expect(structured(await session.call('get_schema_by_id', { id: latest.id }))).toMatchObject({
+      schema: ORDER_V2,
+    });
+    expect(structured(await session.call('get_subjects_by_schema_id', { id: 1 }))).toMatchObject({
+      versions: [
+        { subject: ':.staging:orders-value', version: 1 },
+        { subject: 'orders-value', version: 1 },
+      ],
+    });
+    expect(structured(await session.call('list_contexts', {}))).toMatchObject({
+      contexts: ['.', '.staging'],
+    });
+  });
+
+  it('reads global and subject settings, saying which are inherited', async () => {
+    expect(structured(await session.call('get_global_config', {}))).toMatchObject({
+      compatibility: 'BACKWARD',
+    });
+    expect(structured(await session.call('get_subject_config', { subject: 'items-value' }))).toMatchObject({
+      compatibility: 'FULL_TRANSITIVE',
+      inherited: false,
+    });
+    expect(structured(await session.call('get_subject_config', { subject: 'orders-value' }))).toMatchObject({
+      compatibility: 'BACKWARD',
+      inherited: true,
+    });
+    expect(structured(await session.call('get_mode', {}))).toMatchObject({ mode: 'READWRITE' });
+    expect(structured(await session.call('get_subject_mode', { subject: 'orders-value' }))).toMatchObject({
+      inherited: true,
+    });
+  });
+
+  it("checks compatibility at the subject's level, with the reasons", async () => {
+    const breaking = JSON.stringify({
+      type: 'record',
+      name: 'Order',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'qty', type: 'int' },
+      ],
+    });
+    const refused = structured<{ compatible: boolean; level: string; messages: string[] }>(
+      await session.call('check_compatibility', { subject: 'orders-value', schema: breaking }),
+    );
+    expect(refused).toMatchObject({ compatible: false, level: 'BACKWARD' });
+    expect(refused.messages.join()).toMatch(/READER_FIELD_MISSING_DEFAULT_VALUE/);
+    const proto = 'syntax = "proto3";\npackage shop;\nmessage Item {\n  bytes sku = 1;\n  int32 qty = 2;\n}';
+    expect(
+      structured(
+        await session.call('check_compatibility', {
+          subject: 'items-value',
+          schema: proto,
+          schema_type: 'PROTOBUF',
+        }),
+      ),
+    ).toMatchObject({ compatible: true, level: 'FULL_TRANSITIVE' });
+  });
+
+  it("passes a registry's errors on plainly, and names unknown registries", async () => {
+    const missing = await session.call('get_schema', { subject: 'nope' });
+    expect(missing).toMatchObject({ isError: true });
+    expect(missing.text).toMatch(/registry primary: Subject 'nope' not found\. \(error 40401\)/);
+    const unknown = await session.call('list_subjects', { registry: 'elsewhere' });
+    expect(unknown.text).toMatch(/registry "elsewhere" is not configured \(configured: primary, mirror\)/);
+  });
+
+  it("reads the seed server's environment variables when rampart.yaml lists none", () => {
+    const entries = registriesFromEnvironment({
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
+      SCHEMA_REGISTRY_USER: 'u',
+      SCHEMA_REGISTRY_PASSWORD: 'p',
+      SCHEMA_REGISTRY_NAME_1: 'prod',
+      SCHEMA_REGISTRY_URL_1: 'https://registry.example.com',
+      VIEWONLY_1: 'true',
+    });
+    expect(entries).toEqual([
+      { name: 'default', url: 'http://127.0.0.1:8081', username: 'u', password: 'p', viewonly: false },
+      { name: 'prod', url: 'https://registry.example.com', viewonly: true },
+    ]);
+    expect(() => registriesFromEnvironment({ SCHEMA_REGISTRY_URL_2: 'not a url' })).toThrow(
+      /SCHEMA_REGISTRY_URL_2: url/,
+    );
+  });
+});
