@@ -169,6 +169,80 @@ describe('registry tools over embedded registries', () => {
     ).toMatchObject({ compatible: true, level: 'FULL_TRANSITIVE' });
   });
 
+  it('registers Avro, JSON and Protobuf schemas with references, and changes settings', async () => {
+    const address = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } } });
+    const first = structured<{ id: number; version: number }>(
+      await session.call('register_schema', {
+        subject: 'address.json',
+        schema: address,
+        schema_type: 'JSON',
+      }),
+    );
+    expect(first.version).toBe(1);
+    const person = JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } });
+    const withRef = structured<{ id: number; version: number }>(
+      await session.call('register_schema', {
+        subject: 'person-value',
+        schema: person,
+        schema_type: 'JSON',
+        references: [{ name: 'address.json', subject: 'address.json', version: 1 }],
+      }),
+    );
+    expect(withRef).toMatchObject({ subject: 'person-value', version: 1 });
+    const again = structured(
+      await session.call('register_schema', { subject: 'orders-value', schema: ORDER_V2 }),
+    );
+    expect(again).toMatchObject({ version: 2 });
+    const money = 'syntax = "proto3";\npackage money;\nmessage Amount {\n  int64 cents = 1;\n}';
+    await session.call('register_schema', { subject: 'money.proto', schema: money, schema_type: 'PROTOBUF' });
+    const invoice =
+      'syntax = "proto3";\nimport "money.proto";\nmessage Invoice {\n  .money.Amount total = 1;\n}';
+    expect(
+      structured(
+        await session.call('register_schema', {
+          subject: 'invoices-value',
+          schema: invoice,
+          schema_type: 'PROTOBUF',
+          references: [{ name: 'money.proto', subject: 'money.proto', version: 1 }],
+        }),
+      ),
+    ).toMatchObject({ version: 1 });
+    expect(
+      structured(
+        await session.call('update_subject_config', { subject: 'person-value', compatibility: 'FULL' }),
+      ),
+    ).toMatchObject({
+      compatibility: 'FULL',
+    });
+    expect(structured(await session.call('get_subject_config', { subject: 'person-value' }))).toMatchObject({
+      compatibility: 'FULL',
+      inherited: false,
+    });
+    const refused = await session.call('register_schema', {
+      subject: 'orders-value',
+      schema: JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'long' }] }),
+    });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toMatch(/incompatible .* \(error 409\)/);
+  });
+
+  it('refuses every write to a view-only registry, and leaves it unchanged', async () => {
+    const writes: [string, Record<string, unknown>][] = [
+      ['register_schema', { subject: 'x-value', schema: ORDER_V1, registry: 'mirror' }],
+      ['update_global_config', { compatibility: 'NONE', registry: 'mirror' }],
+      ['update_subject_config', { subject: 'x-value', compatibility: 'NONE', registry: 'mirror' }],
+      ['update_mode', { mode: 'READONLY', registry: 'mirror' }],
+      ['update_subject_mode', { subject: 'x-value', mode: 'READONLY', registry: 'mirror' }],
+    ];
+    for (const [tool, args] of writes) {
+      const result = await session.call(tool, args);
+      expect(result.isError, tool).toBe(true);
+      expect(result.text).toMatch(/registry mirror is view-only/);
+    }
+    expect(await (await fetch(`${secondary.url}/subjects`)).json()).toEqual([]);
+    expect(await (await fetch(`${secondary.url}/config`)).json()).toEqual({ compatibilityLevel: 'BACKWARD' });
+  });
+
   it("passes a registry's errors on plainly, and names unknown registries", async () => {
     const missing = await session.call('get_schema', { subject: 'nope' });
     expect(missing).toMatchObject({ isError: true });

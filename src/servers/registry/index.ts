@@ -4,6 +4,7 @@ import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
 import { readTools } from './tools/read.js';
 import { registryContext } from './tools/shared.js';
+import { writeTools } from './tools/write.js';
 
 export { type RegistryConfig, registryConfigSchema } from './config.js';
 
@@ -39,6 +40,6 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
       '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source.',
-    tools: [...readTools(ctx)],
+    tools: [...readTools(ctx), ...writeTools(ctx)],
   });
 }
