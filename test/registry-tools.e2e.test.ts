@@ -251,6 +251,34 @@ describe('registry tools over embedded registries', () => {
     expect(unknown.text).toMatch(/registry "elsewhere" is not configured \(configured: primary, mirror\)/);
   });
 
+  it('compares registries by content: equal version numbers with different schemas are found', async () => {
+    await post(secondary, '/subjects/orders-value/versions', {
+      schema: JSON.stringify(JSON.parse(ORDER_V1), null, 2),
+    });
+    const changed = JSON.stringify({
+      type: 'record',
+      name: 'Order',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'note', type: ['null', 'string'], default: null, doc: 'free text' },
+      ],
+    });
+    await post(secondary, '/subjects/orders-value/versions', { schema: changed });
+    const compared = structured<{
+      differing: { subject: string; version: number; reason: string }[];
+      only_in_source: string[];
+      identical_versions: number;
+    }>(await session.call('compare_registries', { source: 'primary', target: 'mirror', context: '.' }));
+    expect(compared.differing).toEqual([{ subject: 'orders-value', version: 2, reason: 'content differs' }]);
+    expect(compared.identical_versions).toBe(1);
+    expect(compared.only_in_source).toContain('items-value');
+    const missing = structured<{ missing: { subject: string; version: number }[] }>(
+      await session.call('find_missing_schemas', { source: 'primary', target: 'mirror', context: '.' }),
+    );
+    expect(missing.missing.map((m) => `${m.subject}@${m.version}`)).toContain('orders-value@2');
+    expect(missing.missing.map((m) => `${m.subject}@${m.version}`)).not.toContain('orders-value@1');
+  });
+
   it("reads the seed server's environment variables when rampart.yaml lists none", () => {
     const entries = registriesFromEnvironment({
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',

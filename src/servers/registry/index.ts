@@ -2,6 +2,7 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { RegistryClient } from './client.js';
 import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
+import { compareTools } from './tools/compare.js';
 import { readTools } from './tools/read.js';
 import { registryContext } from './tools/shared.js';
 import { writeTools } from './tools/write.js';
@@ -40,6 +41,6 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
       '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source.',
-    tools: [...readTools(ctx), ...writeTools(ctx)],
+    tools: [...readTools(ctx), ...compareTools(ctx), ...writeTools(ctx)],
   });
 }
