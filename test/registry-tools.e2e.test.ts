@@ -279,6 +279,63 @@ describe('registry tools over embedded registries', () => {
     expect(missing.missing.map((m) => `${m.subject}@${m.version}`)).not.toContain('orders-value@1');
   });
 
+  it('exports a context and imports it into an empty registry with the same ids and versions', async () => {
+    const empty = await startRegistryServer(
+      registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, 'empty.db') }),
+    );
+    const withEmpty = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'empty', url: empty.url },
+        { name: 'mirror', url: secondary.url, viewonly: true },
+      ],
+    });
+    try {
+      const exported = structured<{ bundle: Record<string, unknown>; subjects: number; versions: number }>(
+        await withEmpty.call('export_context', { context: '.' }),
+      );
+      expect(exported.subjects).toBeGreaterThanOrEqual(6);
+      const plan = structured<{ imported: unknown[]; dry_run: boolean }>(
+        await withEmpty.call('import_schemas', { bundle: exported.bundle, registry: 'empty', dry_run: true }),
+      );
+      expect(plan.imported.length).toBe(exported.versions);
+      expect(await (await fetch(`${empty.url}/subjects`)).json()).toEqual([]);
+      const refused = await withEmpty.call('import_schemas', { bundle: exported.bundle, registry: 'mirror' });
+      expect(refused.text).toMatch(/registry mirror is view-only/);
+      const done = structured<{
+        imported: { subject: string; version: number; id: number }[];
+        skipped: unknown[];
+      }>(await withEmpty.call('import_schemas', { bundle: exported.bundle, registry: 'empty' }));
+      expect(done.imported.length).toBe(exported.versions);
+      expect(done.skipped).toEqual([]);
+      const compared = structured<{
+        differing: unknown[];
+        only_in_source: string[];
+        only_in_target: string[];
+      }>(await withEmpty.call('compare_registries', { source: 'primary', target: 'empty', context: '.' }));
+      expect(compared).toMatchObject({ differing: [], only_in_source: [], only_in_target: [] });
+      for (const [subject, version] of [
+        ['orders-value', 2],
+        ['person-value', 1],
+        ['invoices-value', 1],
+      ] as const) {
+        const a = await (await fetch(`${primary.url}/subjects/${subject}/versions/${version}`)).json();
+        const b = await (await fetch(`${empty.url}/subjects/${subject}/versions/${version}`)).json();
+        expect(b).toEqual(a);
+      }
+      // Each subject's mode is back to what it was (none of its own) after the import.
+      expect((await fetch(`${empty.url}/mode/orders-value`)).status).toBe(404);
+      const again = structured<{ imported: unknown[]; skipped: { reason: string }[] }>(
+        await withEmpty.call('import_schemas', { bundle: exported.bundle, registry: 'empty' }),
+      );
+      expect(again.imported).toEqual([]);
+      expect(again.skipped[0]?.reason).toBe('the target subject already has versions');
+    } finally {
+      await withEmpty.close();
+      await empty.close();
+    }
+  });
+
   it("reads the seed server's environment variables when rampart.yaml lists none", () => {
     const entries = registriesFromEnvironment({
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',

@@ -5,6 +5,7 @@ import { registriesFromEnvironment } from './environment.js';
 import { compareTools } from './tools/compare.js';
 import { readTools } from './tools/read.js';
 import { registryContext } from './tools/shared.js';
+import { transferTools } from './tools/transfer.js';
 import { writeTools } from './tools/write.js';
 
 export { type RegistryConfig, registryConfigSchema } from './config.js';
@@ -41,6 +42,6 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
       '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source.',
-    tools: [...readTools(ctx), ...compareTools(ctx), ...writeTools(ctx)],
+    tools: [...readTools(ctx), ...compareTools(ctx), ...writeTools(ctx), ...transferTools(ctx)],
   });
 }
