@@ -188,6 +188,30 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     await call('DELETE', '/mode/other-value');
   });
 
+  it('serves a subject under an alias set in its config, one step deep, until the alias is removed', async () => {
+    await call('POST', '/subjects/aliased-value/versions', { schema: V1 });
+    expect((await call('PUT', '/config/short', { alias: 'aliased-value' })).body).toEqual({
+      alias: 'aliased-value',
+    });
+    expect((await call('GET', '/config/short')).body).toEqual({ alias: 'aliased-value' });
+    expect((await call('GET', '/subjects/short/versions')).body).toEqual([1]);
+    expect((await call('POST', '/subjects/short', { schema: V1 })).body).toMatchObject({
+      subject: 'aliased-value',
+      version: 1,
+    });
+    expect((await call('POST', '/subjects/short/versions', { schema: V2 })).status).toBe(200);
+    expect((await call('GET', '/subjects/aliased-value/versions')).body).toEqual([1, 2]);
+    expect((await call('GET', '/subjects')).body).not.toContain('short');
+    // Aliases do not chain: an alias of an alias reaches only the middle name, which has no versions.
+    await call('PUT', '/config/shorter', { alias: 'short' });
+    expect((await call('GET', '/subjects/shorter/versions')).body).toMatchObject({ error_code: 40401 });
+    expect((await call('PUT', '/config/short', { alias: 7 })).body).toMatchObject({ error_code: 42203 });
+    expect((await call('PUT', '/config/short', { alias: '' })).body).toEqual({});
+    expect((await call('GET', '/subjects/short/versions')).body).toMatchObject({ error_code: 40401 });
+    expect((await call('DELETE', '/config/shorter')).body).toEqual({ alias: 'short' });
+    expect((await call('GET', '/config/shorter')).body).toMatchObject({ error_code: 40408 });
+  });
+
   it('soft-deletes, then permanently deletes, in Confluent order', async () => {
     await call('POST', '/subjects/gone-value/versions', { schema: V1 });
     expect((await call('DELETE', '/subjects/gone-value?permanent=true')).body).toMatchObject({

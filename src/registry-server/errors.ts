@@ -60,6 +60,12 @@ export const invalidCompatibilityLevel = (level: string) =>
     42203,
     `Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive: ${level}`,
   );
+export const invalidAlias = (alias: unknown) =>
+  new RegistryError(
+    422,
+    42203,
+    `Invalid alias: ${JSON.stringify(alias)}; an alias names another subject ("" removes it)`,
+  );
 export const invalidMode = (mode: string) =>
   new RegistryError(422, 42204, `Invalid mode. Valid values are READWRITE, READONLY, IMPORT: ${mode}`);
 export const operationNotPermitted = (message: string) => new RegistryError(422, 42205, message);

@@ -5,6 +5,7 @@ import {
   badRequest,
   idTaken,
   incompatibleSchema,
+  invalidAlias,
   invalidCompatibilityLevel,
   invalidMode,
   invalidSchema,
@@ -265,6 +266,23 @@ export class Registry {
     const previous = await this.compatibility(subject, subject === null);
     await this.store.setCompatibility(subject, null);
     return previous;
+  }
+
+  /** The subject a request names, after one step of alias (aliases do not chain, as in Confluent's registry). */
+  async resolve(subject: string): Promise<string> {
+    return (await this.store.alias(subject)) ?? subject;
+  }
+
+  async alias(subject: string): Promise<string | undefined> {
+    return this.store.alias(subject);
+  }
+
+  /** Sets or (with an empty string) removes a subject alias. */
+  async setAlias(subject: string, target: unknown): Promise<string | undefined> {
+    if (typeof target !== 'string') throw invalidAlias(target);
+    if (target === subject) throw invalidAlias(target);
+    await this.store.setAlias(subject, target === '' ? null : target);
+    return target === '' ? undefined : target;
   }
 
   async mode(subject: string | null, defaultToGlobal: boolean): Promise<Mode> {

@@ -114,6 +114,9 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
     await next();
   });
 
+  /** The subject a data request acts on: the one named, or the subject it is an alias of. */
+  const target = (c: Context) => registry.resolve(subjectParam(c));
+
   app.get('/', (c) => json(c, {}));
   app.get('/schemas/types', (c) => json(c, ['JSON', 'PROTOBUF', 'AVRO']));
   app.get('/contexts', async (c) => json(c, await registry.contexts()));
@@ -123,29 +126,29 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
     json(c, await registry.subjects(c.req.query('subjectPrefix'), flag(c, 'deleted'))),
   );
   app.get('/subjects/:subject/versions', async (c) =>
-    json(c, await registry.versions(subjectParam(c), flag(c, 'deleted'))),
+    json(c, await registry.versions(await target(c), flag(c, 'deleted'))),
   );
   app.post('/subjects/:subject/versions', async (c) => {
     const body = await readBody(c, options.maxBodyBytes);
     return json(c, {
-      id: (await registry.register(subjectParam(c), schemaRequest(body), flag(c, 'normalize'))).id,
+      id: (await registry.register(await target(c), schemaRequest(body), flag(c, 'normalize'))).id,
     });
   });
   app.get('/subjects/:subject/versions/:version', async (c) =>
-    json(c, await registry.version(subjectParam(c), c.req.param('version'), flag(c, 'deleted'))),
+    json(c, await registry.version(await target(c), c.req.param('version'), flag(c, 'deleted'))),
   );
   app.get('/subjects/:subject/versions/:version/schema', async (c) => {
-    const found = await registry.version(subjectParam(c), c.req.param('version'), flag(c, 'deleted'));
+    const found = await registry.version(await target(c), c.req.param('version'), flag(c, 'deleted'));
     return c.body(found.schema, 200, { 'content-type': CONTENT_TYPE });
   });
   app.get('/subjects/:subject/versions/:version/referencedby', async (c) =>
-    json(c, await registry.referencedBy(subjectParam(c), c.req.param('version'))),
+    json(c, await registry.referencedBy(await target(c), c.req.param('version'))),
   );
   app.post('/subjects/:subject', async (c) => {
     const body = await readBody(c, options.maxBodyBytes);
     return json(
       c,
-      await registry.lookup(subjectParam(c), schemaRequest(body), flag(c, 'deleted'), flag(c, 'normalize')),
+      await registry.lookup(await target(c), schemaRequest(body), flag(c, 'deleted'), flag(c, 'normalize')),
     );
   });
   app.delete('/subjects/:subject', async (c) =>
@@ -179,7 +182,7 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
   const compatibility = async (c: Context, version: string | undefined) => {
     const body = await readBody(c, options.maxBodyBytes);
     const problems = await registry.testCompatibility(
-      subjectParam(c),
+      await target(c),
       version,
       schemaRequest(body),
       flag(c, 'normalize'),
@@ -203,18 +206,37 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
   app.delete('/config', async (c) =>
     json(c, { compatibilityLevel: await registry.deleteCompatibility(null) }),
   );
-  app.get('/config/:subject', async (c) =>
-    json(c, {
-      compatibilityLevel: await registry.compatibility(subjectParam(c), flag(c, 'defaultToGlobal')),
-    }),
-  );
-  app.put('/config/:subject', async (c) => {
-    const body = await readBody(c, options.maxBodyBytes);
-    return json(c, { compatibility: await registry.setCompatibility(subjectParam(c), body.compatibility) });
+  app.get('/config/:subject', async (c) => {
+    const subject = subjectParam(c);
+    const alias = await registry.alias(subject);
+    if (alias === undefined)
+      return json(c, {
+        compatibilityLevel: await registry.compatibility(subject, flag(c, 'defaultToGlobal')),
+      });
+    const level = await registry.compatibility(subject, flag(c, 'defaultToGlobal')).catch(() => undefined);
+    return json(c, { ...(level ? { compatibilityLevel: level } : {}), alias });
   });
-  app.delete('/config/:subject', async (c) =>
-    json(c, { compatibilityLevel: await registry.deleteCompatibility(subjectParam(c)) }),
-  );
+  app.put('/config/:subject', async (c) => {
+    const subject = subjectParam(c);
+    const body = await readBody(c, options.maxBodyBytes);
+    if (body.alias === undefined)
+      return json(c, { compatibility: await registry.setCompatibility(subject, body.compatibility) });
+    const alias = await registry.setAlias(subject, body.alias);
+    const compatibility =
+      body.compatibility === undefined
+        ? undefined
+        : await registry.setCompatibility(subject, body.compatibility);
+    return json(c, { ...(compatibility ? { compatibility } : {}), ...(alias ? { alias } : {}) });
+  });
+  app.delete('/config/:subject', async (c) => {
+    const subject = subjectParam(c);
+    const alias = await registry.alias(subject);
+    if (alias === undefined)
+      return json(c, { compatibilityLevel: await registry.deleteCompatibility(subject) });
+    await registry.setAlias(subject, '');
+    const level = await registry.deleteCompatibility(subject).catch(() => undefined);
+    return json(c, { ...(level ? { compatibilityLevel: level } : {}), alias });
+  });
   app.get('/mode', async (c) => json(c, { mode: await registry.mode(null, true) }));
   app.put('/mode', async (c) => {
     const body = await readBody(c, options.maxBodyBytes);

@@ -277,6 +277,14 @@ export class PostgresStore implements RegistryStore {
     await this.putSetting('mode', subject, mode);
   }
 
+  async alias(subject: string): Promise<string | undefined> {
+    return this.setting('alias', subject);
+  }
+
+  async setAlias(subject: string, target: string | null): Promise<void> {
+    await this.putSetting('alias', subject, target);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

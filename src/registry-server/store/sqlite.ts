@@ -210,6 +210,14 @@ export class SqliteStore implements RegistryStore {
     this.putSetting('mode', subject, mode);
   }
 
+  async alias(subject: string): Promise<string | undefined> {
+    return this.setting('alias', subject);
+  }
+
+  async setAlias(subject: string, target: string | null): Promise<void> {
+    this.putSetting('alias', subject, target);
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

@@ -52,6 +52,9 @@ export interface RegistryStore {
   setCompatibility(subject: string | null, level: string | null): Promise<void>;
   mode(subject: string | null): Promise<string | undefined>;
   setMode(subject: string | null, mode: string | null): Promise<void>;
+  /** The subject another subject name stands for (Confluent's subject alias), if one is set. */
+  alias(subject: string): Promise<string | undefined>;
+  setAlias(subject: string, target: string | null): Promise<void>;
   close(): Promise<void>;
 }
 
