@@ -10,7 +10,7 @@ export interface AuditRecord {
   tool: string;
   client: string;
   args: unknown;
-  outcome: 'ok' | 'refused' | 'error' | 'timeout' | 'cancelled';
+  outcome: 'ok' | 'refused' | 'error' | 'timeout' | 'cancelled' | 'confirming';
   ms: number;
   /** The refusal or error line the client saw, when the outcome is not ok. */
   message?: string;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Limits } from '../guards/limits.js';
 import type { RampartScope } from '../guards/scopes.js';
+import type { Confirmation } from './confirm.js';
 import type { Logger } from './log.js';
 
 export interface ToolAnnotationsSpec {
@@ -37,6 +38,8 @@ export interface ToolContext {
   readonly log: Logger;
   /** Reports progress to the client when it asked for it; a no-op otherwise. */
   progress(done: number, total?: number, message?: string): Promise<void>;
+  /** The user's answer to a destructive tool's question in this call; pass it to `requireConfirmation`. */
+  readonly confirmation: Confirmation;
 }
 
 export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {

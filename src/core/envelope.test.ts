@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { byteLength, LimitExceeded, type Limits } from '../guards/limits.js';
 import { PathRefusal } from '../guards/path.js';
 import { type AuditRecord, type AuditSink, noAudit, openAuditLog } from './audit.js';
+import { requireConfirmation } from './confirm.js';
 import { defineServer, defineTool, scopeOf, type ToolDefinition } from './define.js';
 import { type CallInfo, describeInvalidArgs, type Runtime, runTool } from './envelope.js';
 import { Cancelled, oneLine, Refusal, toSafeFailure } from './errors.js';
@@ -55,8 +56,9 @@ function call(signal: AbortSignal = new AbortController().signal): CallInfo {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function textOf(result: { content: { type: string; text?: string }[] }): string {
-  return result.content.map((block) => block.text ?? '').join('');
+function textOf(result: object): string {
+  if (!('content' in result)) throw new Error('expected a tool result, got an input-required result');
+  return (result.content as { text?: string }[]).map((block) => block.text ?? '').join('');
 }
 
 const echo = defineTool({
@@ -94,6 +96,26 @@ describe('runTool', () => {
     expect(JSON.parse(textOf(result))).toEqual({ text: 'hihi' });
     expect(audit.records).toHaveLength(1);
     expect(audit.records[0]).toMatchObject({ server: 'test', tool: 'echo', client: 'vitest', outcome: 'ok' });
+  });
+
+  it('turns a question for the user into an input-required result, and audits it as confirming', async () => {
+    const audit = memoryAudit();
+    const asking = toolWith(async (_args, ctx) => {
+      requireConfirmation(ctx.confirmation, undefined, 'Drop everything?');
+      return { value: 'dropped' };
+    });
+    const canAsk = { ...call(), confirmation: { answer: 'unasked', canAsk: true } as const };
+    const result = await runTool(asking, {}, canAsk, runtime({}, audit));
+    expect(result).toMatchObject({
+      resultType: 'input_required',
+      inputRequests: {
+        rampart_confirm: { method: 'elicitation/create', params: { message: 'Drop everything?' } },
+      },
+    });
+    expect(audit.records[0]).toMatchObject({ outcome: 'confirming', message: 'Drop everything?' });
+    const accepted = { ...call(), confirmation: { answer: 'accepted', canAsk: true } as const };
+    expect(textOf(await runTool(asking, {}, accepted, runtime()))).toMatch(/dropped/);
+    expect(textOf(await runTool(asking, {}, call(), runtime()))).toMatch(/confirm: true/);
   });
 
   it('refuses invalid arguments with one line naming the argument', async () => {

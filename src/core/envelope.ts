@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, InputRequiredResult } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
 import {
   assertArgBytes,
@@ -10,6 +10,7 @@ import {
 } from '../guards/limits.js';
 import type { AuditRecord, AuditSink } from './audit.js';
 import { CallBudget } from './budget.js';
+import { type Confirmation, ConfirmationNeeded, confirmationRequest, NO_CONFIRMATION } from './confirm.js';
 import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
 import { Cancelled, Refusal, toSafeFailure } from './errors.js';
 import { errorFields, type Logger } from './log.js';
@@ -29,6 +30,8 @@ export interface CallInfo {
   /** The client's cancellation signal for this request. */
   readonly signal: AbortSignal;
   readonly progress: ToolContext['progress'];
+  /** Absent where no client can be asked (tests, stateless requests). */
+  readonly confirmation?: Confirmation;
 }
 
 export type ToolCallResult = CallToolResult & { content: ContentBlock[] };
@@ -79,7 +82,7 @@ export async function runTool(
   rawArgs: unknown,
   call: CallInfo,
   runtime: Runtime,
-): Promise<ToolCallResult> {
+): Promise<ToolCallResult | InputRequiredResult> {
   const started = performance.now();
   const { limits, log } = runtime;
   /** Every call ends here once: one audit record and one metrics observation. */
@@ -112,6 +115,7 @@ export async function runTool(
       limits,
       log,
       progress: call.progress,
+      confirmation: call.confirmation ?? NO_CONFIRMATION,
     };
     const output = await Promise.race([tool.handler(parsed.data, ctx), budget.expired]);
     const checked = tool.output.safeParse(output);
@@ -125,6 +129,11 @@ export async function runTool(
     audit('ok');
     return result;
   } catch (error) {
+    if (error instanceof ConfirmationNeeded) {
+      // Not a failure: the client asks the user and calls again with the answer.
+      audit('confirming', error.question);
+      return confirmationRequest(error.question);
+    }
     const failure = toSafeFailure(error);
     const outcome: AuditRecord['outcome'] = !failure.expected
       ? 'error'

@@ -56,7 +56,7 @@ export class Metrics implements MetricsSink {
 
   render(): string {
     const lines = [
-      '# HELP rampart_tool_calls_total Tool calls by server, tool and outcome (ok, refused, error, timeout, cancelled).',
+      '# HELP rampart_tool_calls_total Tool calls by server, tool and outcome (ok, refused, error, timeout, cancelled, confirming).',
       '# TYPE rampart_tool_calls_total counter',
       ...[...this.calls.values()].map((c) => `rampart_tool_calls_total{${c.labels}} ${c.value}`),
       '# HELP rampart_tool_call_duration_seconds Tool call latency by server and tool.',

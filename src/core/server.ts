@@ -9,6 +9,7 @@ import {
   type StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
 import type { z } from 'zod';
+import { clientCanElicit, readConfirmation } from './confirm.js';
 import {
   type PromptDefinition,
   type ResourceDefinition,
@@ -115,6 +116,7 @@ function wireClientRoots(mcp: McpServer, def: ServerDefinition, runtime: Runtime
 
 function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): CallInfo {
   const progressToken = ctx.mcpReq._meta?.progressToken;
+  const canAsk = clientCanElicit(ctx.mcpReq.envelope, mcp.server.getClientCapabilities());
   return {
     server: def.name,
     // Over HTTP the authenticated client (the token's client id) is who called; over stdio, the client's name.
@@ -126,6 +128,7 @@ function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): Ca
         .notify({ method: 'notifications/progress', params: { progressToken, progress, total, message } })
         .catch(() => undefined);
     },
+    confirmation: readConfirmation(ctx.mcpReq.inputResponses, canAsk),
   };
 }
 
