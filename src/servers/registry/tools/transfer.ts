@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineTool, type ToolAnnotationsSpec } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
 import type { RegistryClient } from '../client.js';
+import { withImportMode } from '../import-mode.js';
+import { orderByReferences } from '../ordering.js';
 import { contextOf, type SubjectSnapshot, snapshot } from '../snapshot.js';
 import {
   contextArg,
@@ -184,7 +186,7 @@ export function transferTools(ctx: RegistryContext) {
               imported.push({ subject: subject.subject, version: v.version, id: v.id });
             continue;
           }
-          await withImportMode(client, subject.subject, args.preserve_ids, signal, async () => {
+          const registerAll = async () => {
             for (const v of subject.versions) {
               const body = {
                 schema: v.schema,
@@ -200,50 +202,13 @@ export function transferTools(ctx: RegistryContext) {
               );
               imported.push({ subject: subject.subject, version: v.version, id: answer.id });
             }
-          });
+          };
+          if (args.preserve_ids) await withImportMode(client, subject.subject, signal, registerAll);
+          else await registerAll();
           void progress(i + 1, ordered.length, subject.subject);
         }
         return { registry: client.name, imported, skipped, dry_run: args.dry_run };
       },
     }),
   ];
-}
-
-/** Subjects whose versions reference others come after those others, so every reference exists when it is used. */
-function orderByReferences(subjects: Bundle['subjects']): Bundle['subjects'] {
-  const remaining = [...subjects];
-  const placed = new Set<string>();
-  const ordered: Bundle['subjects'] = [];
-  while (remaining.length > 0) {
-    const index = remaining.findIndex((s) =>
-      s.versions.every((v) =>
-        v.references.every((r) => placed.has(r.subject) || !remaining.some((o) => o.subject === r.subject)),
-      ),
-    );
-    const next = remaining.splice(index === -1 ? 0 : index, 1)[0] as Bundle['subjects'][number];
-    ordered.push(next);
-    placed.add(next.subject);
-  }
-  return ordered;
-}
-
-/** Runs `work` with the subject in IMPORT mode when ids are kept, and puts its own mode back afterwards, always. */
-async function withImportMode(
-  client: RegistryClient,
-  subject: string,
-  preserveIds: boolean,
-  signal: AbortSignal,
-  work: () => Promise<void>,
-): Promise<void> {
-  if (!preserveIds) return work();
-  const own = await client
-    .call<{ mode: string }>('GET', path('mode', subject), undefined, signal)
-    .catch(() => undefined);
-  await client.call('PUT', `${path('mode', subject)}?force=true`, { mode: 'IMPORT' }, signal);
-  try {
-    await work();
-  } finally {
-    if (own) await client.call('PUT', `${path('mode', subject)}?force=true`, { mode: own.mode });
-    else await client.call('DELETE', path('mode', subject)).catch(() => undefined);
-  }
 }
