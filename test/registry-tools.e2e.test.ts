@@ -1,19 +1,16 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRegistry,
-  registryServerConfigSchema,
-  startRegistryServer,
-} from '../src/registry-server/index.js';
+import type { RunningRegistry } from '../src/registry-server/index.js';
 import { registriesFromEnvironment } from '../src/servers/registry/environment.js';
-import { connectRegistry, type Session, type TextResult } from './helpers/mcp.js';
-
-let base: string;
-let primary: RunningRegistry;
-let secondary: RunningRegistry;
-let session: Session;
+import {
+  connectRegistry,
+  type ElicitAnswer,
+  type Session,
+  spawnRampart,
+  type TextResult,
+  textOf,
+} from './helpers/mcp.js';
+import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { describeWithService } from './helpers/services.js';
 
 const structured = <T = Record<string, unknown>>(result: TextResult): T => {
   expect(result.isError, result.text).toBe(false);
@@ -42,39 +39,61 @@ const ORDER_V2 = JSON.stringify({
     { name: 'note', type: ['null', 'string'], default: null },
   ],
 });
+interface Migration {
+  dry_run: boolean;
+  summary: { register: number; skip: number; blocked: number; written: number };
+  steps: {
+    source_subject: string;
+    target_subject: string;
+    version: number;
+    action: string;
+    target_version?: number;
+  }[];
+  failed: unknown[];
+}
+
+const EMPTY_BUNDLE = {
+  format: 'rampart.registry.export/1',
+  source: 'test',
+  exported_at: '2026-12-03T00:00:00Z',
+  subjects: [],
+};
 const PROTO = 'syntax = "proto3";\npackage shop;\nmessage Item {\n  string sku = 1;\n}';
 
-beforeAll(async () => {
-  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-tools-')));
-  const start = (name: string) =>
-    startRegistryServer(
-      registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, `${name}.db`) }),
-    );
-  primary = await start('primary');
-  secondary = await start('secondary');
-  await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V1 });
-  await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V2 });
-  await post(primary, '/subjects/items-value/versions', { schema: PROTO, schemaType: 'PROTOBUF' });
-  await post(primary, `/subjects/${encodeURIComponent(':.staging:orders-value')}/versions`, {
-    schema: ORDER_V1,
-  });
-  await post(primary, '/config/items-value', { compatibility: 'FULL_TRANSITIVE' });
-  session = await connectRegistry({
-    registries: [
-      { name: 'primary', url: primary.url },
-      { name: 'mirror', url: secondary.url, viewonly: true },
-    ],
-  });
-});
+/**
+ * Every registry tool end to end: a real MCP client, the registry server, and embedded registry-servers on one
+ * kind of store (the suite runs on SQLite and again on PostgreSQL).
+ */
+function registryToolSuite(makeBackend: () => RegistryBackend) {
+  let backend: RegistryBackend;
+  let primary: RunningRegistry;
+  let secondary: RunningRegistry;
+  let session: Session;
 
-afterAll(async () => {
-  await session?.close();
-  await primary?.close();
-  await secondary?.close();
-  rmSync(base, { recursive: true, force: true });
-});
+  beforeAll(async () => {
+    backend = makeBackend();
+    primary = await backend.start();
+    secondary = await backend.start();
+    await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V1 });
+    await post(primary, '/subjects/orders-value/versions', { schema: ORDER_V2 });
+    await post(primary, '/subjects/items-value/versions', { schema: PROTO, schemaType: 'PROTOBUF' });
+    await post(primary, `/subjects/${encodeURIComponent(':.staging:orders-value')}/versions`, {
+      schema: ORDER_V1,
+    });
+    await post(primary, '/config/items-value', { compatibility: 'FULL_TRANSITIVE' });
+    session = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'mirror', url: secondary.url, viewonly: true },
+      ],
+    });
+  });
 
-describe('registry tools over embedded registries', () => {
+  afterAll(async () => {
+    await session?.close();
+    await backend?.cleanup();
+  });
+
   it('lists the registries without secrets, and tests each connection', async () => {
     expect(structured(await session.call('list_registries', {}))).toEqual({
       registries: [
@@ -233,7 +252,22 @@ describe('registry tools over embedded registries', () => {
       ['update_subject_config', { subject: 'x-value', compatibility: 'NONE', registry: 'mirror' }],
       ['update_mode', { mode: 'READONLY', registry: 'mirror' }],
       ['update_subject_mode', { subject: 'x-value', mode: 'READONLY', registry: 'mirror' }],
+      ['delete_subject', { subject: 'x-value', registry: 'mirror', confirm: true }],
+      ['clear_context', { registry: 'mirror', confirm: true }],
+      ['delete_context', { context: '.x', registry: 'mirror', confirm: true }],
+      ['add_subject_alias', { alias: 'x', subject: 'x-value', registry: 'mirror' }],
+      ['delete_subject_alias', { alias: 'x', registry: 'mirror' }],
+      ['import_schemas', { bundle: EMPTY_BUNDLE, registry: 'mirror' }],
+      [
+        'migrate_schema',
+        { subject: 'orders-value', target_registry: 'mirror', dry_run: false, confirm: true },
+      ],
+      ['migrate_context', { target_registry: 'mirror', dry_run: false, confirm: true }],
+      ['migrate_context', { target_registry: 'mirror' }],
     ];
+    const { tools } = await session.client.listTools();
+    const writing = tools.filter((t) => !t.annotations?.readOnlyHint).map((t) => t.name);
+    expect(new Set(writes.map(([tool]) => tool))).toEqual(new Set(writing));
     for (const [tool, args] of writes) {
       const result = await session.call(tool, args);
       expect(result.isError, tool).toBe(true);
@@ -280,9 +314,7 @@ describe('registry tools over embedded registries', () => {
   });
 
   it('exports a context and imports it into an empty registry with the same ids and versions', async () => {
-    const empty = await startRegistryServer(
-      registryServerConfigSchema.parse({ port: 0, sqlitePath: path.join(base, 'empty.db') }),
-    );
+    const empty = await backend.start();
     const withEmpty = await connectRegistry({
       registries: [
         { name: 'primary', url: primary.url },
@@ -332,10 +364,281 @@ describe('registry tools over embedded registries', () => {
       expect(again.skipped[0]?.reason).toBe('the target subject already has versions');
     } finally {
       await withEmpty.close();
-      await empty.close();
     }
   });
 
+  it('migrates a context to another registry with its ids: a dry run first, then the copy, with progress', async () => {
+    const target = await backend.start();
+    const both = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'target', url: target.url },
+      ],
+    });
+    try {
+      const address = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } } });
+      await both.call('register_schema', {
+        subject: 'address.json',
+        schema: address,
+        schema_type: 'JSON',
+        context: '.staging',
+      });
+      await both.call('register_schema', {
+        subject: 'person-value',
+        schema: JSON.stringify({ type: 'object', properties: { home: { $ref: 'address.json' } } }),
+        schema_type: 'JSON',
+        references: [{ name: 'address.json', subject: ':.staging:address.json', version: 1 }],
+        context: '.staging',
+      });
+      await both.call('register_schema', { subject: 'orders-value', schema: ORDER_V2, context: '.staging' });
+      await both.call('register_schema', {
+        subject: 'items-value',
+        schema: PROTO,
+        schema_type: 'PROTOBUF',
+        context: '.staging',
+      });
+      const staging = (await (await fetch(`${primary.url}/subjects`)).json()) as string[];
+      const subjects = staging.filter((s) => s.startsWith(':.staging:'));
+      expect(subjects).toHaveLength(4);
+
+      const plan = structured<Migration>(
+        await both.call('migrate_context', { context: '.staging', target_registry: 'target' }),
+      );
+      expect(plan).toMatchObject({
+        dry_run: true,
+        summary: { register: 5, skip: 0, blocked: 0, written: 0 },
+      });
+      expect(plan.steps.map((s) => `${s.target_subject}@${s.target_version}`)).toContain(
+        ':.staging:orders-value@2',
+      );
+      expect(await (await fetch(`${target.url}/subjects`)).json()).toEqual([]);
+
+      const progress: number[] = [];
+      const done = textOf(
+        await both.client.callTool(
+          {
+            name: 'migrate_context',
+            arguments: { context: '.staging', target_registry: 'target', dry_run: false },
+          },
+          { onprogress: (p) => progress.push(p.progress) },
+        ),
+      );
+      const copied = structured<Migration>(done);
+      expect(copied.summary).toMatchObject({ register: 5, written: 5 });
+      expect(copied.failed).toEqual([]);
+      expect(progress.length).toBeGreaterThanOrEqual(5);
+      for (const subject of subjects) {
+        const route = `/subjects/${encodeURIComponent(subject)}/versions`;
+        const versions = (await (await fetch(`${primary.url}${route}`)).json()) as number[];
+        expect(await (await fetch(`${target.url}${route}`)).json()).toEqual(versions);
+        for (const v of versions) {
+          const a = await (await fetch(`${primary.url}${route}/${v}`)).json();
+          expect(await (await fetch(`${target.url}${route}/${v}`)).json()).toEqual(a);
+        }
+        // IMPORT mode was for the copy only: the subject has no mode of its own afterwards.
+        expect((await fetch(`${target.url}/mode/${encodeURIComponent(subject)}`)).status).toBe(404);
+      }
+      const again = structured<Migration>(
+        await both.call('migrate_context', {
+          context: '.staging',
+          target_registry: 'target',
+          dry_run: false,
+        }),
+      );
+      expect(again.summary).toMatchObject({ register: 0, skip: 5, written: 0 });
+    } finally {
+      await both.close();
+    }
+  });
+
+  it('migrates one subject with what it references, and asks before adding to a subject with versions', async () => {
+    const target = await backend.start();
+    const both = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'target', url: target.url },
+      ],
+    });
+    try {
+      const money = 'syntax = "proto3";\npackage cash;\nmessage Money {\n  int64 cents = 1;\n}';
+      const bill = 'syntax = "proto3";\nimport "cash.proto";\nmessage Bill {\n  .cash.Money total = 1;\n}';
+      await both.call('register_schema', { subject: 'cash.proto', schema: money, schema_type: 'PROTOBUF' });
+      await both.call('register_schema', {
+        subject: 'bills-value',
+        schema: bill,
+        schema_type: 'PROTOBUF',
+        references: [{ name: 'cash.proto', subject: 'cash.proto', version: 1 }],
+      });
+      const moved = structured<Migration>(
+        await both.call('migrate_schema', {
+          subject: 'bills-value',
+          target_registry: 'target',
+          dry_run: false,
+        }),
+      );
+      expect(moved.steps.map((s) => s.target_subject)).toEqual(['cash.proto', 'bills-value']);
+      expect(moved.summary.written).toBe(2);
+
+      // The target's orders-value already has a version 1 (source version 2's content).
+      await post(target, '/subjects/orders-value/versions', { schema: ORDER_V2 });
+      const before = await (await fetch(`${target.url}/subjects/orders-value/versions`)).json();
+      const refused = await both.call('migrate_schema', {
+        subject: 'orders-value',
+        target_registry: 'target',
+        dry_run: false,
+      });
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(
+        /Add versions to 1 subject\(s\) .* \(orders-value\)\?.*confirm: true\. Nothing was changed\./,
+      );
+      expect(await (await fetch(`${target.url}/subjects/orders-value/versions`)).json()).toEqual(before);
+      const confirmed = structured<Migration>(
+        await both.call('migrate_schema', {
+          subject: 'orders-value',
+          target_registry: 'target',
+          dry_run: false,
+          confirm: true,
+        }),
+      );
+      expect(confirmed.steps.map((s) => [s.version, s.action, s.target_version])).toEqual([
+        [1, 'register', 2],
+        [2, 'skip', 1],
+      ]);
+      expect(await (await fetch(`${target.url}/subjects/orders-value/versions`)).json()).toEqual([1, 2]);
+    } finally {
+      await both.close();
+    }
+  });
+
+  it('changes nothing on a destructive call without confirmation, and deletes with confirm: true', async () => {
+    await post(primary, `/subjects/${encodeURIComponent(':.scratch:a-value')}/versions`, {
+      schema: ORDER_V1,
+    });
+    await post(primary, `/subjects/${encodeURIComponent(':.scratch:b-value')}/versions`, {
+      schema: ORDER_V2,
+    });
+    const everything = async () => (await fetch(`${primary.url}/subjects?deleted=true`)).json();
+    const before = await everything();
+    for (const [tool, args] of [
+      ['delete_subject', { subject: 'a-value', context: '.scratch' }],
+      ['delete_subject', { subject: 'a-value', context: '.scratch', permanent: true, confirm: false }],
+      ['clear_context', { context: '.scratch' }],
+      ['delete_context', { context: '.scratch' }],
+    ] as const) {
+      const result = await session.call(tool, args);
+      expect(result.isError, tool).toBe(true);
+      expect(result.text).toMatch(
+        /needs confirmation .* call again with confirm: true\. Nothing was changed\./,
+      );
+    }
+    expect(await everything()).toEqual(before);
+
+    const cleared = structured<{ deleted: { subject: string }[]; failed: unknown[] }>(
+      await session.call('clear_context', { context: '.scratch', confirm: true }),
+    );
+    expect(cleared.deleted.map((d) => d.subject).sort()).toEqual([':.scratch:a-value', ':.scratch:b-value']);
+    expect(((await everything()) as string[]).filter((s) => s.includes('.scratch'))).toHaveLength(2);
+    expect(await (await fetch(`${primary.url}/contexts`)).json()).toContain('.scratch');
+    await session.call('delete_context', { context: '.scratch', confirm: true });
+    expect(await (await fetch(`${primary.url}/contexts`)).json()).not.toContain('.scratch');
+    const defaultContext = await session.call('delete_context', { context: '.', confirm: true });
+    expect(defaultContext.text).toMatch(/the default context "\." cannot be deleted/);
+  });
+
+  it('asks the user through elicitation on either protocol revision, and deletes nothing when they decline', async () => {
+    for (const modern of [false, true]) {
+      const subject = `doomed-${modern ? 'modern' : 'legacy'}-value`;
+      await post(primary, `/subjects/${subject}/versions`, { schema: ORDER_V1 });
+      const asked: string[] = [];
+      let answer: ElicitAnswer = { action: 'decline' };
+      const elicit = (message: string) => {
+        asked.push(message);
+        return answer;
+      };
+      // The 2025 handshake in process (the server sends elicitation/create); the 2026-07-28 revision over stdio
+      // (the tool answers input_required and the client calls again with the user's answer).
+      const asking = modern
+        ? await spawnRampart(['registry'], { SCHEMA_REGISTRY_URL: primary.url }, { modern, elicit })
+        : await connectRegistry({ registries: [{ name: 'default', url: primary.url }] }, { elicit });
+      try {
+        const declined = await asking.call('delete_subject', { subject });
+        expect(declined.isError).toBe(true);
+        expect(declined.text).toMatch(/^the user declined: Delete subject .* Nothing was changed\.$/);
+        expect(asked).toEqual([
+          `Delete subject ${subject} (1 version) from registry default? (soft delete: ids stay readable)`,
+        ]);
+        expect(await (await fetch(`${primary.url}/subjects/${subject}/versions`)).json()).toEqual([1]);
+
+        answer = { action: 'accept', content: { confirm: false } };
+        expect((await asking.call('delete_subject', { subject })).isError).toBe(true);
+        answer = { action: 'accept', content: { confirm: true } };
+        expect(structured(await asking.call('delete_subject', { subject, permanent: true }))).toMatchObject({
+          subject,
+          permanent: true,
+          versions: [1],
+        });
+        expect(asked).toHaveLength(3);
+        expect(asked[2]).toMatch(/^Permanently delete subject .* This cannot be undone\.$/);
+        expect((await fetch(`${primary.url}/subjects/${subject}/versions?deleted=true`)).status).toBe(404);
+      } finally {
+        await asking.close();
+      }
+    }
+  });
+
+  it('adds and removes subject aliases, and reads through them', async () => {
+    const added = structured(
+      await session.call('add_subject_alias', { alias: 'orders', subject: 'orders-value' }),
+    );
+    expect(added).toEqual({ registry: 'primary', alias: 'orders', subject: 'orders-value' });
+    const viaAlias = structured<{ subject: string; version: number }>(
+      await session.call('get_schema', { subject: 'orders' }),
+    );
+    expect(viaAlias.version).toBeGreaterThanOrEqual(2);
+    const hiding = await session.call('add_subject_alias', { alias: 'items-value', subject: 'orders-value' });
+    expect(hiding.text).toMatch(/items-value is a subject with versions; an alias would hide them/);
+    const dangling = await session.call('add_subject_alias', { alias: 'x', subject: 'missing-value' });
+    expect(dangling.text).toMatch(/subject missing-value has no versions .*; register it first/);
+    expect(structured(await session.call('delete_subject_alias', { alias: 'orders' }))).toMatchObject({
+      subject: 'orders-value',
+    });
+    expect((await session.call('get_schema', { subject: 'orders' })).isError).toBe(true);
+    expect((await session.call('delete_subject_alias', { alias: 'orders' })).text).toMatch(
+      /orders is not an alias/,
+    );
+  });
+
+  it('counts subjects, versions and schemas per context and type', async () => {
+    const stats = structured<{
+      subjects: number;
+      versions: number;
+      schemas: number;
+      by_type: Record<string, number>;
+      contexts: { context: string; subjects: number }[];
+      largest_subjects: { subject: string; versions: number }[];
+    }>(await session.call('statistics', {}));
+    const subjects = (await (await fetch(`${primary.url}/subjects`)).json()) as string[];
+    expect(stats.subjects).toBe(subjects.length);
+    expect(stats.versions).toBeGreaterThan(stats.subjects - 1);
+    const { AVRO = 0, JSON: json = 0, PROTOBUF = 0 } = stats.by_type;
+    expect(AVRO + json + PROTOBUF).toBe(stats.schemas);
+    expect(PROTOBUF).toBeGreaterThan(0);
+    expect(stats.contexts.map((c) => c.context)).toEqual(expect.arrayContaining(['.', '.staging']));
+    const staging = structured<{ subjects: number; contexts: unknown[] }>(
+      await session.call('statistics', { context: 'staging' }),
+    );
+    expect(staging.contexts).toHaveLength(1);
+    expect(staging.subjects).toBe(subjects.filter((s) => s.startsWith(':.staging:')).length);
+  });
+}
+
+describe('registry tools over embedded SQLite registries', () => registryToolSuite(sqliteBackend));
+
+await describeWithService('PostgreSQL', 5432, 'registry tools over embedded PostgreSQL registries', () =>
+  registryToolSuite(postgresBackend),
+);
+
+describe('registry configuration', () => {
   it("reads the seed server's environment variables when rampart.yaml lists none", () => {
     const entries = registriesFromEnvironment({
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',

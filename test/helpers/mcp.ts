@@ -60,6 +60,7 @@ function session(client: Client, close: () => Promise<void>): Session {
 export async function spawnRampart(
   args: string[],
   env: Record<string, string> = {},
+  options: Omit<ClientOptions, 'clientRoots'> = {},
 ): Promise<Session & { pid: number }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -67,7 +68,7 @@ export async function spawnRampart(
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stderr: 'ignore',
   });
-  const client = new Client({ name: 'rampart-e2e', version: '1' });
+  const client = testClient('rampart-e2e', options);
   await client.connect(transport);
   return { ...session(client, () => client.close()), pid: transport.pid ?? -1 };
 }
@@ -83,20 +84,58 @@ export interface InProcessOptions extends Partial<FsConfig> {
 
 type ClientRoots = string[] | (() => string[] | Promise<string[]>);
 
-/** A real client over an in-memory transport (2025 handshake), offering `clientRoots` when given. */
+/** What a test client's user answers to an elicitation form. */
+export type ElicitAnswer =
+  | { action: 'accept'; content: Record<string, string | number | boolean | string[]> }
+  | { action: 'decline' | 'cancel' };
+
+export interface ClientOptions {
+  clientRoots?: ClientRoots;
+  /** Declares elicitation and answers every form with this (and records the messages asked). */
+  elicit?: (message: string) => ElicitAnswer | Promise<ElicitAnswer>;
+  /**
+   * Speak the 2026-07-28 revision (multi-round-trip input) instead of the 2025 handshake. Over stdio only: an
+   * in-memory server instance answers the 2025 handshake.
+   */
+  modern?: boolean;
+}
+
+/** A client declaring what the options say; on the 2026-07-28 revision it fulfils input requests itself. */
+function testClient(name: string, { clientRoots, elicit, modern }: ClientOptions): Client {
+  const client = new Client(
+    { name, version: '1' },
+    {
+      capabilities: {
+        ...(clientRoots ? { roots: { listChanged: true } } : {}),
+        ...(elicit ? { elicitation: { form: {} } } : {}),
+      },
+      ...(modern ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}),
+    },
+  );
+  if (elicit) {
+    client.setRequestHandler('elicitation/create', async (request) => elicit(request.params.message));
+  }
+  return client;
+}
+
+/**
+ * A real client over an in-memory transport (2025 handshake unless `modern`), offering `clientRoots` and
+ * answering elicitation when given.
+ */
 async function connectInMemory(
   definition: ServerDefinition,
   runtime: Runtime,
-  clientRoots: ClientRoots | undefined,
+  options: ClientRoots | ClientOptions | undefined,
   cleanup: () => Promise<void>,
 ): Promise<Session> {
+  const { clientRoots, elicit, modern } =
+    options === undefined || Array.isArray(options) || typeof options === 'function'
+      ? ({ clientRoots: options } as ClientOptions)
+      : options;
   const server = buildMcpServer(definition, runtime);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client(
-    { name: 'rampart-test', version: '1' },
-    clientRoots ? { capabilities: { roots: { listChanged: true } } } : {},
-  );
+  const client = testClient('rampart-test', { clientRoots, elicit, modern });
   if (clientRoots) {
     client.setRequestHandler('roots/list', async () => ({
       roots: (typeof clientRoots === 'function' ? await clientRoots() : clientRoots).map((dir) => ({
@@ -160,12 +199,12 @@ export async function connectKrakend(
 /** A registry server in this process over the given registries, with a real client. */
 export async function connectRegistry(
   config: Record<string, unknown>,
-  env: NodeJS.ProcessEnv = {},
+  options: { env?: NodeJS.ProcessEnv } & Omit<ClientOptions, 'modern'> = {},
 ): Promise<Session> {
   const parsed = registryConfigSchema.parse({ logLevel: 'silent', ...config });
-  const prepared = prepareRegistry(parsed, env);
+  const prepared = prepareRegistry(parsed, options.env ?? {});
   const runtime = await createRuntime({ ...parsed });
-  return connectInMemory(registryServer(prepared), runtime, undefined, () => prepared.close());
+  return connectInMemory(registryServer(prepared), runtime, options, () => prepared.close());
 }
 
 /** Prepares a sessions server (one store) whose connections share it, as a running `rampart sessions` would. */

@@ -2,9 +2,12 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { RegistryClient } from './client.js';
 import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
+import { adminTools } from './tools/admin.js';
 import { compareTools } from './tools/compare.js';
+import { migrateTools } from './tools/migrate.js';
 import { readTools } from './tools/read.js';
 import { registryContext } from './tools/shared.js';
+import { statisticsTools } from './tools/statistics.js';
 import { transferTools } from './tools/transfer.js';
 import { writeTools } from './tools/write.js';
 
@@ -42,6 +45,14 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
       '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source.',
-    tools: [...readTools(ctx), ...compareTools(ctx), ...writeTools(ctx), ...transferTools(ctx)],
+    tools: [
+      ...readTools(ctx),
+      ...compareTools(ctx),
+      ...writeTools(ctx),
+      ...transferTools(ctx),
+      ...adminTools(ctx),
+      ...migrateTools(ctx),
+      ...statisticsTools(ctx),
+    ],
   });
 }

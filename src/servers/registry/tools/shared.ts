@@ -38,6 +38,16 @@ export const contextArg = z
   .regex(/^\.?[A-Za-z0-9_.-]*$/, 'a context name like ".staging"')
   .optional()
   .describe('Schema context, e.g. ".staging"; default the default context "."');
+export const namedContextArg = z
+  .string()
+  .regex(/^\.?[A-Za-z0-9_.-]+$/, 'a context name like ".staging"')
+  .describe('Schema context, e.g. ".staging"');
+export const confirmArg = z
+  .boolean()
+  .optional()
+  .describe(
+    'true once the user has agreed to this change; only needed when the client cannot ask them (no elicitation)',
+  );
 export const subjectArg = z.string().min(1).max(1024).describe('Subject name, e.g. "orders-value"');
 export const versionArg = z
   .union([z.number().int().min(1), z.literal('latest')])
@@ -55,6 +65,12 @@ export const referencesArg = z
 export function qualify(subject: string, context: string | undefined): string {
   if (!context || context === '.' || subject.startsWith(':.')) return subject;
   return `:${context.startsWith('.') ? context : `.${context}`}:${subject}`;
+}
+
+/** A context as the registry writes it: ".staging" for "staging", "." for none. */
+export function contextName(context: string | undefined): string {
+  if (!context || context === '.') return '.';
+  return context.startsWith('.') ? context : `.${context}`;
 }
 
 export const path = (...parts: (string | number)[]) =>
