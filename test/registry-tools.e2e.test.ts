@@ -510,6 +510,52 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
     }
   });
 
+  it("puts the target subject's own mode back when a migration fails part way, and says what failed", async () => {
+    const target = await backend.start();
+    const both = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'target', url: target.url },
+      ],
+    });
+    try {
+      // The target gives id 1 to another schema, so orders-value version 1 (id 1 in primary) cannot keep its id.
+      await post(target, '/subjects/other-value/versions', { schema: PROTO, schemaType: 'PROTOBUF' });
+      await post(target, '/mode/orders-value', { mode: 'READWRITE' });
+      const sourceId = (
+        (await (await fetch(`${primary.url}/subjects/orders-value/versions/1`)).json()) as { id: number }
+      ).id;
+      expect(sourceId).toBe(1);
+      const result = structured<
+        Migration & { failed: { subject: string; version: number; reason: string }[] }
+      >(
+        await both.call('migrate_schema', {
+          subject: 'orders-value',
+          target_registry: 'target',
+          dry_run: false,
+        }),
+      );
+      expect(result.failed).toEqual([
+        { subject: 'orders-value', version: 1, reason: expect.stringMatching(/id 1 is not permitted/) },
+      ]);
+      expect(result.summary.written).toBe(0);
+      expect(await (await fetch(`${target.url}/mode/orders-value`)).json()).toEqual({ mode: 'READWRITE' });
+      expect((await fetch(`${target.url}/subjects/orders-value/versions`)).status).toBe(404);
+      // Without ids the same migration goes through, under the target's compatibility rules.
+      const fresh = structured<Migration>(
+        await both.call('migrate_schema', {
+          subject: 'orders-value',
+          target_registry: 'target',
+          dry_run: false,
+          preserve_ids: false,
+        }),
+      );
+      expect(fresh.summary).toMatchObject({ written: 2 });
+    } finally {
+      await both.close();
+    }
+  });
+
   it('changes nothing on a destructive call without confirmation, and deletes with confirm: true', async () => {
     await post(primary, `/subjects/${encodeURIComponent(':.scratch:a-value')}/versions`, {
       schema: ORDER_V1,
@@ -606,6 +652,52 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
     expect((await session.call('delete_subject_alias', { alias: 'orders' })).text).toMatch(
       /orders is not an alias/,
     );
+  });
+
+  it('offers registries and schemas as resources, and prompts built from what the registries hold', async () => {
+    const read = async (uri: string) =>
+      JSON.parse(((await session.client.readResource({ uri })).contents[0] as { text: string }).text);
+    expect(await read('registry://registries')).toEqual([
+      { name: 'primary', url: expect.stringContaining(primary.url), viewonly: false },
+      { name: 'mirror', url: expect.stringContaining(secondary.url), viewonly: true },
+    ]);
+    expect((await read('registry://primary/subjects')).subjects).toContain('orders-value');
+    expect(await read('registry://primary/config')).toMatchObject({
+      compatibility: 'BACKWARD',
+      mode: 'READWRITE',
+    });
+    const latest = await read('schema://primary/orders-value');
+    expect(latest).toMatchObject({ registry: 'primary', subject: 'orders-value', schemaType: 'AVRO' });
+    expect(await read('schema://primary/orders-value/1')).toMatchObject({ version: 1, id: 1 });
+    const staged = await read(`schema://primary/${encodeURIComponent(':.staging:orders-value')}/1`);
+    expect(staged).toMatchObject({ subject: ':.staging:orders-value', version: 1 });
+    await expect(session.client.readResource({ uri: 'schema://primary/orders-value/one' })).rejects.toThrow(
+      /version "one" is not a number or "latest"/,
+    );
+    await expect(session.client.readResource({ uri: 'schema://elsewhere/orders-value' })).rejects.toThrow(
+      /registry "elsewhere" is not configured/,
+    );
+    const { resources } = await session.client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(
+      expect.arrayContaining([
+        'registry://registries',
+        'registry://mirror/config',
+        'schema://primary/orders-value',
+      ]),
+    );
+
+    const { prompts } = await session.client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual([
+      'evolve_schema',
+      'migrate_context_safely',
+      'registry_overview',
+    ]);
+    const prompt = await session.client.getPrompt({ name: 'registry_overview' });
+    const text = (prompt.messages[0]?.content as { text?: string } | undefined)?.text ?? '';
+    expect(text).toMatch(
+      /- primary \(http:\/\/127\.0\.0\.1:\d+\/?, writable\): \d+ subjects in \d+ context\(s\)/,
+    );
+    expect(text).toMatch(/- mirror \(.*, view-only\)/);
   });
 
   it('counts subjects, versions and schemas per context and type', async () => {

@@ -2,6 +2,8 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { RegistryClient } from './client.js';
 import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
+import { registryPrompts } from './prompts.js';
+import { registryResources, registryResourceTemplates } from './resources.js';
 import { adminTools } from './tools/admin.js';
 import { compareTools } from './tools/compare.js';
 import { migrateTools } from './tools/migrate.js';
@@ -44,7 +46,9 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
     instructions:
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
       '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
-      'Schema JSON text, or .proto source.',
+      'Schema JSON text, or .proto source. Migrations are dry runs until dry_run: false; deletes and writes into ' +
+      'subjects that already have versions are confirmed by the user. Resources: registry://registries, ' +
+      'registry://{registry}/subjects, registry://{registry}/config, schema://{registry}/{subject}[/{version}].',
     tools: [
       ...readTools(ctx),
       ...compareTools(ctx),
@@ -54,5 +58,8 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       ...migrateTools(ctx),
       ...statisticsTools(ctx),
     ],
+    resources: registryResources(ctx),
+    resourceTemplates: registryResourceTemplates(ctx),
+    prompts: registryPrompts(ctx),
   });
 }
