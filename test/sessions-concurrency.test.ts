@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileStore } from '../src/servers/sessions/store/file-store.js';
 import { RedisStore } from '../src/servers/sessions/store/redis-store.js';
 import type { SessionStore } from '../src/servers/sessions/store/types.js';
+import { makeCertificates } from './helpers/certificates.js';
 import { REPO } from './helpers/mcp.js';
 import { type AclUser, createAclUser, REDIS_URL } from './helpers/redis.js';
 import { describeWithService, listening } from './helpers/services.js';
@@ -238,55 +239,6 @@ describe.runIf(existsSync('/usr/bin/redis-server') || process.env.CI === 'true')
     });
   },
 );
-
-/** A CA and a server certificate for 127.0.0.1 it signed, made with openssl in `dir`. */
-function makeCertificates(dir: string): void {
-  const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const subject = (cn: string) => ['-subj', `/CN=${cn}`];
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '1',
-    ...subject('rampart-test-ca'),
-  ]);
-  openssl([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    ...subject('127.0.0.1'),
-  ]);
-  writeFileSync(path.join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '1',
-    '-extfile',
-    'ext',
-  ]);
-}
 
 describe.runIf(existsSync('/usr/bin/redis-server') || process.env.CI === 'true')(
   'session store: Redis over TLS',
