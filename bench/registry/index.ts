@@ -9,6 +9,8 @@ import {
   registryServerConfigSchema,
   startRegistryServer,
 } from '../../src/registry-server/index.js';
+import { RegistryClient } from '../../src/servers/registry/client.js';
+import { planMigration, runMigration } from '../../src/servers/registry/migration.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
@@ -17,6 +19,7 @@ import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
 
 const STANDARD = { requests: 4000, concurrency: 16, versions: 100, checks: 50 } as const;
+const MIGRATION = { subjects: 50, each: 4 } as const;
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const PG_ADMIN = process.env.BENCH_REGISTRY_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -145,6 +148,58 @@ async function measure(
   };
 }
 
+interface MigrationResult {
+  readonly versions: number;
+  readonly planMs: number;
+  readonly copyMs: number;
+}
+
+/**
+ * migrate_context's work between two registries on one store kind: `subjects` subjects of `each` versions, every
+ * version with its id, planned (the dry run) and then copied.
+ */
+async function measureMigration(
+  source: RunningRegistry,
+  target: RunningRegistry,
+  subjects: number,
+  each: number,
+): Promise<MigrationResult> {
+  for (let s = 0; s < subjects; s++) {
+    const subject = `:.bench:migrate-${s}`;
+    await send(`${source.url}/config/${encodeURIComponent(subject)}`, 'PUT', { compatibility: 'NONE' });
+    for (let v = 0; v < each; v++)
+      await send(`${source.url}/subjects/${encodeURIComponent(subject)}/versions`, 'POST', {
+        schema: recordSchema(`M${s}`, v + 1),
+      });
+  }
+  const client = (name: string, url: string) => new RegistryClient({ name, url, viewonly: false }, 30_000);
+  const request = {
+    source: client('source', source.url),
+    target: client('target', target.url),
+    keep: (subject: string) => subject.startsWith(':.bench:'),
+    rename: (subject: string) => subject,
+    preserveIds: true,
+  };
+  const signal = new AbortController().signal;
+  try {
+    let t = performance.now();
+    const plan = await planMigration(request, signal, () => {});
+    const planMs = performance.now() - t;
+    t = performance.now();
+    const outcome = await runMigration(request, plan, signal, () => {});
+    const copyMs = performance.now() - t;
+    const written = outcome.steps.filter((step) => step.written).length;
+    if (outcome.failed.length > 0 || written !== subjects * each)
+      throw new Error(
+        `migration wrote ${written} of ${subjects * each}: ${JSON.stringify(outcome.failed[0])}`,
+      );
+    return { versions: written, planMs, copyMs };
+  } finally {
+    await request.source.close();
+    await request.target.close();
+  }
+}
+
 async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   try {
@@ -179,6 +234,7 @@ export async function run(_args: readonly string[]): Promise<void> {
   const date = new Date().toISOString();
   const scratch = mkdtempSync(join(tmpdir(), 'rampart-bench-registry-'));
   const results: StoreResult[] = [];
+  const migrations: (MigrationResult & { store: string })[] = [];
   try {
     const sqlite = await startRegistryServer(
       registryServerConfigSchema.parse({
@@ -187,26 +243,48 @@ export async function run(_args: readonly string[]): Promise<void> {
         logLevel: 'silent',
       }),
     );
+    const sqliteTarget = await startRegistryServer(
+      registryServerConfigSchema.parse({
+        port: 0,
+        sqlitePath: join(scratch, 'target.db'),
+        logLevel: 'silent',
+      }),
+    );
     try {
       results.push(await measure('SQLite', sqlite, settings));
+      migrations.push({
+        store: 'SQLite',
+        ...(await measureMigration(sqlite, sqliteTarget, MIGRATION.subjects, MIGRATION.each)),
+      });
     } finally {
       await sqlite.close();
+      await sqliteTarget.close();
     }
     const database = await postgresDatabase();
-    if (database) {
-      const postgres = await startRegistryServer(
-        registryServerConfigSchema.parse({
-          port: 0,
-          store: 'postgres',
-          postgresUrl: database.url,
-          logLevel: 'silent',
-        }),
-      );
+    const targetDatabase = database ? await postgresDatabase() : undefined;
+    if (database && targetDatabase) {
+      const onPostgres = (url: string) =>
+        startRegistryServer(
+          registryServerConfigSchema.parse({
+            port: 0,
+            store: 'postgres',
+            postgresUrl: url,
+            logLevel: 'silent',
+          }),
+        );
+      const postgres = await onPostgres(database.url);
+      const postgresTarget = await onPostgres(targetDatabase.url);
       try {
         results.push(await measure('PostgreSQL', postgres, settings));
+        migrations.push({
+          store: 'PostgreSQL',
+          ...(await measureMigration(postgres, postgresTarget, MIGRATION.subjects, MIGRATION.each)),
+        });
       } finally {
         await postgres.close();
+        await postgresTarget.close();
         await database.drop();
+        await targetDatabase.drop();
       }
     } else {
       console.error(`PostgreSQL is not reachable at ${PG_ADMIN}: measuring SQLite only`);
@@ -243,6 +321,18 @@ export async function run(_args: readonly string[]): Promise<void> {
       ]),
     ),
     '',
+    `### Migrating a context between two registries (${MIGRATION.subjects} subjects × ${MIGRATION.each} versions, ids kept)`,
+    '',
+    table(
+      ['Store', 'plan (the dry run)', 'copy', 'versions copied per second'],
+      migrations.map((m) => [
+        m.store,
+        `${Math.round(m.planMs)} ms`,
+        `${Math.round(m.copyMs)} ms`,
+        `${Math.round((m.versions / m.copyMs) * 1000)}/s`,
+      ]),
+    ),
+    '',
     '### Method',
     '',
     `- ${settings.requests.toLocaleString('en-US')} requests per workload after 200 untimed registrations; records of a long id ` +
@@ -251,6 +341,10 @@ export async function run(_args: readonly string[]): Promise<void> {
     `- The ${settings.versions}-version subject is built with compatibility NONE (each version adds an optional field), then ` +
       `set to FULL_TRANSITIVE; each check reads version ${settings.versions + 1} against all ${settings.versions} in both directions. ` +
       `${settings.checks} checks, after one untimed.`,
+    '- Migration: `planMigration` then `runMigration` (what migrate_context runs) between two registries on the same ' +
+      'store, in process over loopback HTTP. The plan reads every source version and each target subject; the copy ' +
+      'puts each target subject in IMPORT mode, registers its versions with their ids, confirms each version with a ' +
+      "lookup, and restores the mode. No anchor: the seed server's migrate_context prints a docker command instead of copying.",
   ].join('\n');
   console.log(`## registry\n\n${report}\n`);
   if (
