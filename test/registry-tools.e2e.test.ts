@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningRegistry } from '../src/registry-server/index.js';
+import {
+  type RunningRegistry,
+  registryServerConfigSchema,
+  startRegistryServer,
+} from '../src/registry-server/index.js';
 import { registriesFromEnvironment } from '../src/servers/registry/environment.js';
 import {
   connectRegistry,
@@ -186,6 +193,65 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         }),
       ),
     ).toMatchObject({ compatible: true, level: 'FULL_TRANSITIVE' });
+  });
+
+  it('checks compatibility at each of the seven levels, transitive ones against every version', async () => {
+    const record = (fields: unknown[]) => JSON.stringify({ type: 'record', name: 'Level', fields });
+    const id = { name: 'id', type: 'string' };
+    const note = { name: 'note', type: ['null', 'string'], default: null };
+    await post(primary, '/config/levels-value', { compatibility: 'NONE' });
+    await post(primary, '/subjects/levels-value/versions', { schema: record([id]) });
+    await post(primary, '/subjects/levels-value/versions', { schema: record([id, note]) });
+    const candidates = {
+      // A required field old data lacks: readers of the new schema cannot read the old data.
+      required: record([id, note, { name: 'qty', type: 'int' }]),
+      // note without its default: fine against version 2, which has it, not against version 1, which does not.
+      noDefault: record([id, { name: 'note', type: ['null', 'string'] }]),
+      // id dropped: old readers, which need it, cannot read the new data.
+      dropped: record([note]),
+    };
+    const expected: Record<string, [boolean, boolean, boolean]> = {
+      NONE: [true, true, true],
+      BACKWARD: [false, true, true],
+      BACKWARD_TRANSITIVE: [false, false, true],
+      FORWARD: [true, true, false],
+      FORWARD_TRANSITIVE: [true, true, false],
+      FULL: [false, true, false],
+      FULL_TRANSITIVE: [false, false, false],
+    };
+    for (const [level, outcomes] of Object.entries(expected)) {
+      await session.call('update_subject_config', { subject: 'levels-value', compatibility: level });
+      const answers: boolean[] = [];
+      for (const schema of Object.values(candidates)) {
+        const answer = structured<{ compatible: boolean; level: string }>(
+          await session.call('check_compatibility', { subject: 'levels-value', schema }),
+        );
+        expect(answer.level).toBe(level);
+        answers.push(answer.compatible);
+      }
+      expect(answers, level).toEqual(outcomes);
+    }
+  });
+
+  it('registers in normalized form when asked, so a reordered schema is the version it already has', async () => {
+    const written = JSON.stringify({
+      type: 'record',
+      name: 'Normal',
+      fields: [{ name: 'id', type: 'string' }],
+    });
+    const reordered = JSON.stringify({
+      fields: [{ type: 'string', name: 'id' }],
+      name: 'Normal',
+      type: 'record',
+    });
+    const register = async (schema: string, normalize: boolean) =>
+      structured<{ version: number }>(
+        await session.call('register_schema', { subject: 'normal-value', schema, normalize }),
+      ).version;
+    expect(await register(written, true)).toBe(1);
+    expect(await register(reordered, true)).toBe(1);
+    // Without normalize, key order makes it another schema (and, being compatible, the next version).
+    expect(await register(reordered, false)).toBe(2);
   });
 
   it('registers Avro, JSON and Protobuf schemas with references, and changes settings', async () => {
@@ -731,6 +797,49 @@ await describeWithService('PostgreSQL', 5432, 'registry tools over embedded Post
 );
 
 describe('registry configuration', () => {
+  it('authenticates with basic and bearer credentials, and names the registry when they are wrong', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-auth-'));
+    const secret = 'a-long-enough-secret-for-tests';
+    const start = (auth: 'basic' | 'bearer') =>
+      startRegistryServer(
+        registryServerConfigSchema.parse({
+          port: 0,
+          sqlitePath: path.join(dir, `${auth}.db`),
+          logLevel: 'silent',
+          auth,
+          credentials: [auth === 'basic' ? { name: 'tools', secret } : { secret }],
+        }),
+      );
+    const basic = await start('basic');
+    const bearer = await start('bearer');
+    const session = await connectRegistry({
+      registries: [
+        { name: 'basic', url: basic.url, username: 'tools', password: secret },
+        { name: 'bearer', url: bearer.url, token: secret },
+        { name: 'wrong', url: basic.url, username: 'tools', password: 'not-the-secret' },
+      ],
+    });
+    try {
+      for (const registry of ['basic', 'bearer']) {
+        const written = await session.call('register_schema', {
+          subject: 'auth-value',
+          schema: ORDER_V1,
+          registry,
+        });
+        expect(written.isError, written.text).toBe(false);
+      }
+      const refused = await session.call('list_subjects', { registry: 'wrong' });
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(/^registry wrong: Unauthorized \(error 401\)$/);
+      expect(refused.text).not.toContain('not-the-secret');
+    } finally {
+      await session.close();
+      await basic.close();
+      await bearer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads the seed server's environment variables when rampart.yaml lists none", () => {
     const entries = registriesFromEnvironment({
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081',
