@@ -86,7 +86,8 @@ async function clearSubjects(
   signal: AbortSignal,
   progress: (done: number, total: number, message: string) => void,
 ) {
-  const live = await snapshot(client, (s) => subjects.includes(s), signal);
+  const wanted = new Set(subjects);
+  const live = await snapshot(client, (s) => wanted.has(s), signal);
   const liveNames = new Set(live.map((s) => s.subject));
   const order = [
     ...orderByReferences(live)
