@@ -622,6 +622,52 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
     }
   });
 
+  it('finishes a migration cancelled part way when run again, with no subject left in IMPORT mode', async () => {
+    const target = await backend.start();
+    const both = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'target', url: target.url },
+      ],
+    });
+    try {
+      const subjects = Array.from({ length: 8 }, (_, i) => `:.resume:part-${i}`);
+      for (const subject of subjects)
+        await post(primary, `/subjects/${encodeURIComponent(subject)}/versions`, { schema: ORDER_V1 });
+      const stop = new AbortController();
+      const cancelled = both.client.callTool(
+        {
+          name: 'migrate_context',
+          arguments: { context: '.resume', target_registry: 'target', dry_run: false },
+        },
+        {
+          signal: stop.signal,
+          onprogress: (p) => {
+            if (p.message?.includes('version')) stop.abort();
+          },
+        },
+      );
+      await expect(cancelled).rejects.toThrow();
+      const modes = async () =>
+        Promise.all(
+          subjects.map(async (s) => (await fetch(`${target.url}/mode/${encodeURIComponent(s)}`)).status),
+        );
+      await expect.poll(modes, { timeout: 5_000 }).toEqual(subjects.map(() => 404));
+      const copiedBefore = ((await (await fetch(`${target.url}/subjects`)).json()) as string[]).length;
+      expect(copiedBefore).toBeLessThan(subjects.length);
+
+      const resumed = structured<Migration>(
+        await both.call('migrate_context', { context: '.resume', target_registry: 'target', dry_run: false }),
+      );
+      expect(resumed.summary).toMatchObject({ skip: copiedBefore, written: subjects.length - copiedBefore });
+      expect(((await (await fetch(`${target.url}/subjects`)).json()) as string[]).sort()).toEqual(
+        [...subjects].sort(),
+      );
+    } finally {
+      await both.close();
+    }
+  });
+
   it('changes nothing on a destructive call without confirmation, and deletes with confirm: true', async () => {
     await post(primary, `/subjects/${encodeURIComponent(':.scratch:a-value')}/versions`, {
       schema: ORDER_V1,
