@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/config.js';
 import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
+import { connectOverHttp, postMcp, toolCallBody } from './helpers/http-client.js';
 import { textOf } from './helpers/mcp.js';
 import { startTestIssuer, type TestIssuer } from './helpers/oidc.js';
 import { type Layout, makeLayout } from './helpers/sandbox.js';
@@ -16,32 +16,6 @@ const INIT = JSON.stringify({
   method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
-
-function callTool(name: string, args: Record<string, unknown>): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
-}
-
-async function post(url: string, body: string, token?: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body,
-  });
-}
-
-async function connect(url: string, token: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } },
-  });
-  const client = new Client({ name: 'oauth-test', version: '1' });
-  await client.connect(transport);
-  return client;
-}
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -85,7 +59,7 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
 
   it('serves a client whose client-credentials token was issued for this gateway', async () => {
     const token = await issuer.token('reader', 'read', gateway.url);
-    const client = await connect(fsUrl, token);
+    const client = await connectOverHttp(fsUrl, token);
     const result = await client.callTool({ name: 'read_text_file', arguments: { path: 'hello.txt' } });
     expect(result.isError).toBeFalsy();
     expect(textOf(result).text).toContain('hello');
@@ -102,7 +76,7 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
   });
 
   it('answers a request without a token with 401 pointing at RFC 9728 metadata and the scope to ask for', async () => {
-    const response = await post(fsUrl, INIT);
+    const response = await postMcp(fsUrl, INIT);
     expect(response.status).toBe(401);
     const challenge = response.headers.get('www-authenticate') ?? '';
     const metadataUrl = `${gateway.url}/.well-known/oauth-protected-resource/mcp/fs`;
@@ -125,7 +99,7 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
   });
 
   async function expectInvalidToken(token: string, reason: RegExp) {
-    const response = await post(fsUrl, INIT, token);
+    const response = await postMcp(fsUrl, INIT, token);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(((await response.json()) as { error_description: string }).error_description).toMatch(reason);
@@ -189,7 +163,11 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
 
   it('refuses a read token calling a write tool with 403 insufficient_scope naming the scope to step up to', async () => {
     const token = await issuer.token('reader', 'read', gateway.url);
-    const response = await post(fsUrl, callTool('create_directory', { path: 'made-by-reader' }), token);
+    const response = await postMcp(
+      fsUrl,
+      toolCallBody('create_directory', { path: 'made-by-reader' }),
+      token,
+    );
     expect(response.status).toBe(403);
     const challenge = response.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
@@ -199,11 +177,18 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
 
   it('lets a write token create, but asks it for admin before a destructive tool', async () => {
     const token = await issuer.token('writer', 'read write', gateway.url);
-    const client = await connect(fsUrl, token);
-    const made = await client.callTool({ name: 'create_directory', arguments: { path: 'made-by-writer' } });
+    const client = await connectOverHttp(fsUrl, token);
+    const made = await client.callTool({
+      name: 'create_directory',
+      arguments: { path: 'made-by-writer' },
+    });
     expect(made.isError).toBeFalsy();
     await client.close();
-    const response = await post(fsUrl, callTool('write_file', { path: 'hello.txt', content: 'x' }), token);
+    const response = await postMcp(
+      fsUrl,
+      toolCallBody('write_file', { path: 'hello.txt', content: 'x' }),
+      token,
+    );
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toContain('scope="admin"');
     expect(readFileSync(path.join(layout.root, 'hello.txt'), 'utf8')).toContain('hello');
@@ -211,7 +196,7 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
 
   it('lets an admin token run a destructive tool', async () => {
     const token = await issuer.token('admin', 'admin', gateway.url);
-    const client = await connect(fsUrl, token);
+    const client = await connectOverHttp(fsUrl, token);
     const written = await client.callTool({
       name: 'write_file',
       arguments: { path: 'admin.txt', content: 'by admin' },
@@ -223,20 +208,20 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
 
   it('refuses a token that holds no Rampart scope with 403', async () => {
     const token = await issuer.token('outsider', 'openid', gateway.url);
-    const response = await post(fsUrl, INIT, token);
+    const response = await postMcp(fsUrl, INIT, token);
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
   });
 
   it('accepts a token for one server at that server only', async () => {
     const token = await issuer.token('reader', 'read', fsUrl);
-    expect((await post(fsUrl, INIT, token)).status).toBe(200);
-    expect((await post(`${gateway.url}/mcp/other`, INIT, token)).status).toBe(401);
+    expect((await postMcp(fsUrl, INIT, token)).status).toBe(200);
+    expect((await postMcp(`${gateway.url}/mcp/other`, INIT, token)).status).toBe(401);
   });
 
   it('refuses a valid token in the query string', async () => {
     const token = await issuer.token('reader', 'read', gateway.url);
-    const response = await post(`${fsUrl}?access_token=${token}`, INIT);
+    const response = await postMcp(`${fsUrl}?access_token=${token}`, INIT);
     expect(response.status).toBe(400);
     expect(await response.text()).not.toContain(token);
   });

@@ -1,39 +1,13 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
 import type { RunningRegistry } from '../src/registry-server/index.js';
+import { connectOverHttp, postMcp, toolCallBody } from './helpers/http-client.js';
 import { textOf } from './helpers/mcp.js';
 import { startTestIssuer, type TestIssuer } from './helpers/oidc.js';
 import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 
 const ORDER = JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] });
-
-function callTool(name: string, args: Record<string, unknown>): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name, arguments: args } });
-}
-
-async function post(url: string, body: string, token: string): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-      authorization: `Bearer ${token}`,
-    },
-    body,
-  });
-}
-
-async function connect(url: string, token: string): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } },
-  });
-  const client = new Client({ name: 'registry-scope-test', version: '1' });
-  await client.connect(transport);
-  return client;
-}
 
 describe('the registry server behind the gateway: scopes follow the tool annotations', () => {
   let issuer: TestIssuer;
@@ -75,7 +49,7 @@ describe('the registry server behind the gateway: scopes follow the tool annotat
 
   it('lets a read token read, and refuses it every register and delete with 403 naming the scope', async () => {
     const token = await issuer.token('reader', 'read', gateway.url);
-    const client = await connect(url, token);
+    const client = await connectOverHttp(url, token);
     const listed = await client.callTool({ name: 'list_subjects', arguments: {} });
     expect(textOf(listed).text).toContain('kept-value');
     await client.close();
@@ -91,7 +65,7 @@ describe('the registry server behind the gateway: scopes follow the tool annotat
       ['clear_context', { confirm: true }, 'admin'],
       ['migrate_context', { target_registry: 'local', dry_run: false, confirm: true }, 'admin'],
     ] as const) {
-      const response = await post(url, callTool(tool, args), token);
+      const response = await postMcp(url, toolCallBody(tool, args), token);
       expect(response.status, tool).toBe(403);
       expect(response.headers.get('www-authenticate'), tool).toContain(`scope="${scope}"`);
     }
@@ -100,22 +74,22 @@ describe('the registry server behind the gateway: scopes follow the tool annotat
 
   it('lets a write token register but not delete, and an admin token delete', async () => {
     const writer = await issuer.token('writer', 'read write', gateway.url);
-    const client = await connect(url, writer);
+    const client = await connectOverHttp(url, writer);
     const registered = await client.callTool({
       name: 'register_schema',
       arguments: { subject: 'written-value', schema: ORDER },
     });
     expect(registered.isError).toBeFalsy();
     await client.close();
-    const refused = await post(
+    const refused = await postMcp(
       url,
-      callTool('delete_subject', { subject: 'written-value', confirm: true }),
+      toolCallBody('delete_subject', { subject: 'written-value', confirm: true }),
       writer,
     );
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toContain('scope="admin"');
 
-    const admin = await connect(url, await issuer.token('admin', 'admin', gateway.url));
+    const admin = await connectOverHttp(url, await issuer.token('admin', 'admin', gateway.url));
     const deleted = await admin.callTool({
       name: 'delete_subject',
       arguments: { subject: 'written-value', confirm: true },

@@ -101,6 +101,22 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
     await backend?.cleanup();
   });
 
+  /** Runs `work` with a fresh, empty registry named `target` beside `primary`, in a session of its own. */
+  async function withTarget(work: (both: Session, target: RunningRegistry) => Promise<void>): Promise<void> {
+    const target = await backend.start();
+    const both = await connectRegistry({
+      registries: [
+        { name: 'primary', url: primary.url },
+        { name: 'target', url: target.url },
+      ],
+    });
+    try {
+      await work(both, target);
+    } finally {
+      await both.close();
+    }
+  }
+
   it('lists the registries without secrets, and tests each connection', async () => {
     expect(structured(await session.call('list_registries', {}))).toEqual({
       registries: [
@@ -434,14 +450,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
   });
 
   it('migrates a context to another registry with its ids: a dry run first, then the copy, with progress', async () => {
-    const target = await backend.start();
-    const both = await connectRegistry({
-      registries: [
-        { name: 'primary', url: primary.url },
-        { name: 'target', url: target.url },
-      ],
-    });
-    try {
+    await withTarget(async (both, target) => {
       const address = JSON.stringify({ type: 'object', properties: { city: { type: 'string' } } });
       await both.call('register_schema', {
         subject: 'address.json',
@@ -512,20 +521,11 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         }),
       );
       expect(again.summary).toMatchObject({ register: 0, skip: 5, written: 0 });
-    } finally {
-      await both.close();
-    }
+    });
   });
 
   it('migrates one subject with what it references, and asks before adding to a subject with versions', async () => {
-    const target = await backend.start();
-    const both = await connectRegistry({
-      registries: [
-        { name: 'primary', url: primary.url },
-        { name: 'target', url: target.url },
-      ],
-    });
-    try {
+    await withTarget(async (both, target) => {
       const money = 'syntax = "proto3";\npackage cash;\nmessage Money {\n  int64 cents = 1;\n}';
       const bill = 'syntax = "proto3";\nimport "cash.proto";\nmessage Bill {\n  .cash.Money total = 1;\n}';
       await both.call('register_schema', { subject: 'cash.proto', schema: money, schema_type: 'PROTOBUF' });
@@ -571,20 +571,11 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         [2, 'skip', 1],
       ]);
       expect(await (await fetch(`${target.url}/subjects/orders-value/versions`)).json()).toEqual([1, 2]);
-    } finally {
-      await both.close();
-    }
+    });
   });
 
   it("puts the target subject's own mode back when a migration fails part way, and says what failed", async () => {
-    const target = await backend.start();
-    const both = await connectRegistry({
-      registries: [
-        { name: 'primary', url: primary.url },
-        { name: 'target', url: target.url },
-      ],
-    });
-    try {
+    await withTarget(async (both, target) => {
       // The target gives id 1 to another schema, so orders-value version 1 (id 1 in primary) cannot keep its id.
       await post(target, '/subjects/other-value/versions', { schema: PROTO, schemaType: 'PROTOBUF' });
       await post(target, '/mode/orders-value', { mode: 'READWRITE' });
@@ -617,20 +608,11 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         }),
       );
       expect(fresh.summary).toMatchObject({ written: 2 });
-    } finally {
-      await both.close();
-    }
+    });
   });
 
   it('finishes a migration cancelled part way when run again, with no subject left in IMPORT mode', async () => {
-    const target = await backend.start();
-    const both = await connectRegistry({
-      registries: [
-        { name: 'primary', url: primary.url },
-        { name: 'target', url: target.url },
-      ],
-    });
-    try {
+    await withTarget(async (both, target) => {
       const subjects = Array.from({ length: 8 }, (_, i) => `:.resume:part-${i}`);
       for (const subject of subjects)
         await post(primary, `/subjects/${encodeURIComponent(subject)}/versions`, { schema: ORDER_V1 });
@@ -663,9 +645,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
       expect(((await (await fetch(`${target.url}/subjects`)).json()) as string[]).sort()).toEqual(
         [...subjects].sort(),
       );
-    } finally {
-      await both.close();
-    }
+    });
   });
 
   it('changes nothing on a destructive call without confirmation, and deletes with confirm: true', async () => {
