@@ -535,15 +535,24 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         schema_type: 'PROTOBUF',
         references: [{ name: 'cash.proto', subject: 'cash.proto', version: 1 }],
       });
+      const money2 =
+        'syntax = "proto3";\npackage cash;\nmessage Money {\n  int64 cents = 1;\n  string currency = 2;\n}';
+      await both.call('register_schema', { subject: 'cash.proto', schema: money2, schema_type: 'PROTOBUF' });
+      // `versions` narrows the named subject only; what it references moves whole.
       const moved = structured<Migration>(
         await both.call('migrate_schema', {
           subject: 'bills-value',
+          versions: [1],
           target_registry: 'target',
           dry_run: false,
         }),
       );
-      expect(moved.steps.map((s) => s.target_subject)).toEqual(['cash.proto', 'bills-value']);
-      expect(moved.summary.written).toBe(2);
+      expect(moved.steps.map((s) => `${s.target_subject}@${s.version}`)).toEqual([
+        'cash.proto@1',
+        'cash.proto@2',
+        'bills-value@1',
+      ]);
+      expect(moved.summary.written).toBe(3);
 
       // The target's orders-value already has a version 1 (source version 2's content).
       await post(target, '/subjects/orders-value/versions', { schema: ORDER_V2 });

@@ -35,7 +35,8 @@ export interface MigrationRequest {
   readonly keep: (subject: string) => boolean;
   /** The target name of each source subject in the migration. */
   readonly rename: (subject: string) => string;
-  readonly versions?: readonly number[];
+  /** Which versions of a subject move; default all of them. */
+  readonly selects?: (subject: string, version: number) => boolean;
   readonly preserveIds: boolean;
 }
 
@@ -100,7 +101,7 @@ export async function planMigration(
     const state = await targetState(request.target, targetSubject, signal);
     let registers = false;
     for (const v of subject.versions) {
-      if (request.versions && !request.versions.includes(v.version)) continue;
+      if (request.selects && !request.selects(subject.subject, v.version)) continue;
       const step: MigrationStep = {
         source_subject: subject.subject,
         target_subject: targetSubject,

@@ -155,7 +155,10 @@ export function migrateTools(ctx: RegistryContext) {
               if (s === subject) return renamed;
               return contextOf(s) === from ? moveContext(s, from, to) : s;
             },
-            ...(args.versions ? { versions: args.versions } : {}),
+            // Only the named subject is narrowed: what it references moves whole, so every reference resolves.
+            ...(args.versions
+              ? { selects: (s: string, v: number) => s !== subject || (args.versions?.includes(v) ?? true) }
+              : {}),
             preserveIds: args.preserve_ids,
           },
           `subject ${subject}`,
