@@ -1,6 +1,7 @@
 export { type AuditRecord, type AuditSink, noAudit, openAuditLog } from './audit.js';
 export { createLimiter } from './concurrency.js';
 export { ConfigError, commonOptions, envName, flagName, loadConfig } from './config.js';
+export { type Confirmation, requireConfirmation } from './confirm.js';
 export * from './define.js';
 export { type Runtime, runTool } from './envelope.js';
 export { Cancelled, Refusal, toSafeFailure } from './errors.js';
