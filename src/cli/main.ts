@@ -4,6 +4,7 @@ import { ConfigError } from '../core/config.js';
 import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
 import { addRegistryServerCommand } from './registry-server.js';
+import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { packageVersion } from './version.js';
@@ -132,6 +133,7 @@ function buildProgram(): Command {
 
   addServeCommand(program);
   addRegistryServerCommand(program);
+  addReleaseCommand(program);
 
   program
     .command('tools')

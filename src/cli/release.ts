@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { buildRelease } from '../release/release.js';
+import { loadSigningKey } from '../release/signing.js';
+import { packageVersion } from './version.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `rampart release`: the signed release artifacts the plugin's installer downloads. */
+export function addReleaseCommand(program: Command): void {
+  program
+    .command('release')
+    .description('build the release: a bundle of the CLI in a tarball, SHA256SUMS and its ed25519 signature')
+    .option('--out <dir>', 'where to write the artifacts', 'release')
+    .option('--version <version>', 'the version to stamp (default: package.json)')
+    .option('--signing-key <file>', 'ed25519 private key in PEM (default: RAMPART_RELEASE_SIGNING_KEY)')
+    .action(async (flags: { out: string; version?: string; signingKey?: string }) => {
+      const signingKey = loadSigningKey(flags.signingKey, process.env);
+      const release = await buildRelease({
+        repo: REPO,
+        outDir: path.resolve(flags.out),
+        version: flags.version ?? packageVersion(),
+        signingKey,
+      });
+      process.stderr.write(
+        `rampart: wrote ${release.files.join(', ')} to ${path.resolve(flags.out)} ` +
+          `(${(release.bytes / 1024 / 1024).toFixed(1)} MiB); verify with public key ${release.publicKey}\n`,
+      );
+    });
+}

@@ -1,0 +1,60 @@
+import { gzipSync } from 'node:zlib';
+
+export interface TarEntry {
+  /** A relative path with `/` separators, e.g. `node_modules/yaml/package.json`; directories end without `/`. */
+  readonly path: string;
+  readonly type: 'file' | 'directory';
+  readonly mode: number;
+  readonly data?: Buffer;
+}
+
+const BLOCK = 512;
+
+function octal(value: number, width: number): string {
+  return `${value.toString(8).padStart(width - 1, '0')}\0`;
+}
+
+/** Splits a path into ustar's 155-byte prefix and 100-byte name at a `/`, or refuses it. */
+function splitName(path: string): { name: string; prefix: string } {
+  if (Buffer.byteLength(path) <= 100) return { name: path, prefix: '' };
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) {
+    const prefix = path.slice(0, i);
+    const name = path.slice(i + 1);
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100) return { name, prefix };
+  }
+  throw new Error(`"${path}" is too long for a ustar archive`);
+}
+
+function header(entry: TarEntry, size: number): Buffer {
+  const block = Buffer.alloc(BLOCK);
+  const path = entry.type === 'directory' ? `${entry.path}/` : entry.path;
+  const { name, prefix } = splitName(path);
+  block.write(name, 0, 100, 'utf8');
+  block.write(octal(entry.mode & 0o7777, 8), 100, 8, 'ascii');
+  block.write(octal(0, 8), 108, 8, 'ascii');
+  block.write(octal(0, 8), 116, 8, 'ascii');
+  block.write(octal(size, 12), 124, 12, 'ascii');
+  // A fixed time keeps the archive reproducible: the same inputs give the same bytes and the same checksum.
+  block.write(octal(0, 12), 136, 12, 'ascii');
+  block.write('        ', 148, 8, 'ascii');
+  block.write(entry.type === 'directory' ? '5' : '0', 156, 1, 'ascii');
+  block.write('ustar\u000000', 257, 8, 'ascii');
+  block.write(prefix, 345, 155, 'utf8');
+  let sum = 0;
+  for (const byte of block) sum += byte;
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+  return block;
+}
+
+/** A gzipped ustar archive of the entries, in the order given (directories before what they hold). */
+export function tarGz(entries: readonly TarEntry[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of entries) {
+    const data = entry.type === 'file' ? (entry.data ?? Buffer.alloc(0)) : Buffer.alloc(0);
+    parts.push(header(entry, data.length), data);
+    const pad = (BLOCK - (data.length % BLOCK)) % BLOCK;
+    if (pad > 0) parts.push(Buffer.alloc(pad));
+  }
+  parts.push(Buffer.alloc(BLOCK * 2));
+  return gzipSync(Buffer.concat(parts), { level: 9 });
+}
