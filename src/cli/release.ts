@@ -13,14 +13,15 @@ export function addReleaseCommand(program: Command): void {
     .command('release')
     .description('build the release: a bundle of the CLI in a tarball, SHA256SUMS and its ed25519 signature')
     .option('--out <dir>', 'where to write the artifacts', 'release')
-    .option('--version <version>', 'the version to stamp (default: package.json)')
+    // Not --version: that is the program's own flag, which would answer first.
+    .option('--release-version <version>', 'the version to stamp (default: package.json)')
     .option('--signing-key <file>', 'ed25519 private key in PEM (default: RAMPART_RELEASE_SIGNING_KEY)')
-    .action(async (flags: { out: string; version?: string; signingKey?: string }) => {
+    .action(async (flags: { out: string; releaseVersion?: string; signingKey?: string }) => {
       const signingKey = loadSigningKey(flags.signingKey, process.env);
       const release = await buildRelease({
         repo: REPO,
         outDir: path.resolve(flags.out),
-        version: flags.version ?? packageVersion(),
+        version: flags.releaseVersion ?? packageVersion(),
         signingKey,
       });
       process.stderr.write(
