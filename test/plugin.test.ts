@@ -15,6 +15,7 @@ import {
   runInstaller,
   signingKey,
 } from './helpers/releases.js';
+import { listening } from './helpers/services.js';
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -200,8 +201,12 @@ describe('the plugin with a release installed', () => {
       'from sqlite',
     );
     // The PostgreSQL statement gate parses with the shipped WebAssembly before anything reaches a server.
-    const pg = await call(['db', PG_ADMIN_URL], 'query', { sql: 'DELETE FROM nothing' });
-    expect(pg.text).toMatch(/only SELECT, WITH, VALUES and TABLE statements can be run here, not DELETE/);
+    if ((await listening(5432)) || process.env.CI === 'true') {
+      const pg = await call(['db', PG_ADMIN_URL], 'query', { sql: 'DELETE FROM nothing' });
+      expect(pg.text).toMatch(/only SELECT, WITH, VALUES and TABLE statements can be run here, not DELETE/);
+    } else {
+      console.warn('skipping the PostgreSQL part: PostgreSQL is not listening on 127.0.0.1:5432');
+    }
     // The grep worker thread.
     expect((await call(['fs', project], 'grep', { pattern: 'project', literal: true })).text).toContain(
       'README.md',
