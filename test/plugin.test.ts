@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -218,5 +219,28 @@ describe('the plugin with a release installed', () => {
       (await call(['http', '--allow', 'example.com'], 'fetch', { url: 'http://127.0.0.1:9/' })).text,
     ).toMatch(/not allowed|refus/i);
     expect((await call(['registry'], 'list_registries', {})).isError).toBe(false);
+    // The embedded Schema Registry, on better-sqlite3 in the main process.
+    const registry = spawn(
+      process.execPath,
+      [cli, 'registry-server', '--port', '0', '--sqlite-path', path.join(base, 'r.db')],
+      {
+        env: { ...nodeOnly, HOME: base },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        registry.stderr.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          const found = /Schema Registry on (http:\/\/\S+)/.exec(seen);
+          if (found) resolve(found[1] as string);
+        });
+        registry.once('exit', (code) => reject(new Error(`registry-server exited with ${code}: ${seen}`)));
+      });
+      expect(await (await fetch(`${url}/subjects`)).json()).toEqual([]);
+    } finally {
+      registry.kill();
+    }
   });
 });
