@@ -170,7 +170,14 @@ function unpack(archive, dir) {
     } else if (type === '0') {
       mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
       // 'wx' refuses to write through anything already there, a link included.
-      const fd = openSync(target, 'wx', mode & 0o111 ? 0o755 : 0o644);
+      let fd;
+      try {
+        fd = openSync(target, 'wx', mode & 0o111 ? 0o755 : 0o644);
+      } catch (error) {
+        throw new InstallError(
+          `the tarball cannot write ${JSON.stringify(entry)}: ${error.code ?? error.message}`,
+        );
+      }
       try {
         writeSync(fd, tar.subarray(offset + 512, offset + 512 + size));
       } finally {
