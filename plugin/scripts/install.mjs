@@ -274,7 +274,12 @@ async function install() {
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  prune([installedDir, ...(previousDir ? [previousDir] : [])]);
+  try {
+    prune([installedDir, ...(previousDir ? [previousDir] : [])]);
+  } catch (error) {
+    // The new version is installed and current; an old directory left behind is only disk space.
+    log(`could not remove an old version: ${error.message}`);
+  }
   log(`installed rampart ${version}`);
 }
 
