@@ -1,7 +1,13 @@
 import { RegistryApiError, type RegistryClient } from './client.js';
 import { withImportMode } from './import-mode.js';
 import { orderByReferences } from './ordering.js';
-import { canonicalContent, type SubjectSnapshot, snapshot, type VersionSnapshot } from './snapshot.js';
+import {
+  canonicalContent,
+  readSubject,
+  type SubjectSnapshot,
+  snapshot,
+  type VersionSnapshot,
+} from './snapshot.js';
 import { path } from './tools/shared.js';
 
 type Reference = VersionSnapshot['references'][number];
@@ -42,8 +48,7 @@ export interface MigrationRequest {
 
 /** What the target already holds for one subject: versions by canonical content, and the numbers in use. */
 async function targetState(target: RegistryClient, subject: string, signal: AbortSignal) {
-  const found = await snapshot(target, (s) => s === subject, signal);
-  const versions = found[0]?.versions ?? [];
+  const versions = await readSubject(target, subject, signal);
   return {
     byContent: new Map(versions.map((v) => [canonicalContent(v), v.version])),
     numbers: new Set(versions.map((v) => v.version)),

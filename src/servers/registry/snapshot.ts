@@ -1,4 +1,4 @@
-import type { RegistryClient } from './client.js';
+import { RegistryApiError, type RegistryClient } from './client.js';
 import { path } from './tools/shared.js';
 
 export interface VersionSnapshot {
@@ -19,6 +19,41 @@ export function contextOf(subject: string): string {
   return /^:(\.[^:]*):/.exec(subject)?.[1] ?? '.';
 }
 
+/**
+ * Every version of one subject, oldest first; `[]` when the subject has no live versions (the registry answers
+ * 404 then), so callers can ask about a subject without listing all of them first.
+ */
+export async function readSubject(
+  client: RegistryClient,
+  subject: string,
+  signal: AbortSignal,
+): Promise<VersionSnapshot[]> {
+  let numbers: number[];
+  try {
+    numbers = await client.call<number[]>('GET', path('subjects', subject, 'versions'), undefined, signal);
+  } catch (error) {
+    if (error instanceof RegistryApiError && error.status === 404) return [];
+    throw error;
+  }
+  const versions: VersionSnapshot[] = [];
+  for (const version of numbers) {
+    const found = await client.call<{
+      id: number;
+      schemaType?: VersionSnapshot['schemaType'];
+      schema: string;
+      references?: VersionSnapshot['references'];
+    }>('GET', path('subjects', subject, 'versions', version), undefined, signal);
+    versions.push({
+      version,
+      id: found.id,
+      schemaType: found.schemaType ?? 'AVRO',
+      schema: found.schema,
+      references: found.references ?? [],
+    });
+  }
+  return versions;
+}
+
 /** Every version of every subject the filter keeps, read from one registry, reporting progress per subject. */
 export async function snapshot(
   client: RegistryClient,
@@ -29,29 +64,7 @@ export async function snapshot(
   const subjects = (await client.call<string[]>('GET', '/subjects', undefined, signal)).filter(keep);
   const result: SubjectSnapshot[] = [];
   for (const [i, subject] of subjects.entries()) {
-    const numbers = await client.call<number[]>(
-      'GET',
-      path('subjects', subject, 'versions'),
-      undefined,
-      signal,
-    );
-    const versions: VersionSnapshot[] = [];
-    for (const version of numbers) {
-      const found = await client.call<{
-        id: number;
-        schemaType?: VersionSnapshot['schemaType'];
-        schema: string;
-        references?: VersionSnapshot['references'];
-      }>('GET', path('subjects', subject, 'versions', version), undefined, signal);
-      versions.push({
-        version,
-        id: found.id,
-        schemaType: found.schemaType ?? 'AVRO',
-        schema: found.schema,
-        references: found.references ?? [],
-      });
-    }
-    result.push({ subject, versions });
+    result.push({ subject, versions: await readSubject(client, subject, signal) });
     progress?.(i + 1, subjects.length);
   }
   return result;

@@ -45,17 +45,19 @@ async function versionsOf(
   }
 }
 
-/** Soft-deletes what is live, then (when asked) permanently deletes everything, as Confluent requires. */
+/**
+ * Soft-deletes the subject when it has live versions, then (when asked) permanently deletes everything, as
+ * Confluent requires. The caller says whether it has live versions, having looked already.
+ */
 async function deleteSubject(
   client: RegistryClient,
   subject: string,
+  hasLive: boolean,
   permanent: boolean,
   signal: AbortSignal,
 ): Promise<number[]> {
-  const live = await versionsOf(client, subject, false, signal);
-  let removed = live;
-  if (live.length > 0)
-    removed = await client.call<number[]>('DELETE', path('subjects', subject), undefined, signal);
+  let removed: number[] = [];
+  if (hasLive) removed = await client.call<number[]>('DELETE', path('subjects', subject), undefined, signal);
   if (permanent) {
     removed = await client.call<number[]>(
       'DELETE',
@@ -99,7 +101,8 @@ async function clearSubjects(
   const failed: { subject: string; reason: string }[] = [];
   for (const [i, subject] of order.entries()) {
     try {
-      deleted.push({ subject, versions: await deleteSubject(client, subject, permanent, signal) });
+      const versions = await deleteSubject(client, subject, liveNames.has(subject), permanent, signal);
+      deleted.push({ subject, versions });
     } catch (error) {
       if (signal.aborted) throw error;
       failed.push({ subject, reason: (error as Error).message });
@@ -168,7 +171,7 @@ export function adminTools(ctx: RegistryContext) {
             ? `Permanently delete subject ${subject} (${count(all.length, 'version')}) from registry ${client.name}? This cannot be undone.`
             : `Delete subject ${subject} (${count(live.length, 'version')}) from registry ${client.name}? (soft delete: ids stay readable)`,
         );
-        const versions = await deleteSubject(client, subject, args.permanent, signal);
+        const versions = await deleteSubject(client, subject, live.length > 0, args.permanent, signal);
         return { registry: client.name, subject, permanent: args.permanent, versions };
       },
     }),

@@ -4,7 +4,7 @@ import { defineTool, type ToolAnnotationsSpec, type ToolContext } from '../../..
 import { Refusal } from '../../../core/errors.js';
 import type { RegistryClient } from '../client.js';
 import { type MigrationRequest, planMigration, runMigration } from '../migration.js';
-import { contextOf, snapshot } from '../snapshot.js';
+import { contextOf, readSubject } from '../snapshot.js';
 import {
   confirmArg,
   contextArg,
@@ -214,9 +214,7 @@ async function referencedSubjects(
   const queue = [subject];
   while (queue.length > 0) {
     const next = queue.shift() as string;
-    const [snap] = await snapshot(source, (s) => s === next, signal);
-    if (!snap) continue;
-    for (const v of snap.versions)
+    for (const v of await readSubject(source, next, signal))
       for (const r of v.references)
         if (!found.has(r.subject) && r.subject !== subject) {
           found.add(r.subject);

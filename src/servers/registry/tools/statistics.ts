@@ -46,10 +46,8 @@ export function statisticsTools(ctx: RegistryContext) {
         for (const s of subjects) byContext.set(contextOf(s.subject), []);
         for (const v of versions) byContext.get(contextOf(v.subject))?.push(v);
         const byType = Object.fromEntries(TYPES.map((t) => [t, 0])) as Record<(typeof TYPES)[number], number>;
-        for (const id of new Set(versions.map((v) => v.id))) {
-          const type = versions.find((v) => v.id === id)?.schemaType ?? 'AVRO';
-          byType[type]++;
-        }
+        const typeOfId = new Map(versions.map((v) => [v.id, v.schemaType]));
+        for (const type of typeOfId.values()) byType[type]++;
         return {
           registry: client.name,
           subjects: subjects.length,
