@@ -9,6 +9,24 @@ import { checksums, loadSigningKey, publicKeyOf, sha256 } from '../src/release/s
 import { tarGz } from '../src/release/tar.js';
 import { CLI } from './helpers/mcp.js';
 
+/** A path segment tar extracts as itself: never `.` or `..`, at most 30 bytes so six of them fit ustar. */
+const validSegment = fc.stringMatching(/^[a-z0-9._-]{1,30}$/).filter((s) => s !== '.' && s !== '..');
+
+const validSegments = fc.array(validSegment, { maxLength: 4 });
+
+/** Names the writer must refuse: each has at least one flaw among otherwise valid segments. */
+const invalidSegments = fc.oneof(
+  fc
+    .tuple(validSegments, fc.constantFrom('..', '.', '', 'a\0b', '\0'), validSegments)
+    .map(([before, flaw, after]) => [...before, flaw, ...after].join('/')),
+  validSegments.map((segments) => `/${[...segments, 'x'].join('/')}`),
+  // Too long: a last segment over ustar's 100-byte name, or more than its 155 + 1 + 100 bytes in all.
+  validSegments.map((segments) => [...segments, 'n'.repeat(101)].join('/')),
+  fc
+    .integer({ min: 257, max: 400 })
+    .map((length) => 'p/'.repeat(length).slice(0, length).replace(/\/$/, 'q')),
+);
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rampart-release-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,7 +34,7 @@ describe('release pieces', () => {
   it('writes ustar archives that tar reads back byte for byte, long paths included', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.stringMatching(/^[a-z0-9._-]{1,40}$/), { minLength: 1, maxLength: 6 }),
+        fc.array(validSegment, { minLength: 1, maxLength: 6 }),
         fc.uint8Array({ maxLength: 2000 }),
         (segments, bytes) => {
           const file = ['deep', ...segments, 'file.bin'].join('/');
@@ -31,6 +49,30 @@ describe('release pieces', () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+
+  it('refuses every entry name that is absolute, has ., .. or empty segments, a NUL, or does not fit ustar', () => {
+    fc.assert(
+      fc.property(invalidSegments, fc.constantFrom('file' as const, 'directory' as const), (name, type) => {
+        expect(() => tarGz([{ path: name, type, mode: 0o644 }])).toThrow(
+          `archive entry ${JSON.stringify(name)} is refused: `,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses an archive entry that climbs out with ..', () => {
+    const entries = [
+      { path: 'ok.txt', type: 'file' as const, mode: 0o644, data: Buffer.from('ok') },
+      { path: 'deep/../../escaped.js', type: 'file' as const, mode: 0o644, data: Buffer.from('x') },
+    ];
+    expect(() => tarGz(entries)).toThrow(
+      'archive entry "deep/../../escaped.js" is refused: it has a ".." segment, which climbs out of the archive',
+    );
+    expect(() => tarGz([{ path: '/etc/cron.d/x', type: 'file', mode: 0o644 }])).toThrow(
+      /is refused: it is absolute/,
     );
   });
 

@@ -14,21 +14,42 @@ function octal(value: number, width: number): string {
   return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
-/** Splits a path into ustar's 155-byte prefix and 100-byte name at a `/`, or refuses it. */
-function splitName(path: string): { name: string; prefix: string } {
-  if (Buffer.byteLength(path) <= 100) return { name: path, prefix: '' };
-  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) {
-    const prefix = path.slice(0, i);
-    const name = path.slice(i + 1);
-    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100) return { name, prefix };
+function refusal(entryPath: string, why: string): Error {
+  return new Error(`archive entry ${JSON.stringify(entryPath)} is refused: ${why}`);
+}
+
+/** Refuses a path an extractor could place outside its target directory: absolute, `.`/`..`/empty segments, NUL. */
+function checkPath(entryPath: string): void {
+  if (entryPath.includes('\0')) throw refusal(entryPath, 'it contains a NUL byte');
+  if (entryPath.startsWith('/')) throw refusal(entryPath, 'it is absolute');
+  for (const segment of entryPath.split('/')) {
+    if (segment === '..') throw refusal(entryPath, 'it has a ".." segment, which climbs out of the archive');
+    if (segment === '.') throw refusal(entryPath, 'it has a "." segment');
+    if (segment === '') throw refusal(entryPath, 'it has an empty segment');
   }
-  throw new Error(`"${path}" is too long for a ustar archive`);
+}
+
+/** Splits a stored name into ustar's 155-byte prefix and 100-byte name at a `/`, or refuses it. */
+function splitName(entryPath: string, stored: string): { name: string; prefix: string } {
+  if (Buffer.byteLength(stored) <= 100) return { name: stored, prefix: '' };
+  for (let i = stored.indexOf('/'); i !== -1; i = stored.indexOf('/', i + 1)) {
+    const prefix = stored.slice(0, i);
+    const name = stored.slice(i + 1);
+    // An empty name field (a directory split at its trailing `/`) is read as no entry by some extractors.
+    if (name !== '' && Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(name) <= 100)
+      return { name, prefix };
+  }
+  throw refusal(
+    entryPath,
+    'it is too long for ustar (at most a 155-byte prefix and a 100-byte name, split at a /)',
+  );
 }
 
 function header(entry: TarEntry, size: number): Buffer {
   const block = Buffer.alloc(BLOCK);
-  const path = entry.type === 'directory' ? `${entry.path}/` : entry.path;
-  const { name, prefix } = splitName(path);
+  checkPath(entry.path);
+  const stored = entry.type === 'directory' ? `${entry.path}/` : entry.path;
+  const { name, prefix } = splitName(entry.path, stored);
   block.write(name, 0, 100, 'utf8');
   block.write(octal(entry.mode & 0o7777, 8), 100, 8, 'ascii');
   block.write(octal(0, 8), 108, 8, 'ascii');
@@ -46,7 +67,10 @@ function header(entry: TarEntry, size: number): Buffer {
   return block;
 }
 
-/** A gzipped ustar archive of the entries, in the order given (directories before what they hold). */
+/**
+ * A gzipped ustar archive of the entries, in the order given (directories before what they hold). Throws, naming
+ * the entry, before writing anything when an entry's path is unsafe or does not fit.
+ */
 export function tarGz(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {

@@ -155,7 +155,7 @@ describe('the plugin installer fails closed', () => {
       () =>
         signed(
           {
-            [TARBALL]: tarGz([{ path: '../escaped.js', type: 'file', mode: 0o644, data: Buffer.from('x') }]),
+            [TARBALL]: hostileTar('../escaped.js', '0'),
           },
           key,
         ),
@@ -194,10 +194,17 @@ describe('the plugin installer fails closed', () => {
 
 /** A gzipped ustar archive whose one entry is a symbolic link (type 2) to /etc/passwd. */
 function symlinkTar(): Buffer {
+  return hostileTar('rampart.js', '2', '/etc/passwd');
+}
+
+/** A one-entry archive with a name or type our writer refuses to produce, patched in after writing. */
+function hostileTar(name: string, type: string, linkTarget = ''): Buffer {
   const archive = tarGz([{ path: 'rampart.js', type: 'file', mode: 0o644, data: Buffer.alloc(0) }]);
   const tar = Buffer.from(gunzipSync(archive));
-  tar[156] = '2'.charCodeAt(0);
-  tar.write('/etc/passwd', 157, 100, 'utf8');
+  tar.fill(0, 0, 100);
+  tar.write(name, 0, 100, 'utf8');
+  tar[156] = type.charCodeAt(0);
+  tar.write(linkTarget, 157, 100, 'utf8');
   tar.write('        ', 148, 8, 'ascii');
   let sum = 0;
   for (const byte of tar.subarray(0, 512)) sum += byte;
