@@ -3,6 +3,7 @@ import { createLimiter } from '../../core/concurrency.js';
 import { Refusal } from '../../core/errors.js';
 import type { Sandbox } from '../../core/sandbox.js';
 import { openEntrySync } from '../../guards/path.js';
+import { ignoreRulesAt } from './gitignore-files.js';
 import { nameOrPathMatcher } from './glob.js';
 import {
   type CompiledQuery,
@@ -23,6 +24,8 @@ export interface ContentSearch {
   readonly starts: readonly string[];
   readonly include: readonly string[];
   readonly exclude: readonly string[];
+  /** Also search what .gitignore ignores, and node_modules and .git, which a walk skips by default. */
+  readonly includeIgnored: boolean;
   readonly maxResults: number;
   readonly maxWalkEntries: number;
 }
@@ -133,6 +136,7 @@ export async function searchContents(
       requested,
       signal,
       exclude,
+      ...(search.includeIgnored ? {} : { ignore: await ignoreRulesAt(sandbox, start) }),
       maxEntries: search.maxWalkEntries,
       onEntry: (entry) => {
         if (entry.kind !== 'file' || !include(entry.relative)) return true;

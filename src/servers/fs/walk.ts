@@ -2,6 +2,8 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import type { Sandbox } from '../../core/sandbox.js';
 import { type DirAnchor, isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
+import { readGitignoreSync } from './gitignore-files.js';
+import type { IgnoreRules } from './ignore-rules.js';
 
 export type EntryKind = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -33,6 +35,11 @@ export interface WalkOptions {
   readonly maxDepth?: number;
   /** Entries for which this is true are skipped, and excluded directories are not entered. */
   readonly exclude?: (relative: string) => boolean;
+  /**
+   * Git's ignore rules in force at the start (see `ignoreRulesAt`): ignored entries are skipped and ignored
+   * directories not entered; each directory's own `.gitignore` is added for what lies below it.
+   */
+  readonly ignore?: IgnoreRules;
   /** Resolve symlinks and report those whose target stays inside the roots; others are never reported. */
   readonly reportLinks?: boolean;
   readonly maxEntries: number;
@@ -59,6 +66,7 @@ interface Pending {
   readonly real: string;
   readonly relative: string;
   readonly depth: number;
+  readonly ignore?: IgnoreRules;
 }
 
 /**
@@ -70,7 +78,7 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
   const { sandbox, signal, maxEntries } = options;
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   const concurrency = options.concurrency ?? 16;
-  const queue: Pending[] = [{ real: options.start, relative: '', depth: 0 }];
+  const queue: Pending[] = [{ real: options.start, relative: '', depth: 0, ignore: options.ignore }];
   let active = 0;
   let seen = 0;
   let stopped = false;
@@ -97,6 +105,11 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
     if (!opened) return;
     // The directory stays open while its entries are handed out, so their pinned paths stay valid.
     const { anchor, entries } = opened;
+    let ignore = dir.ignore;
+    if (ignore && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+      const patterns = readGitignoreSync(anchor, sandbox.roots);
+      if (patterns !== undefined) ignore = ignore.below(dir.relative, patterns);
+    }
     try {
       for (const dirent of entries) {
         if (stopped) return;
@@ -108,6 +121,7 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
         const relative = dir.relative ? `${dir.relative}/${dirent.name}` : dirent.name;
         if (options.exclude?.(relative)) continue;
         const kind = kindOf(dirent);
+        if (ignore?.ignores(relative, kind === 'directory')) continue;
         const path = `${dir.real === '/' ? '' : dir.real}/${dirent.name}`;
         const depth = dir.depth + 1;
         let linkTarget: WalkEntry['linkTarget'];
@@ -132,7 +146,7 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
           stopped = true;
           return;
         }
-        if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth });
+        if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth, ignore });
       }
     } finally {
       await anchor.close();

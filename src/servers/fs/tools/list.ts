@@ -3,9 +3,10 @@ import { lstat, readdir } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import type { Sandbox } from '../../../core/sandbox.js';
+import { ignoreRulesAt } from '../gitignore-files.js';
 import { excludeMatcher } from '../glob.js';
 import { walk } from '../walk.js';
-import { excludeArg, formatSize, pathArg, READ_ONLY } from './shared.js';
+import { excludeArg, formatSize, pathArg, READ_ONLY, respectGitignoreArg } from './shared.js';
 
 const entryKind = z.enum(['file', 'directory', 'symlink', 'other']);
 
@@ -132,7 +133,8 @@ function directoryTreeTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefini
     description:
       'Recursive JSON tree of a directory inside the allowed directories: each entry has name, type (file or ' +
       'directory) and, for directories, children. Use maxDepth to bound it and excludePatterns to skip noise such as ' +
-      'node_modules. Links are shown only when they stay inside the allowed directories, and never entered.',
+      'node_modules, or respectGitignore to skip git-ignored entries with node_modules and .git. Links are shown ' +
+      'only when they stay inside the allowed directories, and never entered.',
     input: z.object({
       path: pathArg('directory'),
       excludePatterns: excludeArg,
@@ -143,6 +145,7 @@ function directoryTreeTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefini
         .optional()
         .describe('Deepest level to include (1 = direct entries only)'),
       maxEntries: z.number().int().positive().default(10_000).describe('Most entries to return'),
+      respectGitignore: respectGitignoreArg,
     }),
     output: z.object({
       tree: z.array(treeNode),
@@ -162,6 +165,7 @@ function directoryTreeTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefini
         requested: args.path,
         signal: ctx.signal,
         exclude: excludeMatcher(args.excludePatterns),
+        ...(args.respectGitignore ? { ignore: await ignoreRulesAt(sandbox, start) } : {}),
         maxDepth: args.maxDepth,
         reportLinks: true,
         maxEntries: maxWalkEntries,

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import type { Sandbox } from '../../../core/sandbox.js';
+import { ignoreRulesAt } from '../gitignore-files.js';
 import { excludeMatcher, globDepth, globMatcher } from '../glob.js';
 import type { GrepMatch } from '../grep.js';
 import { runContentSearch } from '../grep-runner.js';
 import { walk } from '../walk.js';
-import { excludeArg, pathArg, READ_ONLY } from './shared.js';
+import { excludeArg, pathArg, READ_ONLY, respectGitignoreArg } from './shared.js';
 
 function searchFilesTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
   return defineTool({
@@ -14,7 +15,8 @@ function searchFilesTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefiniti
     description:
       'Find files and directories whose path, relative to the starting directory, matches a glob: "*.ts" matches ' +
       'only direct entries, "**/*.ts" matches at any depth. Returns full paths, sorted. Walks only inside the ' +
-      'allowed directories and never through links that leave them.',
+      'allowed directories and never through links that leave them. Like the reference server it includes ' +
+      'git-ignored files; respectGitignore skips them, with node_modules and .git.',
     input: z.object({
       path: pathArg('directory to search from'),
       pattern: z
@@ -23,6 +25,7 @@ function searchFilesTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefiniti
         .describe('Glob matched against the path relative to `path`, e.g. **/*.test.ts'),
       excludePatterns: excludeArg,
       maxResults: z.number().int().positive().default(10_000).describe('Most paths to return'),
+      respectGitignore: respectGitignoreArg,
     }),
     output: z.object({
       matches: z.array(z.string()).describe('Full paths of the matches, sorted'),
@@ -40,6 +43,7 @@ function searchFilesTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefiniti
         requested: args.path,
         signal: ctx.signal,
         exclude: excludeMatcher(args.excludePatterns),
+        ...(args.respectGitignore ? { ignore: await ignoreRulesAt(sandbox, start) } : {}),
         maxDepth: globDepth(args.pattern),
         reportLinks: true,
         maxEntries: maxWalkEntries,
@@ -90,8 +94,11 @@ function grepTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
     title: 'Grep',
     description:
       'Search file contents inside the allowed directories for a regular expression (JavaScript syntax) or, with ' +
-      'literal, a fixed string. Returns path:line:text like grep -n, with optional context lines. Skips binary ' +
-      'files; include/exclude globs narrow the files (a glob without "/" matches the file name). Stops at maxResults.',
+      'literal, a fixed string. Returns path:line:text like grep -n, with optional context lines. Like ripgrep, ' +
+      'skips what .gitignore files ignore (root and nested, negations included) and node_modules and .git ' +
+      'directories unless includeIgnored is true; a path given explicitly is searched even when ignored. Skips ' +
+      'binary files; include/exclude globs narrow the files (a glob without "/" matches the file name). Stops at ' +
+      'maxResults.',
     input: z.object({
       pattern: z.string().min(1).describe('Regular expression, or a fixed string when literal is true'),
       path: z
@@ -104,7 +111,11 @@ function grepTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
       exclude: z
         .array(z.string())
         .default([])
-        .describe('Skip files and directories matching these globs, e.g. node_modules'),
+        .describe('Skip files and directories matching these globs, e.g. *.min.js'),
+      includeIgnored: z
+        .boolean()
+        .default(false)
+        .describe('Also search git-ignored files and node_modules and .git directories (skipped by default)'),
       context: z
         .number()
         .int()
@@ -143,6 +154,7 @@ function grepTool(sandbox: Sandbox, maxWalkEntries: number): ToolDefinition {
           starts: args.path === undefined ? sandbox.roots.map((r) => r.given) : [args.path],
           include: args.include,
           exclude: args.exclude,
+          includeIgnored: args.includeIgnored,
           maxResults: args.maxResults,
           maxWalkEntries,
         },

@@ -10,6 +10,14 @@ export const excludeArg = z
   .default([])
   .describe('Globs to skip; a bare name such as node_modules skips that name at any depth');
 
+export const respectGitignoreArg = z
+  .boolean()
+  .default(false)
+  .describe(
+    'Skip what .gitignore files (and .git/info/exclude) ignore, and node_modules and .git directories, as grep ' +
+      'does by default. Off by default, like the reference server',
+  );
+
 export function formatSize(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   if (bytes <= 0) return '0 B';
