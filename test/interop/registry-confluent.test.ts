@@ -355,6 +355,35 @@ await describeEachStore('@confluentinc/schemaregistry client', (url) => {
     },
   );
 
+  it("confluent testSubjectCompatibility judges JSON Schema and Protobuf changes by Confluent's rules", async () => {
+    const client = confluent(url());
+    const closed = (properties: object) => json({ type: 'object', properties, additionalProperties: false });
+    await client.register('compat-json-value', closed({ id: { type: 'string' } }));
+    // A closed content model may gain a property (old data never has it), not change a property's type.
+    expect(
+      await client.testSubjectCompatibility(
+        'compat-json-value',
+        closed({ id: { type: 'string' }, note: { type: 'string' } }),
+      ),
+    ).toBe(true);
+    expect(
+      await client.testSubjectCompatibility('compat-json-value', closed({ id: { type: 'integer' } })),
+    ).toBe(false);
+
+    const message = (fields: string) =>
+      proto(`syntax = "proto3";\npackage compat;\n\nmessage M {\n${fields}}\n`);
+    await client.register('compat-proto-value', message('  string id = 1;\n'));
+    expect(
+      await client.testSubjectCompatibility(
+        'compat-proto-value',
+        message('  string id = 1;\n  int32 n = 2;\n'),
+      ),
+    ).toBe(true);
+    expect(await client.testSubjectCompatibility('compat-proto-value', message('  int32 id = 1;\n'))).toBe(
+      false,
+    );
+  });
+
   it('confluent client reads and updates the global and the per-subject config', async () => {
     const client = confluent(url());
     expect(await client.getDefaultCompatibility()).toBe(Compatibility.BACKWARD);
