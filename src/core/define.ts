@@ -121,6 +121,11 @@ export interface ServerDefinition {
    * change; `undefined` when the client has no roots capability.
    */
   readonly onClientRoots?: (roots: string[] | undefined) => Promise<void>;
+  /**
+   * Frees what this connection holds beyond the process's shared resources (a session slot, say). The surface
+   * calls it once, after the connection closed; a process that stops on stdin's end or a signal calls it too.
+   */
+  readonly dispose?: () => Promise<void>;
 }
 
 export function defineServer(server: ServerDefinition): ServerDefinition {

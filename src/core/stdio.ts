@@ -3,21 +3,52 @@ import type { ServerDefinition } from './define.js';
 import type { Runtime } from './envelope.js';
 import { errorFields } from './log.js';
 import { buildMcpServer } from './server.js';
+import { listenForStop, type StopSignal } from './shutdown.js';
+
+export interface StdioOptions {
+  /** Closes what the server holds open for the whole process (a pool, a Redis client); called once, at the end. */
+  readonly close?: () => Promise<void>;
+}
+
+function stdinEnded(): Promise<'stdin'> {
+  return new Promise((resolve) => {
+    process.stdin.once('end', () => resolve('stdin'));
+    process.stdin.once('close', () => resolve('stdin'));
+  });
+}
 
 /**
- * Serves a server over stdio. `makeDefinition` runs once per connection, so per-connection state (such
- * as the client's roots) never leaks between connections. Resolves when the client closes stdin.
+ * Serves a server over stdio until the client closes stdin or the process gets SIGINT or SIGTERM, then closes
+ * the connection, each definition's own resources (`dispose`), the server's (`close`) and the audit log, so
+ * that nothing keeps the process alive. `makeDefinition` runs once per connection, so per-connection state
+ * (such as the client's roots) never leaks between connections. Resolves with why it stopped.
  */
-export async function runStdio(makeDefinition: () => ServerDefinition, runtime: Runtime): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const handle = serveStdio(() => buildMcpServer(makeDefinition(), runtime), {
-      onerror: (error) => runtime.log.debug('stdio transport error', errorFields(error)),
-    });
-    const finish = () => {
-      void handle.close().finally(resolve);
-    };
-    process.stdin.once('end', finish);
-    process.stdin.once('close', finish);
-  });
-  await runtime.audit.close();
+export async function runStdio(
+  makeDefinition: () => ServerDefinition,
+  runtime: Runtime,
+  options: StdioOptions = {},
+): Promise<'stdin' | StopSignal> {
+  const stop = listenForStop();
+  const made: ServerDefinition[] = [];
+  const handle = serveStdio(
+    () => {
+      const definition = makeDefinition();
+      made.push(definition);
+      return buildMcpServer(definition, runtime);
+    },
+    { onerror: (error) => runtime.log.debug('stdio transport error', errorFields(error)) },
+  );
+  const reason = await Promise.race([stdinEnded(), stop.signal]);
+  try {
+    await handle.close();
+    for (const result of await Promise.allSettled(made.map((d) => d.dispose?.()))) {
+      if (result.status === 'rejected')
+        runtime.log.warn('could not release what the connection held', errorFields(result.reason));
+    }
+    await options.close?.();
+  } finally {
+    await runtime.audit.close();
+    stop.cancel();
+  }
+  return reason;
 }

@@ -66,6 +66,7 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
     handler,
     async close() {
       await handler.close();
+      await definition.dispose?.();
       await prepared.close();
     },
   };

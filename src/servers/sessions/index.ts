@@ -122,5 +122,9 @@ export function sessionsServer(prepared: PreparedSessions): ServerDefinition {
     resources: sessionResources(prepared, session),
     resourceTemplates: [sessionStateTemplate(prepared)],
     prompts: sessionPrompts(prepared, session),
+    // A connection that ends cleanly frees its slot at once instead of holding it until the lease runs out.
+    dispose: async () => {
+      await session.signOff();
+    },
   });
 }
