@@ -75,6 +75,27 @@ describe('rampart CLI', () => {
     expect(rampart(['tools', 'nosuch']).stderr).toContain('unknown server "nosuch"');
   });
 
+  it('call takes <server> [server args…] <tool> [json]: the JSON may be left out, the tool is never taken for JSON', () => {
+    const noJson = rampart(['call', 'fs', layout.root, 'list_allowed_directories']);
+    expect(noJson).toMatchObject({ code: 0, stdout: `Allowed directories:\n${layout.root}\n` });
+    // Left out, the arguments are {}: the tool itself says what is missing, not the CLI that it is bad JSON.
+    const missing = rampart(['call', 'fs', layout.root, 'read_text_file']);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/argument "path"/);
+    expect(missing.stderr).not.toContain('not valid JSON');
+    const noTool = rampart(['call', 'fs', layout.root, '{"path":"hello.txt"}']);
+    expect(noTool.code).toBe(2);
+    expect(noTool.stderr).toContain(
+      `expected a tool name (snake_case) before the JSON arguments but got "${layout.root}"`,
+    );
+    const keyValue = rampart(['call', 'fs', layout.root, 'read_text_file', 'path=hello.txt']);
+    expect(keyValue.code).toBe(2);
+    expect(keyValue.stderr).toContain('but got "path=hello.txt"');
+    expect(rampart(['call', '--help']).stdout).toContain(
+      '<server> [server arguments and flags...] <tool> [json]',
+    );
+  });
+
   it('layers flags over env over rampart.yaml, and names the key when a value is wrong', () => {
     writeFileSync(
       path.join(layout.base, 'rampart.yaml'),

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config.js';
+import { exitAfterGrace, listenForStop, SIGNAL_EXIT_CODE, type StopSignal } from '../core/shutdown.js';
 import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
+import { splitCallArgs } from './call-args.js';
+import type { InProcessSession } from './client.js';
 import { addRegistryServerCommand } from './registry-server.js';
 import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
+import { UsageError } from './usage-error.js';
 import { packageVersion } from './version.js';
-
-class UsageError extends Error {}
 
 function requireServer(name: string): ServerEntry {
   const entry = findServer(name);
@@ -18,12 +20,12 @@ function requireServer(name: string): ServerEntry {
   return entry;
 }
 
-/** Parses a server's own positional arguments and flags with the same definitions its command uses. */
 /** A server's positional arguments, when it takes any. */
 function withPositional(command: Command, entry: ServerEntry): Command {
   return entry.positional ? command.argument(entry.positional) : command;
 }
 
+/** Parses a server's own positional arguments and flags with the same definitions its command uses. */
 function parseServerArgs(
   entry: ServerEntry,
   argv: string[],
@@ -38,18 +40,62 @@ function parseServerArgs(
   return { positional: command.args, flags: command.opts() };
 }
 
+/** How many positional arguments a server takes: none, one (`[url]`) or any number (`[dirs...]`). */
+function maxPositional(entry: ServerEntry): number {
+  if (!entry.positional) return 0;
+  return entry.positional.includes('...') ? Number.POSITIVE_INFINITY : 1;
+}
+
 function annotationSummary(annotations: Record<string, unknown> | undefined): string {
   if (!annotations) return '';
   if (annotations.readOnlyHint) return 'read-only';
   return annotations.destructiveHint ? 'destructive' : 'writes';
 }
 
+/** A one-shot command cut short by SIGINT or SIGTERM; what it opened is closed all the same. */
+class Interrupted extends Error {
+  constructor(readonly signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/**
+ * Runs one-shot work against an in-process server and then closes everything it opened (the session slot,
+ * pools, Redis clients), so the command exits as soon as it has printed. A signal interrupts the work, not the
+ * closing.
+ */
+async function withServer<T>(
+  entry: ServerEntry,
+  positional: string[],
+  flags: Record<string, unknown>,
+  work: (session: InProcessSession) => Promise<T>,
+): Promise<T> {
+  const stop = listenForStop();
+  const interrupted = stop.signal.then((signal) => Promise.reject(new Interrupted(signal)));
+  interrupted.catch(() => {});
+  try {
+    // Loaded only here: serving over stdio never needs the client SDK, and start-up time matters.
+    const { connectInProcess } = await import('./client.js');
+    const launching = entry.launch(positional, flags).then(connectInProcess);
+    const session = await Promise.race([launching, interrupted]).catch(async (error) => {
+      // A launch still under way when the signal came is closed once it is up.
+      if (error instanceof Interrupted) void launching.then((late) => late.close()).catch(() => {});
+      throw error;
+    });
+    try {
+      return await Promise.race([work(session), interrupted]);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    stop.cancel();
+  }
+}
+
 async function listTools(serverName: string, argv: string[], json: boolean): Promise<void> {
   const entry = requireServer(serverName);
   const { positional, flags } = parseServerArgs(entry, argv);
-  const { connectInProcess } = await import('./client.js');
-  const session = await connectInProcess(await entry.launch(positional, flags));
-  try {
+  await withServer(entry, positional, flags, async (session) => {
     const { tools } = await session.client.listTools();
     if (json) {
       console.log(JSON.stringify(tools, null, 2));
@@ -61,37 +107,27 @@ async function listTools(serverName: string, argv: string[], json: boolean): Pro
         `${tool.name.padEnd(width)}  ${annotationSummary(tool.annotations).padEnd(11)}  ${tool.title ?? ''}`,
       );
     }
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 async function callTool(serverName: string, argv: string[], json: boolean): Promise<number> {
   const entry = requireServer(serverName);
   const { positional, flags } = parseServerArgs(entry, argv, true);
-  if (positional.length < 2)
-    throw new UsageError(
-      'call needs a tool name and its JSON arguments, e.g. read_text_file \'{"path":"README.md"}\'',
-    );
-  const toolArgsText = positional.pop() as string;
-  const toolName = positional.pop() as string;
-  let toolArgs: Record<string, unknown>;
-  try {
-    toolArgs = JSON.parse(toolArgsText);
-  } catch {
-    throw new UsageError(`the arguments for ${toolName} are not valid JSON: ${toolArgsText}`);
-  }
-  // Loaded only here: serving over stdio never needs the client SDK, and start-up time matters.
-  const { connectInProcess } = await import('./client.js');
-  const session = await connectInProcess(await entry.launch(positional, flags));
-  try {
+  const call = splitCallArgs(serverName, positional, maxPositional(entry));
+  return withServer(entry, call.serverArgs, flags, async (session) => {
     const { tools } = await session.client.listTools();
-    if (!tools.some((t) => t.name === toolName)) {
+    if (!tools.some((t) => t.name === call.tool)) {
       throw new UsageError(
-        `${serverName} has no tool "${toolName}" (it offers: ${tools.map((t) => t.name).join(', ')})`,
+        `${serverName} has no tool "${call.tool}" (it offers: ${tools.map((t) => t.name).join(', ')})`,
       );
     }
-    const result = await session.client.callTool({ name: toolName, arguments: toolArgs });
+    const prepared = (await entry.beforeCall?.(session.client, call.tool)) ?? {};
+    if (prepared.refused) {
+      console.log(prepared.refused);
+      return 1;
+    }
+    if (prepared.note) process.stderr.write(`rampart: ${prepared.note}\n`);
+    const result = await session.client.callTool({ name: call.tool, arguments: call.args });
     if (json) console.log(JSON.stringify(result, null, 2));
     else {
       for (const block of result.content) {
@@ -99,11 +135,8 @@ async function callTool(serverName: string, argv: string[], json: boolean): Prom
         else console.log(`[${block.type} content; use --json to see it]`);
       }
     }
-    if (result.isError) return 1;
-    return 0;
-  } finally {
-    await session.close();
-  }
+    return result.isError ? 1 : 0;
+  });
 }
 
 function buildProgram(): Command {
@@ -126,7 +159,7 @@ function buildProgram(): Command {
         const args = positional === undefined ? [] : Array.isArray(positional) ? positional : [positional];
         const launch = await entry.launch(args, flags);
         launch.runtime.log.info(`serving ${entry.name} on stdio`);
-        await runStdio(launch.makeDefinition, launch.runtime);
+        await runStdio(launch.makeDefinition, launch.runtime, { close: () => launch.close() });
       });
     command.exitOverride();
   }
@@ -152,8 +185,12 @@ function buildProgram(): Command {
     .description(
       'call one tool from a terminal, e.g. `rampart call fs . read_text_file \'{"path":"README.md"}\'`',
     )
+    .usage('[options] <server> [server arguments and flags...] <tool> [json]')
     .argument('<server>', `one of: ${SERVERS.map((s) => s.name).join(', ')}`)
-    .argument('<args...>', "the server's own arguments and flags, then the tool name and its JSON arguments")
+    .argument(
+      '<args...>',
+      "the server's own arguments and flags, then the tool name, then its arguments as a JSON object (default {})",
+    )
     .option('--json', 'print the whole result (content, structuredContent, isError) as JSON')
     .allowUnknownOption()
     .action(async (server: string, args: string[], opts: { json?: boolean }) => {
@@ -171,6 +208,10 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
+    if (error instanceof Interrupted) {
+      process.exitCode = SIGNAL_EXIT_CODE[error.signal];
+      return;
+    }
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof PathRefusal) {
       console.error(`rampart: ${error.message}`);
       process.exitCode = 2;
@@ -182,3 +223,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Everything the command opened is closed by now; this only ends a process that something unseen still holds.
+exitAfterGrace();

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
+import { listenForStop } from '../core/shutdown.js';
 import { registryServerConfigSchema, startRegistryServer } from '../registry-server/index.js';
 
 /** `rampart registry-server`: the embedded Confluent-compatible Schema Registry over HTTP. */
@@ -25,13 +26,12 @@ export function addRegistryServerCommand(program: Command): void {
       process.stderr.write(
         `rampart: Schema Registry on ${running.url} (${config.store}, auth ${config.auth}; Ctrl-C stops)\n`,
       );
-      const stop = () => {
-        running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stop = listenForStop();
+      await stop.signal;
+      try {
+        await running.close();
+      } finally {
+        stop.cancel();
+      }
     });
 }

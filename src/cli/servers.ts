@@ -1,3 +1,4 @@
+import type { Client } from '@modelcontextprotocol/client';
 import type { Command } from 'commander';
 import { loadConfig } from '../core/config.js';
 import type { ServerDefinition } from '../core/define.js';
@@ -11,11 +12,14 @@ import { httpConfigSchema } from '../servers/http/index.js';
 import { krakendConfigSchema } from '../servers/krakend/index.js';
 import { registryConfigSchema } from '../servers/registry/index.js';
 import { sessionsConfigSchema } from '../servers/sessions/index.js';
+import { type CallPreparation, signOnForCall } from './sessions-call.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
 export interface Launch {
   readonly makeDefinition: () => ServerDefinition;
   readonly runtime: Runtime;
+  /** Closes what the server holds open (pools, Redis clients, HTTP agents); the audit log is the runner's. */
+  close(): Promise<void>;
 }
 
 export interface ServerEntry {
@@ -25,6 +29,8 @@ export interface ServerEntry {
   readonly positional: string;
   addOptions(command: Command): Command;
   launch(positional: string[], flags: Record<string, unknown>): Promise<Launch>;
+  /** Readies a one-shot `rampart call` of `tool` after connecting (sessions signs on for it). */
+  beforeCall?(client: Client, tool: string): Promise<CallPreparation>;
 }
 
 function commonFlags(command: Command): Command {
@@ -64,9 +70,12 @@ async function launchPrepared(
   config: Record<string, unknown> & Parameters<typeof createRuntime>[0],
 ): Promise<Launch> {
   const runtime = await createRuntime({ ...config, scope: kind });
-  const prepared = await SERVER_KINDS[kind].prepare(config);
+  const prepared = await SERVER_KINDS[kind].prepare(config).catch(async (error) => {
+    await runtime.audit.close();
+    throw error;
+  });
   for (const warning of prepared.warnings) runtime.log.warn(warning);
-  return { makeDefinition: () => prepared.makeDefinition(), runtime };
+  return { makeDefinition: () => prepared.makeDefinition(), runtime, close: () => prepared.close() };
 }
 
 const dbEntry: ServerEntry = {
@@ -196,6 +205,7 @@ const sessionsEntry: ServerEntry = {
     });
     return launchPrepared('sessions', config);
   },
+  beforeCall: signOnForCall,
 };
 
 const krakendEntry: ServerEntry = {
