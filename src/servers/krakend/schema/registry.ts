@@ -105,6 +105,13 @@ export class SchemaRegistry {
     return found.filter((c): c is Catalog => c !== undefined);
   }
 
+  /** A version's catalog if it can be had without a download: compiled already, or in the local folder or cache. */
+  async catalogWithoutDownload(version: string): Promise<Catalog | undefined> {
+    const compiled = this.compiled.get(version);
+    const loaded = compiled ? await compiled.catch(() => undefined) : undefined;
+    return loaded?.catalog ?? this.localCatalog(version);
+  }
+
   private localCatalog(version: string): Promise<Catalog | undefined> {
     let reading = this.catalogs.get(version);
     if (!reading) {

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
-import { editionOf, namespacesUsed } from '../editions.js';
 import { detectFlexibleConfiguration } from '../flexible.js';
 import { isObject } from '../schema/documents.js';
-import { parseSchemaUrl } from '../schema/versions.js';
+import { detectTarget } from '../target.js';
 import { type KrakendContext, READ_ONLY, readConfig } from './shared.js';
 
 const installedSchema = z.object({
@@ -20,8 +19,9 @@ export function detectRuntimeTool(ctx: KrakendContext) {
     description:
       'Reports whether a krakend binary and Docker are installed (and their versions), which KrakenD version and ' +
       'edition a config targets, whether the local binary matches, and the commands to check, audit or run it ' +
-      '(with the Flexible Configuration variables when the config is a template). Rampart validates and audits ' +
-      'without either; they are only cross-checks.',
+      '(with the Flexible Configuration variables when the config is a template). Answers without waiting on the ' +
+      'network: what needs a schema that is neither local nor cached (and cannot be downloaded at once) is listed ' +
+      'in unchecked. Rampart validates and audits without krakend or Docker; they are only cross-checks.',
     input: z.object({
       config: z
         .string()
@@ -34,33 +34,27 @@ export function detectRuntimeTool(ctx: KrakendContext) {
       docker: installedSchema,
       target_version: z.string(),
       version_note: z.string().optional(),
-      edition: z.enum(['ce', 'ee']),
+      edition: z
+        .enum(['ce', 'ee', 'unknown'])
+        .describe('The edition the config needs; unknown when its schema could not be read (see unchecked)'),
       version_match: z.boolean().describe('The local krakend has the target major.minor'),
       execution_mode: z.enum(['native', 'docker', 'native_mismatch', 'schema_only']),
       recommended_image: z.string(),
       flexible_configuration: z.boolean(),
       commands: z.array(z.object({ purpose: z.string(), command: z.string() })),
+      unchecked: z.array(z.string()).describe('What could not be checked here, why, and how to check it'),
     }),
     annotations: { ...READ_ONLY, idempotentHint: false },
     async handler(args, { signal }) {
       const installed = await ctx.installed();
       const given = args.config ? await readConfig(ctx, args.config) : undefined;
       const fc = given ? detectFlexibleConfiguration(given.text) : undefined;
-      let parsed: Record<string, unknown> | undefined;
-      if (given && !fc?.detected) {
-        try {
-          const value: unknown = JSON.parse(given.text);
-          if (isObject(value)) parsed = value;
-        } catch {
-          parsed = undefined;
-        }
-      }
-      const resolved = await ctx.registry.resolve(parseSchemaUrl(parsed?.$schema), signal);
-      const catalog = parsed ? (await ctx.registry.load(resolved.version, signal)).catalog : undefined;
-      const edition = parsed && catalog ? editionOf(namespacesUsed(parsed, catalog)).required : 'ce';
+      const { parsed, unreadable } = configObject(given?.text, fc?.detected ?? false);
+      const target = await detectTarget(ctx.registry, parsed, signal);
+      const edition = given && !parsed ? 'unknown' : target.edition;
       const local = installed.krakend?.version?.split('.').slice(0, 2).join('.');
-      const versionMatch = local === resolved.version;
-      const image = `${edition === 'ee' ? 'krakend/krakend-ee' : 'krakend'}:${resolved.version}`;
+      const versionMatch = local === target.version;
+      const image = `${edition === 'ee' ? 'krakend/krakend-ee' : 'krakend'}:${target.version}`;
       const mode = executionMode(
         installed.krakend !== undefined,
         installed.docker !== undefined,
@@ -86,24 +80,47 @@ export function detectRuntimeTool(ctx: KrakendContext) {
       return {
         krakend: describeInstalled(installed.krakend),
         docker: describeInstalled(installed.docker),
-        target_version: resolved.version,
-        ...(resolved.note ? { version_note: resolved.note } : {}),
+        target_version: target.version,
+        ...(target.note ? { version_note: target.note } : {}),
         edition,
         version_match: versionMatch,
         execution_mode: mode,
         recommended_image: image,
         flexible_configuration: fc?.detected ?? false,
         commands,
+        unchecked: [...unreadable, ...target.unchecked],
       };
     },
     present: (r) =>
       [
         `krakend: ${r.krakend.installed ? `${r.krakend.path} (${r.krakend.version ?? 'version unknown'})` : 'not installed'}`,
         `docker: ${r.docker.installed ? `${r.docker.path} (${r.docker.version ?? 'version unknown'})` : 'not installed'}`,
-        `target: KrakenD ${r.edition.toUpperCase()} v${r.target_version}${r.version_note ? ` (${r.version_note})` : ''}; mode ${r.execution_mode}`,
+        `target: KrakenD ${r.edition === 'unknown' ? '(edition unknown)' : r.edition.toUpperCase()} v${r.target_version}${r.version_note ? ` (${r.version_note})` : ''}; mode ${r.execution_mode}`,
         ...r.commands.map((c) => `${c.purpose}: ${c.command}`),
+        ...r.unchecked.map((line) => `not checked: ${line}`),
       ].join('\n'),
   });
+}
+
+/** The config as an object, when it is one; otherwise what that leaves unchecked. */
+function configObject(
+  text: string | undefined,
+  template: boolean,
+): { parsed?: Record<string, unknown>; unreadable: string[] } {
+  if (text === undefined) return { unreadable: [] };
+  if (template)
+    return {
+      unreadable: ['edition: the config is a Flexible Configuration template; validate its rendered file'],
+    };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isObject(value)) return { parsed: value, unreadable: [] };
+  } catch {
+    // reported below
+  }
+  return {
+    unreadable: ['version and edition: the config is not a JSON object (validate_config says where)'],
+  };
 }
 
 type ExecutionMode = 'native' | 'docker' | 'native_mismatch' | 'schema_only';

@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticSchemas } from './helpers/krakend-schemas.js';
+import { spawnRampart, type TextResult } from './helpers/mcp.js';
+
+/** An Enterprise namespace (auth/api-keys) in a config that names its version. */
+const CONFIG = JSON.stringify({
+  $schema: 'https://www.krakend.io/schema/v2.2/krakend.json',
+  version: 3,
+  extra_config: { 'auth/api-keys': {} },
+  endpoints: [{ endpoint: '/a', backend: [{ host: ['http://a'], url_pattern: '/a' }] }],
+});
+
+interface Detected {
+  target_version: string;
+  edition: string;
+  execution_mode: string;
+  unchecked: string[];
+  commands: unknown[];
+}
+
+let base: string;
+let project: string;
+let blackHole: Server;
+const sockets = new Set<Socket>();
+
+/** A fresh HOME with nothing in it: no cached schema, no docs. */
+function emptyHome(): string {
+  return mkdtempSync(path.join(base, 'home-'));
+}
+
+async function detect(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ result: TextResult; ms: number }> {
+  const session = await spawnRampart(
+    ['krakend', project, '--krakend-binary', path.join(base, 'none'), ...args],
+    env,
+  );
+  try {
+    const started = performance.now();
+    const result = await session.call('detect_runtime_environment', { config: 'krakend.json' });
+    return { result, ms: performance.now() - started };
+  } finally {
+    await session.close();
+  }
+}
+
+beforeAll(async () => {
+  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-krakend-detect-')));
+  project = path.join(base, 'project');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'krakend.json'), CONFIG);
+  // Accepts connections and never answers: a download from it hangs the way an unanswered DNS lookup does.
+  blackHole = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => blackHole?.close(resolve));
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('detect_runtime_environment without the schema', () => {
+  it('answers offline with an empty HOME, and says the edition was not checked', async () => {
+    const { result, ms } = await detect(['--offline'], { HOME: emptyHome() });
+    expect(result.isError, result.text).toBe(false);
+    const detected = result.structured as unknown as Detected;
+    expect(detected).toMatchObject({
+      target_version: '2.2',
+      edition: 'unknown',
+      execution_mode: expect.stringMatching(/schema_only|docker/),
+    });
+    expect(detected.commands).toHaveLength(3);
+    expect(detected.unchecked).toEqual([
+      expect.stringMatching(/^edition: needs the v2\.2 schema and it is not in cache .*\(offline\)/),
+    ]);
+    expect(result.text).toMatch(/target: KrakenD \(edition unknown\) v2\.2/);
+    expect(result.text).toMatch(/not checked: edition/);
+    expect(ms).toBeLessThan(3_000);
+  });
+
+  it('answers within the download timeout when the schema source never responds', async () => {
+    const port = (blackHole.address() as { port: number }).port;
+    const { result, ms } = await detect(['--schema-base-url', `http://127.0.0.1:${port}/schema/`], {
+      HOME: emptyHome(),
+      RAMPART_KRAKEND_DOWNLOAD_TIMEOUT_MS: '1500',
+    });
+    expect(result.isError, result.text).toBe(false);
+    const detected = result.structured as unknown as Detected;
+    expect(detected).toMatchObject({ target_version: '2.2', edition: 'unknown' });
+    expect(detected.unchecked[0]).toMatch(/could not be downloaded \(no answer within 1500 ms\)/);
+    expect(ms).toBeLessThan(1_500 + 2_000);
+  });
+
+  it('reports the edition, with nothing unchecked, once the schema is local', async () => {
+    const schemaDir = writeSyntheticSchemas(path.join(base, 'schema'));
+    const { result } = await detect(['--offline', '--schema-dir', schemaDir], { HOME: emptyHome() });
+    expect(result.structured).toMatchObject({ target_version: '2.2', edition: 'ee', unchecked: [] });
+    expect(result.text).toMatch(/target: KrakenD EE v2\.2/);
+  });
+});
