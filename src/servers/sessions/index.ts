@@ -4,6 +4,7 @@ import { ConfigError } from '../../core/config.js';
 import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import type { SessionsConfig } from './config.js';
+import { excludeFromGit } from './git-exclude.js';
 import { detectIdentity, type Identity } from './identity.js';
 import { sessionPrompts, sessionResources, sessionStateTemplate } from './resources.js';
 import { Session } from './session.js';
@@ -44,7 +45,12 @@ export async function openStore(
   kind: SessionStore['kind'],
   project: string,
 ): Promise<SessionStore> {
-  if (kind === 'file') return FileStore.open(path.resolve(config.projectDir, config.directory), project);
+  if (kind === 'file') {
+    const directory = path.resolve(config.projectDir, config.directory);
+    const store = await FileStore.open(directory, project);
+    await excludeFromGit(directory);
+    return store;
+  }
   if (!config.redisUrl) {
     throw new ConfigError(
       'the Redis store needs redisUrl: start with --redis-url redis://host:6379 (or RAMPART_SESSIONS_REDIS_URL)',
