@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ConfigError, loadConfig, readConfigKey } from '../core/config.js';
+import { listenForStop } from '../core/shutdown.js';
 import {
   defaultServers,
   gatewayConfigSchema,
   type ServerEntry,
   serverEntrySchema,
 } from '../gateway/config.js';
-import { type RunningGateway, startGateway } from '../gateway/serve.js';
-import {
-  type RunningRegistry,
-  registryServerConfigSchema,
-  startRegistryServer,
-} from '../registry-server/index.js';
+import { startGateway } from '../gateway/serve.js';
+import { startEmbeddedRegistry } from './embedded-registry.js';
+import { startupMessage } from './serve-message.js';
 
 function configuredServers(file: string | undefined): { servers: ServerEntry[]; source: string } {
   const listed = readConfigKey('servers', file ? { file } : {});
@@ -27,62 +25,21 @@ function configuredServers(file: string | undefined): { servers: ServerEntry[]; 
   return { servers: parsed.data, source: listed.file };
 }
 
-/** What a newcomer needs to connect: the URLs, how to authenticate, and snippets to paste. */
-function startupMessage(gateway: RunningGateway): string {
-  const lines = [`rampart: serving on ${gateway.url} (Ctrl-C stops, letting calls in flight finish)`];
-  for (const name of gateway.servers) lines.push(`  ${name}: ${gateway.url}/mcp/${name}`);
-  const first = gateway.servers[0] ?? 'fs';
-  if (gateway.auth.mode === 'oauth') {
-    const url = `${gateway.auth.resource}/mcp/${first}`;
-    lines.push(
-      `auth: OAuth 2.1 — tokens from ${gateway.auth.issuer} for ${gateway.auth.resource} with scope read, write or admin`,
-      '',
-      'Claude Code (signs in through the issuer on first use):',
-      `  claude mcp add --transport http rampart-${first} ${url}`,
-      '.mcp.json:',
-      `  {"mcpServers": {"${first}": {"type": "http", "url": "${url}"}}}`,
-    );
-    return lines.join('\n');
-  }
-  const source = gateway.auth.tokenSource;
-  const tokenCmd = source.startsWith('/') ? `$(cat ${source})` : '$RAMPART_TOKEN';
-  const url = `${gateway.url}/mcp/${first}`;
-  lines.push(
-    `token: ${source} — send it as "Authorization: Bearer <token>"`,
-    '',
-    'Claude Code:',
-    `  claude mcp add --transport http rampart-${first} ${url} --header "Authorization: Bearer ${tokenCmd}"`,
-    '.mcp.json (with the token in RAMPART_TOKEN):',
-    `  {"mcpServers": {"${first}": {"type": "http", "url": "${url}", "headers": {"Authorization": "Bearer \${RAMPART_TOKEN}"}}}}`,
-    'VS Code .vscode/mcp.json:',
-    `  {"servers": {"${first}": {"type": "http", "url": "${url}", "headers": {"Authorization": "Bearer \${env:RAMPART_TOKEN}"}}}}`,
-  );
-  return lines.join('\n');
-}
-
-/**
- * The embedded Schema Registry that the default set runs beside the gateway, on loopback with its defaults; when
- * its port is taken (another registry, another `rampart serve`), on a free one instead.
- */
-async function startEmbeddedRegistry(port: number): Promise<RunningRegistry> {
-  const config = registryServerConfigSchema.parse({ port, logLevel: 'warn' });
-  try {
-    return await startRegistryServer(config);
-  } catch (error) {
-    if (!(error instanceof ConfigError) || !/EADDRINUSE/.test(error.message)) throw error;
-    return startRegistryServer({ ...config, port: 0 });
-  }
-}
-
 export function addServeCommand(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the servers in rampart.yaml (or fs on this directory, read-only) over Streamable HTTP',
+      'serve the servers listed in rampart.yaml over Streamable HTTP; with none listed, fs on this directory ' +
+        '(read-only) and db on a demo SQLite database, with the embedded Schema Registry beside them',
     )
     .option('--host <address>', 'address to bind (loopback only without OAuth; default 127.0.0.1)')
     .option('--port <n>', 'port (default 8787; 0 picks a free one)', Number)
     .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
+    .option(
+      '--embedded-registry-port <n>',
+      'port of the embedded Schema Registry (default 8081; if 8081 is taken, a free one, with a warning)',
+      Number,
+    )
     .option('--token-file <file>', 'where the local bearer token is kept (default ~/.rampart/token)')
     .option(
       '--oauth-issuer <url>',
@@ -103,24 +60,21 @@ export function addServeCommand(program: Command): void {
       const gateway = await startGateway({ config, servers, source });
       const registry =
         (config.embeddedRegistry ?? source === 'the defaults')
-          ? await startEmbeddedRegistry(config.embeddedRegistryPort).catch(async (error) => {
+          ? await startEmbeddedRegistry(config.embeddedRegistryPort, (text) =>
+              process.stderr.write(`rampart: ${text}\n`),
+            ).catch(async (error) => {
               await gateway.close();
               throw error;
             })
           : undefined;
-      console.log(startupMessage(gateway));
-      if (registry) {
-        console.log(
-          `  schema registry (embedded, SQLite): ${registry.url} — point Schema Registry clients here`,
-        );
+      console.log(startupMessage(gateway, registry));
+      const stop = listenForStop();
+      await stop.signal;
+      console.error('rampart: stopping; letting calls in flight finish');
+      try {
+        await Promise.all([gateway.close(), registry?.close()]);
+      } finally {
+        stop.cancel();
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          console.error('rampart: stopping; letting calls in flight finish');
-          void Promise.all([gateway.close(), registry?.close()]).then(() => resolve());
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
     });
 }

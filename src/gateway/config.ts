@@ -51,8 +51,10 @@ export const gatewayConfigSchema = z.object({
     .int()
     .min(0)
     .max(65_535)
-    .default(8081)
-    .describe('Port of the embedded Schema Registry (a free one is picked if it is taken)'),
+    .optional()
+    .describe(
+      'Port of the embedded Schema Registry (default 8081, and a free one with a warning when 8081 is taken; a port set here must be free)',
+    ),
   allowedHosts: z
     .array(z.string())
     .default([])
