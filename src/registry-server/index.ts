@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../core/config.js';
 import { bindHttp, drainHttp } from '../core/listen.js';
+import { createLogger, type Logger } from '../core/log.js';
 import { isLoopbackBind } from '../guards/http.js';
 import { registryApp } from './api/app.js';
 import type { RegistryServerConfig } from './config.js';
@@ -22,11 +23,11 @@ function expandHome(file: string): string {
     : path.resolve(file.startsWith('~/') ? path.join(homedir(), file.slice(2)) : file);
 }
 
-export async function openStore(config: RegistryServerConfig): Promise<RegistryStore> {
+export async function openStore(config: RegistryServerConfig, logger?: Logger): Promise<RegistryStore> {
   if (config.store === 'postgres') {
     if (!config.postgresUrl) throw new ConfigError('postgresUrl is required with store: postgres');
     const { PostgresStore } = await import('./store/postgres.js');
-    return PostgresStore.open(config.postgresUrl);
+    return PostgresStore.open(config.postgresUrl, logger);
   }
   return new SqliteStore(expandHome(config.sqlitePath));
 }
@@ -53,7 +54,8 @@ export function checkRegistryConfig(config: RegistryServerConfig): void {
 /** Starts the Confluent-compatible registry over HTTP. */
 export async function startRegistryServer(config: RegistryServerConfig): Promise<RunningRegistry> {
   checkRegistryConfig(config);
-  const store = await openStore(config);
+  const logger = createLogger({ level: config.logLevel, scope: 'registry-server' });
+  const store = await openStore(config, logger);
   const registry = new Registry(store, { compatibility: config.defaultCompatibility, mode: 'READWRITE' });
   const app = registryApp(registry, {
     auth: config.auth,
@@ -63,6 +65,7 @@ export async function startRegistryServer(config: RegistryServerConfig): Promise
       readOnly: c.readOnly,
     })),
     maxBodyBytes: config.maxBodyBytes,
+    logger,
   });
   let bound: Awaited<ReturnType<typeof bindHttp>>;
   try {

@@ -4,7 +4,6 @@ import { type CompatibilityLevel, isCompatibilityLevel } from './compat/levels.j
 import {
   badRequest,
   idTaken,
-  incompatibleSchema,
   invalidAlias,
   invalidCompatibilityLevel,
   invalidMode,
@@ -22,6 +21,7 @@ import {
   versionNotSoftDeleted,
   versionSoftDeleted,
 } from './errors.js';
+import { registrationCheck } from './registration-check.js';
 import { parseSchema } from './schemas/parse.js';
 import {
   type ParsedSchema,
@@ -30,7 +30,7 @@ import {
   type SchemaType,
   type StoredSchema,
 } from './schemas/types.js';
-import type { Registration, RegistryStore, SubjectVersion } from './store/types.js';
+import type { RegistryStore, SubjectVersion } from './store/types.js';
 
 export const MODES = ['READWRITE', 'READONLY', 'IMPORT'] as const;
 export type Mode = (typeof MODES)[number];
@@ -99,26 +99,11 @@ export class Registry {
           ...(request.version !== undefined ? { version: request.version } : {}),
         }
       : undefined;
-    // The check runs inside the store's transaction, where nothing may wait: the versions it compares against are
-    // parsed beforehand, and if another writer added one in between, the registration is tried again.
-    let registration: Registration | undefined;
-    for (let attempt = 0; registration === undefined; attempt++) {
-      await this.prior(await this.store.versions(subject, false));
-      try {
-        registration = await this.store.register(
-          subject,
-          schema,
-          (live) => {
-            if (mode === 'IMPORT') return;
-            const problems = compatibilityProblems(level, parsed, this.priorSync(live));
-            if (problems.length > 0) throw incompatibleSchema(problems);
-          },
-          overrides,
-        );
-      } catch (error) {
-        if (!(error instanceof NotPrepared) || attempt >= 5) throw error;
-      }
-    }
+    const check = registrationCheck(mode === 'IMPORT' ? 'NONE' : level, parsed, {
+      get: (id) => this.parsedCache.get(id),
+      parse: (stored) => this.parseStored(stored, stored.referencedTexts),
+    });
+    const registration = await this.store.register(subject, schema, check, overrides);
     return { id: registration.id, version: registration.version };
   }
 
@@ -369,26 +354,22 @@ export class Registry {
     return prior;
   }
 
-  /** The stored schemas of live versions, parsed (once per id; stored schemas never change). */
-  private priorSync(versions: readonly SubjectVersion[]): PriorVersion[] {
-    return versions.map((v) => {
-      const schema = this.parsedCache.get(v.id);
-      if (!schema) throw new NotPrepared();
-      return { version: v.version, schema };
-    });
-  }
-
   private async parsedById(id: number): Promise<ParsedSchema> {
     const cached = this.parsedCache.get(id);
     if (cached) return cached;
     const stored = await this.requireSchema(id);
-    const parsed = parseSchema(
-      stored.type,
-      stored.schema,
-      stored.references,
-      await this.referencedTexts(stored.references),
-    );
-    this.parsedCache.set(id, parsed);
+    return this.parseStored(stored, await this.referencedTexts(stored.references));
+  }
+
+  /** Parses a stored schema with the texts its references name (undefined: none is live) and keeps it. */
+  private parseStored(stored: StoredSchema, texts: readonly (string | undefined)[]): ParsedSchema {
+    const referenced = stored.references.map((reference, i) => {
+      const text = texts[i];
+      if (text === undefined) throw unregisteredReference(reference);
+      return text;
+    });
+    const parsed = parseSchema(stored.type, stored.schema, stored.references, referenced);
+    this.parsedCache.set(stored.id, parsed);
     // Parsed schemas are kept for the versions compatibility checks compare against; the oldest go first.
     if (this.parsedCache.size > PARSED_CACHE_LIMIT) {
       this.parsedCache.delete(this.parsedCache.keys().next().value as number);
@@ -427,19 +408,17 @@ export class Registry {
         reference.version === -1
           ? versions[versions.length - 1]
           : versions.find((v) => v.version === reference.version);
-      if (!found) {
-        throw invalidSchema(
-          `reference ${reference.name} names ${reference.subject} version ${reference.version}, which is not registered`,
-        );
-      }
+      if (!found) throw unregisteredReference(reference);
       texts.push((await this.requireSchema(found.id)).schema);
     }
     return texts;
   }
 }
 
-/** A version appeared between preparing the check and running it. */
-class NotPrepared extends Error {}
+const unregisteredReference = (reference: SchemaReference) =>
+  invalidSchema(
+    `reference ${reference.name} names ${reference.subject} version ${reference.version}, which is not registered`,
+  );
 
 function fingerprintOf(schema: ParsedSchema): string {
   return createHash('sha256')

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { createLogger, type Logger } from '../../core/log.js';
 import { RegistryError } from '../errors.js';
 import type { Registry } from '../registry.js';
 import { type AuthMode, authenticate, type Credential } from './auth.js';
@@ -9,6 +10,7 @@ import { contextRoutes } from './routes/contexts.js';
 import { modeRoutes } from './routes/mode.js';
 import { schemaRoutes } from './routes/schemas.js';
 import { subjectRoutes } from './routes/subjects.js';
+import { logStoreFailure } from './store-failure.js';
 
 export { CONTENT_TYPE } from './http.js';
 
@@ -17,6 +19,8 @@ export interface ApiOptions {
   readonly credentials: readonly Credential[];
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Where failures answered with 50001 are logged (stderr, errors only, by default). */
+  readonly logger?: Logger;
 }
 
 /** Requests that change nothing even though they are POSTs: lookups and compatibility tests. */
@@ -29,6 +33,7 @@ function isReadOnlyRequest(method: string, path: string): boolean {
 /** The Confluent Schema Registry REST API over a Registry. */
 export function registryApp(registry: Registry, options: ApiOptions): Hono {
   const app = new Hono();
+  const logger = options.logger ?? createLogger({ level: 'error', scope: 'registry-server' });
 
   app.onError((error, c) => {
     if (error instanceof RegistryError) {
@@ -36,6 +41,7 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
         'content-type': CONTENT_TYPE,
       });
     }
+    logStoreFailure(logger, c.req.method, c.req.path, error);
     return c.body(JSON.stringify({ error_code: 50001, message: 'Error in the backend data store' }), 500, {
       'content-type': CONTENT_TYPE,
     });

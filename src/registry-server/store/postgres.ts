@@ -1,10 +1,22 @@
 import pg from 'pg';
+import { createLogger, type Logger } from '../../core/log.js';
 import { hideUrlPassword } from '../../guards/redact.js';
-import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import type { StoredSchema } from '../schemas/types.js';
+import { KeyedQueue } from './keyed-queue.js';
+import {
+  idsWithFingerprint,
+  importedId,
+  newId,
+  resolvedSchemas,
+  type SchemaRow,
+  toSchema,
+} from './postgres-schemas.js';
+import { retryTransient } from './transient.js';
 import {
   GLOBAL,
   type NewSchema,
   type Registration,
+  type RegistrationCheck,
   type RegistryStore,
   type SubjectVersion,
 } from './types.js';
@@ -43,26 +55,12 @@ CREATE TABLE IF NOT EXISTS registry_settings (
 /** Advisory lock key for creating the tables. */
 const DDL_LOCK = 727_001;
 
-interface SchemaRow {
-  id: number;
-  type: string;
-  schema: string;
-  refs: SchemaReference[];
-}
-
 interface VersionRow {
   subject: string;
   version: number;
   schema_id: number;
   deleted: boolean;
 }
-
-const toSchema = (row: SchemaRow): StoredSchema => ({
-  id: row.id,
-  type: row.type as SchemaType,
-  schema: row.schema,
-  references: row.refs,
-});
 
 const toVersion = (row: VersionRow): SubjectVersion => ({
   subject: row.subject,
@@ -77,11 +75,24 @@ const toVersion = (row: VersionRow): SubjectVersion => ({
  * sequence, and the unique fingerprint makes equal schemas registered at once under different subjects share one.
  */
 export class PostgresStore implements RegistryStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly registrations = new KeyedQueue();
 
-  static async open(url: string): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    pool.on('error', () => {});
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(url: string, logger: Logger = createLogger({ level: 'silent' })): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      // A registration holds its subject's lock until it commits: a client that froze mid-transaction must not
+      // hold it for ever, so the server ends such a session.
+      idle_in_transaction_session_timeout: 60_000,
+    });
+    pool.on('error', (error) => {
+      logger.warn(`registry store: an idle connection to ${hideUrlPassword(url)} failed: ${error.message}`);
+    });
     try {
       const client = await pool.connect();
       try {
@@ -101,109 +112,116 @@ export class PostgresStore implements RegistryStore {
         `cannot open the registry store at ${hideUrlPassword(url)}: ${(error as Error).message}`,
       );
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, logger);
   }
 
   async register(
     subject: string,
     schema: NewSchema,
-    check: (live: readonly SubjectVersion[]) => void,
+    check: RegistrationCheck,
     forced?: { id?: number; version?: number },
   ): Promise<Registration> {
+    // Registrations of one subject queue here rather than each holding a pool connection while it waits for the
+    // subject's advisory lock, which would leave nothing for reads and other subjects.
+    return this.registrations.run(subject, () =>
+      retryTransient(
+        () => this.transaction((client) => this.registerIn(client, subject, schema, check, forced)),
+        (error, attempt) => this.warnRetry('register', error, attempt),
+      ),
+    );
+  }
+
+  private async registerIn(
+    client: pg.PoolClient,
+    subject: string,
+    schema: NewSchema,
+    check: RegistrationCheck,
+    forced: { id?: number; version?: number } | undefined,
+  ): Promise<Registration> {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `rampart-registry:${subject}`,
+    ]);
+    const all = (
+      await client.query<VersionRow>('SELECT * FROM registry_versions WHERE subject = $1 ORDER BY version', [
+        subject,
+      ])
+    ).rows.map(toVersion);
+    const live = all.filter((v) => !v.deleted);
+    // Equal content registered at once under other subjects holds other subjects' locks: this lock on the content
+    // makes the second wait for the first to commit and then find its id. It is always taken after the subject's,
+    // so no two registrations wait on each other in a circle.
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `rampart-registry-content:${schema.fingerprint}`,
+    ]);
+    const holders = await idsWithFingerprint(client, schema.fingerprint);
+    // Already there: the same content (under the requested id, at the requested version, when they are given).
+    // This also answers a try whose commit landed but whose answer was lost with the connection.
+    const same = live.find(
+      (v) =>
+        holders.includes(v.id) &&
+        (forced?.id === undefined || v.id === forced.id) &&
+        (forced?.version === undefined || v.version === forced.version),
+    );
+    if (same) return { id: same.id, version: same.version, created: false };
+    check.run(live, await resolvedSchemas(client, check.needs(live)));
+    const id =
+      forced?.id !== undefined
+        ? await importedId(client, schema, forced.id)
+        : (holders[0] ?? (await newId(client, schema)));
+    const version = forced?.version ?? (all[all.length - 1]?.version ?? 0) + 1;
+    await client.query('INSERT INTO registry_versions (subject, version, schema_id) VALUES ($1, $2, $3)', [
+      subject,
+      version,
+      id,
+    ]);
+    return { id, version, created: true };
+  }
+
+  /** Runs `work` in a transaction on one pooled connection; a connection that broke is not given back for reuse. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken = false;
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `rampart-registry:${subject}`,
-      ]);
-      const live = (
-        await client.query<VersionRow>(
-          'SELECT * FROM registry_versions WHERE subject = $1 AND NOT deleted ORDER BY version',
-          [subject],
-        )
-      ).rows.map(toVersion);
-      const findExisting = async () =>
-        (
-          await client.query<SchemaRow>('SELECT * FROM registry_schemas WHERE fingerprint = $1', [
-            schema.fingerprint,
-          ])
-        ).rows[0];
-      const existing = await findExisting();
-      const same = existing && !forced?.version ? live.find((v) => v.id === existing?.id) : undefined;
-      if (same) {
-        await client.query('COMMIT');
-        return { id: same.id, version: same.version, created: false };
-      }
-      check(live);
-      let id = existing?.id;
-      if (id === undefined) {
-        // A new schema takes the next id, unless a concurrent registration of the same schema commits first: the
-        // unique fingerprint makes this insert wait for it, then do nothing, and its id is read back instead.
-        const inserted = await client.query<{ id: number }>(
-          `INSERT INTO registry_schemas (id, type, schema, refs, fingerprint)
-           VALUES (COALESCE($1, nextval('registry_schema_ids')), $2, $3, $4, $5)
-           ON CONFLICT (fingerprint) DO NOTHING RETURNING id`,
-          [
-            forced?.id ?? null,
-            schema.type,
-            schema.schema,
-            JSON.stringify(schema.references),
-            schema.fingerprint,
-          ],
-        );
-        id = inserted.rows[0]?.id;
-        if (id !== undefined) {
-          for (const ref of schema.references) {
-            await client.query(
-              'INSERT INTO registry_refs (schema_id, subject, version) VALUES ($1, $2, $3)',
-              [id, ref.subject, ref.version],
-            );
-          }
-          if (forced?.id !== undefined) {
-            // An imported id must never be handed out again by the sequence.
-            await client.query(
-              "SELECT setval('registry_schema_ids', GREATEST((SELECT last_value FROM registry_schema_ids), $1))",
-              [forced.id],
-            );
-          }
-        } else {
-          id = (await findExisting())?.id;
-          if (id === undefined)
-            throw new Error('a schema with this fingerprint vanished during registration');
-        }
-      }
-      const version =
-        forced?.version ??
-        ((
-          await client.query<{ max: number | null }>(
-            'SELECT MAX(version) AS max FROM registry_versions WHERE subject = $1',
-            [subject],
-          )
-        ).rows[0]?.max ?? 0) + 1;
-      await client.query('INSERT INTO registry_versions (subject, version, schema_id) VALUES ($1, $2, $3)', [
-        subject,
-        version,
-        id,
-      ]);
+      const result = await work(client);
       await client.query('COMMIT');
-      return { id, version, created: true };
+      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
+  /** One statement on any pooled connection, tried again after a transient failure. */
+  private query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    return retryTransient(
+      () => this.pool.query<R>(sql, params),
+      (error, attempt) => this.warnRetry('query', error, attempt),
+    );
+  }
+
+  private warnRetry(what: string, error: Error, attempt: number): void {
+    const code = (error as { code?: unknown }).code;
+    this.logger.warn(
+      `registry store: ${what} failed (${error.message}${code ? `, ${code}` : ''}); trying again`,
+      {
+        attempt,
+      },
+    );
+  }
+
   async schemaById(id: number): Promise<StoredSchema | undefined> {
-    const row = (await this.pool.query<SchemaRow>('SELECT * FROM registry_schemas WHERE id = $1', [id]))
-      .rows[0];
+    const row = (await this.query<SchemaRow>('SELECT * FROM registry_schemas WHERE id = $1', [id])).rows[0];
     return row ? toSchema(row) : undefined;
   }
 
   async schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined> {
     const row = (
-      await this.pool.query<SchemaRow>('SELECT * FROM registry_schemas WHERE fingerprint = $1', [fingerprint])
+      await this.query<SchemaRow>('SELECT * FROM registry_schemas WHERE fingerprint = $1', [fingerprint])
     ).rows[0];
     return row ? toSchema(row) : undefined;
   }
@@ -212,22 +230,21 @@ export class PostgresStore implements RegistryStore {
     const sql = includeDeleted
       ? 'SELECT DISTINCT subject FROM registry_versions ORDER BY subject'
       : 'SELECT DISTINCT subject FROM registry_versions WHERE NOT deleted ORDER BY subject';
-    return (await this.pool.query<{ subject: string }>(sql)).rows.map((r) => r.subject);
+    return (await this.query<{ subject: string }>(sql)).rows.map((r) => r.subject);
   }
 
   async versions(subject: string, includeDeleted: boolean): Promise<SubjectVersion[]> {
     const rows = (
-      await this.pool.query<VersionRow>(
-        'SELECT * FROM registry_versions WHERE subject = $1 ORDER BY version',
-        [subject],
-      )
+      await this.query<VersionRow>('SELECT * FROM registry_versions WHERE subject = $1 ORDER BY version', [
+        subject,
+      ])
     ).rows;
     return rows.map(toVersion).filter((v) => includeDeleted || !v.deleted);
   }
 
   async versionsOfSchema(id: number, includeDeleted: boolean): Promise<SubjectVersion[]> {
     const rows = (
-      await this.pool.query<VersionRow>(
+      await this.query<VersionRow>(
         'SELECT * FROM registry_versions WHERE schema_id = $1 ORDER BY subject, version',
         [id],
       )
@@ -237,7 +254,7 @@ export class PostgresStore implements RegistryStore {
 
   async referencedBy(subject: string, version: number): Promise<number[]> {
     const rows = (
-      await this.pool.query<{ id: number }>(
+      await this.query<{ id: number }>(
         `SELECT DISTINCT r.schema_id AS id FROM registry_refs r
          JOIN registry_versions v ON v.schema_id = r.schema_id AND NOT v.deleted
          WHERE r.subject = $1 AND r.version = $2 ORDER BY r.schema_id`,
@@ -248,14 +265,14 @@ export class PostgresStore implements RegistryStore {
   }
 
   async softDelete(subject: string, versions: readonly number[]): Promise<void> {
-    await this.pool.query(
-      'UPDATE registry_versions SET deleted = TRUE WHERE subject = $1 AND version = ANY($2)',
-      [subject, versions],
-    );
+    await this.query('UPDATE registry_versions SET deleted = TRUE WHERE subject = $1 AND version = ANY($2)', [
+      subject,
+      versions,
+    ]);
   }
 
   async hardDelete(subject: string, versions: readonly number[]): Promise<void> {
-    await this.pool.query('DELETE FROM registry_versions WHERE subject = $1 AND version = ANY($2)', [
+    await this.query('DELETE FROM registry_versions WHERE subject = $1 AND version = ANY($2)', [
       subject,
       versions,
     ]);
@@ -291,7 +308,7 @@ export class PostgresStore implements RegistryStore {
 
   private async setting(kind: string, subject: string | null): Promise<string | undefined> {
     const row = (
-      await this.pool.query<{ value: string }>(
+      await this.query<{ value: string }>(
         'SELECT value FROM registry_settings WHERE kind = $1 AND subject = $2',
         [kind, subject ?? GLOBAL],
       )
@@ -301,13 +318,13 @@ export class PostgresStore implements RegistryStore {
 
   private async putSetting(kind: string, subject: string | null, value: string | null): Promise<void> {
     if (value === null) {
-      await this.pool.query('DELETE FROM registry_settings WHERE kind = $1 AND subject = $2', [
+      await this.query('DELETE FROM registry_settings WHERE kind = $1 AND subject = $2', [
         kind,
         subject ?? GLOBAL,
       ]);
       return;
     }
-    await this.pool.query(
+    await this.query(
       `INSERT INTO registry_settings (kind, subject, value) VALUES ($1, $2, $3)
        ON CONFLICT (kind, subject) DO UPDATE SET value = EXCLUDED.value`,
       [kind, subject ?? GLOBAL, value],

@@ -6,7 +6,9 @@ import {
   GLOBAL,
   type NewSchema,
   type Registration,
+  type RegistrationCheck,
   type RegistryStore,
+  type ResolvedSchema,
   type SubjectVersion,
 } from './types.js';
 
@@ -90,7 +92,7 @@ export class SqliteStore implements RegistryStore {
   async register(
     subject: string,
     schema: NewSchema,
-    check: (live: readonly SubjectVersion[]) => void,
+    check: RegistrationCheck,
     forced?: { id?: number; version?: number },
   ): Promise<Registration> {
     // One IMMEDIATE transaction: it takes the write lock first, so the versions the check sees are the ones the
@@ -106,7 +108,7 @@ export class SqliteStore implements RegistryStore {
         .get(schema.fingerprint) as SchemaRow | undefined;
       const same = existing && !forced?.version ? live.find((v) => v.id === existing.id) : undefined;
       if (same) return { id: same.id, version: same.version, created: false };
-      check(live);
+      check.run(live, this.resolved(check.needs(live)));
       let id = existing?.id;
       if (id === undefined) {
         const inserted = this.db
@@ -134,6 +136,26 @@ export class SqliteStore implements RegistryStore {
       return { id, version, created: true };
     });
     return write.immediate();
+  }
+
+  /** Stored schemas with the texts of the live versions their references name, read in the caller's transaction. */
+  private resolved(ids: readonly number[]): Map<number, ResolvedSchema> {
+    const byId = this.db.prepare('SELECT * FROM schemas WHERE id = ?');
+    const referenced = this.db.prepare(
+      `SELECT s.schema FROM versions v JOIN schemas s ON s.id = v.schema_id
+       WHERE v.subject = ? AND v.deleted = 0 AND (? = -1 OR v.version = ?) ORDER BY v.version DESC LIMIT 1`,
+    );
+    const out = new Map<number, ResolvedSchema>();
+    for (const id of ids) {
+      const row = byId.get(id) as SchemaRow | undefined;
+      if (!row) continue;
+      const stored = toSchema(row);
+      const referencedTexts = stored.references.map(
+        (r) => (referenced.get(r.subject, r.version, r.version) as { schema: string } | undefined)?.schema,
+      );
+      out.set(id, { ...stored, referencedTexts });
+    }
+    return out;
   }
 
   async schemaById(id: number): Promise<StoredSchema | undefined> {

@@ -22,6 +22,23 @@ export interface Registration {
   readonly created: boolean;
 }
 
+/** A stored schema with the texts of the live versions its references name (undefined where none is live). */
+export interface ResolvedSchema extends StoredSchema {
+  readonly referencedTexts: readonly (string | undefined)[];
+}
+
+/**
+ * The compatibility check of a registration, run inside the store's transaction with the subject's live versions,
+ * so a decision and the write it allows are not separated. Nothing in it waits: what it compares against is read
+ * in that same transaction and handed to it.
+ */
+export interface RegistrationCheck {
+  /** The schema ids, among `live`, whose stored schemas `run` needs (those it does not hold already). */
+  needs(live: readonly SubjectVersion[]): readonly number[];
+  /** Throws to refuse the registration; `schemas` holds what `needs` asked for, read in the transaction. */
+  run(live: readonly SubjectVersion[], schemas: ReadonlyMap<number, ResolvedSchema>): void;
+}
+
 /**
  * Where the registry keeps schemas, subject versions, config and modes. Every method is one transaction, so
  * several registry instances on one database allocate ids and versions without clashing.
@@ -29,14 +46,13 @@ export interface Registration {
 export interface RegistryStore {
   /**
    * Adds the schema to the subject unless its live versions already hold it: the id is the schema's existing id
-   * (by fingerprint) or a new one, the version the subject's next. `check` runs inside the transaction with the
-   * subject's live versions, so a compatibility decision and the write it allows are not separated.
+   * (by fingerprint) or a new one, the version the subject's next. `check` runs inside the transaction.
    * In IMPORT mode `forced` gives the id and version to use.
    */
   register(
     subject: string,
     schema: NewSchema,
-    check: (live: readonly SubjectVersion[]) => void,
+    check: RegistrationCheck,
     forced?: { id?: number; version?: number },
   ): Promise<Registration>;
   schemaById(id: number): Promise<StoredSchema | undefined>;
