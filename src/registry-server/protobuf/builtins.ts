@@ -1,79 +1,110 @@
+import protobuf from 'protobufjs';
+import descriptorNamespace from 'protobufjs/ext/descriptor/index.js';
+
+type Kind = 'message' | 'enum';
+
+export interface BuiltinFile {
+  readonly package: string;
+  /** Type names inside the package (`Field.Kind` for nested ones) and their kinds. */
+  readonly types: Readonly<Record<string, Kind>>;
+}
+
+/** descriptor.proto's types, from the copy protobufjs ships (it is the complete, current file). */
+function descriptorTypes(): Record<string, Kind> {
+  const types: Record<string, Kind> = {};
+  const walk = (namespace: protobuf.NamespaceBase, prefix: string) => {
+    for (const element of namespace.nestedArray) {
+      if (element instanceof protobuf.Enum) types[prefix + element.name] = 'enum';
+      else if (element instanceof protobuf.Type) {
+        types[prefix + element.name] = 'message';
+        walk(element, `${prefix + element.name}.`);
+      }
+    }
+  };
+  walk(descriptorNamespace as unknown as protobuf.Namespace, '');
+  return types;
+}
+
+const messages = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'message' as Kind]));
+const enums = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'enum' as Kind]));
+const wellKnown = (types: Record<string, Kind>): BuiltinFile => ({ package: 'google.protobuf', types });
+const googleType = (types: Record<string, Kind>): BuiltinFile => ({ package: 'google.type', types });
+
 /**
- * Names and kinds of the types in the files every Confluent registry knows without a reference (Google's
- * well-known types, google/type, Confluent's meta and decimal). A field of one of these types resolves to it,
- * so `google.protobuf.Timestamp` and `.google.protobuf.Timestamp` are the same type and an enum is an enum.
+ * The files every Confluent registry knows without a reference (Google's well-known types, google/type and
+ * Confluent's own), by the import path a schema names them with.
  */
-export const BUILTIN_TYPES: Readonly<Record<string, 'message' | 'enum'>> = {
-  'google.protobuf.Any': 'message',
-  'google.protobuf.Api': 'message',
-  'google.protobuf.Method': 'message',
-  'google.protobuf.Mixin': 'message',
-  'google.protobuf.Duration': 'message',
-  'google.protobuf.Empty': 'message',
-  'google.protobuf.FieldMask': 'message',
-  'google.protobuf.SourceContext': 'message',
-  'google.protobuf.Struct': 'message',
-  'google.protobuf.Value': 'message',
-  'google.protobuf.ListValue': 'message',
-  'google.protobuf.NullValue': 'enum',
-  'google.protobuf.Timestamp': 'message',
-  'google.protobuf.Type': 'message',
-  'google.protobuf.Field': 'message',
-  'google.protobuf.Field.Kind': 'enum',
-  'google.protobuf.Field.Cardinality': 'enum',
-  'google.protobuf.Enum': 'message',
-  'google.protobuf.EnumValue': 'message',
-  'google.protobuf.Option': 'message',
-  'google.protobuf.Syntax': 'enum',
-  'google.protobuf.DoubleValue': 'message',
-  'google.protobuf.FloatValue': 'message',
-  'google.protobuf.Int64Value': 'message',
-  'google.protobuf.UInt64Value': 'message',
-  'google.protobuf.Int32Value': 'message',
-  'google.protobuf.UInt32Value': 'message',
-  'google.protobuf.BoolValue': 'message',
-  'google.protobuf.StringValue': 'message',
-  'google.protobuf.BytesValue': 'message',
-  'google.protobuf.FileDescriptorSet': 'message',
-  'google.protobuf.FileDescriptorProto': 'message',
-  'google.protobuf.DescriptorProto': 'message',
-  'google.protobuf.FieldDescriptorProto': 'message',
-  'google.protobuf.FieldDescriptorProto.Type': 'enum',
-  'google.protobuf.FieldDescriptorProto.Label': 'enum',
-  'google.protobuf.OneofDescriptorProto': 'message',
-  'google.protobuf.EnumDescriptorProto': 'message',
-  'google.protobuf.EnumValueDescriptorProto': 'message',
-  'google.protobuf.ServiceDescriptorProto': 'message',
-  'google.protobuf.MethodDescriptorProto': 'message',
-  'google.protobuf.FileOptions': 'message',
-  'google.protobuf.MessageOptions': 'message',
-  'google.protobuf.FieldOptions': 'message',
-  'google.protobuf.OneofOptions': 'message',
-  'google.protobuf.EnumOptions': 'message',
-  'google.protobuf.EnumValueOptions': 'message',
-  'google.protobuf.ServiceOptions': 'message',
-  'google.protobuf.MethodOptions': 'message',
-  'google.protobuf.UninterpretedOption': 'message',
-  'google.protobuf.SourceCodeInfo': 'message',
-  'google.protobuf.GeneratedCodeInfo': 'message',
-  'google.type.CalendarPeriod': 'enum',
-  'google.type.Color': 'message',
-  'google.type.Date': 'message',
-  'google.type.DateTime': 'message',
-  'google.type.TimeZone': 'message',
-  'google.type.DayOfWeek': 'enum',
-  'google.type.Decimal': 'message',
-  'google.type.Expr': 'message',
-  'google.type.Fraction': 'message',
-  'google.type.Interval': 'message',
-  'google.type.LatLng': 'message',
-  'google.type.Money': 'message',
-  'google.type.Month': 'enum',
-  'google.type.PhoneNumber': 'message',
-  'google.type.PhoneNumber.ShortCode': 'message',
-  'google.type.PostalAddress': 'message',
-  'google.type.Quaternion': 'message',
-  'google.type.TimeOfDay': 'message',
-  'confluent.Meta': 'message',
-  'confluent.type.Decimal': 'message',
-};
+export const BUILTIN_FILES: ReadonlyMap<string, BuiltinFile> = new Map([
+  ['confluent/meta.proto', { package: 'confluent', types: messages('Meta') }],
+  ['confluent/type/decimal.proto', { package: 'confluent.type', types: messages('Decimal') }],
+  ['google/type/calendar_period.proto', googleType(enums('CalendarPeriod'))],
+  ['google/type/color.proto', googleType(messages('Color'))],
+  ['google/type/date.proto', googleType(messages('Date'))],
+  ['google/type/datetime.proto', googleType(messages('DateTime', 'TimeZone'))],
+  ['google/type/dayofweek.proto', googleType(enums('DayOfWeek'))],
+  ['google/type/decimal.proto', googleType(messages('Decimal'))],
+  ['google/type/expr.proto', googleType(messages('Expr'))],
+  ['google/type/fraction.proto', googleType(messages('Fraction'))],
+  ['google/type/interval.proto', googleType(messages('Interval'))],
+  ['google/type/latlng.proto', googleType(messages('LatLng'))],
+  ['google/type/money.proto', googleType(messages('Money'))],
+  ['google/type/month.proto', googleType(enums('Month'))],
+  ['google/type/phone_number.proto', googleType(messages('PhoneNumber', 'PhoneNumber.ShortCode'))],
+  ['google/type/postal_address.proto', googleType(messages('PostalAddress'))],
+  ['google/type/quaternion.proto', googleType(messages('Quaternion'))],
+  ['google/type/timeofday.proto', googleType(messages('TimeOfDay'))],
+  ['google/protobuf/any.proto', wellKnown(messages('Any'))],
+  ['google/protobuf/api.proto', wellKnown(messages('Api', 'Method', 'Mixin'))],
+  ['google/protobuf/descriptor.proto', wellKnown(descriptorTypes())],
+  ['google/protobuf/duration.proto', wellKnown(messages('Duration'))],
+  ['google/protobuf/empty.proto', wellKnown(messages('Empty'))],
+  ['google/protobuf/field_mask.proto', wellKnown(messages('FieldMask'))],
+  ['google/protobuf/source_context.proto', wellKnown(messages('SourceContext'))],
+  [
+    'google/protobuf/struct.proto',
+    wellKnown({ ...messages('Struct', 'Value', 'ListValue'), NullValue: 'enum' }),
+  ],
+  ['google/protobuf/timestamp.proto', wellKnown(messages('Timestamp'))],
+  [
+    'google/protobuf/type.proto',
+    wellKnown({
+      ...messages('Type', 'Field', 'Enum', 'EnumValue', 'Option'),
+      ...enums('Field.Kind', 'Field.Cardinality', 'Syntax'),
+    }),
+  ],
+  [
+    'google/protobuf/wrappers.proto',
+    wellKnown(
+      messages(
+        'DoubleValue',
+        'FloatValue',
+        'Int64Value',
+        'UInt64Value',
+        'Int32Value',
+        'UInt32Value',
+        'BoolValue',
+        'StringValue',
+        'BytesValue',
+      ),
+    ),
+  ],
+]);
+
+/**
+ * Every built-in type by full name. A field of one of these types resolves to it, so
+ * `google.protobuf.Timestamp` and `.google.protobuf.Timestamp` are the same type and an enum is an enum.
+ */
+export const BUILTIN_TYPES: Readonly<Record<string, Kind>> = Object.fromEntries(
+  [...BUILTIN_FILES.values()].flatMap((file) =>
+    Object.entries(file.types).map(([name, kind]) => [`${file.package}.${name}`, kind]),
+  ),
+);
+
+/** The built-in file that declares a type (by full name, without a leading dot). */
+export function builtinFileOf(fullName: string): string | undefined {
+  for (const [path, file] of BUILTIN_FILES) {
+    if (fullName.startsWith(`${file.package}.`) && file.types[fullName.slice(file.package.length + 1)])
+      return path;
+  }
+  return undefined;
+}
