@@ -1,9 +1,9 @@
-import protobuf from 'protobufjs';
 import { invalidSchema } from '../errors.js';
 import { loadSchema } from '../jsonschema/loader.js';
-import type { ProtoSide } from '../protobuf/diff.js';
-import type { ProtoFile } from '../protobuf/model.js';
-import { parseProto } from '../protobuf/parser.js';
+import { DescriptorError } from '../protobuf/descriptor-codec.js';
+import { parseProtobuf } from '../protobuf/schema.js';
+import { ProtoSchemaError } from '../protobuf/scope.js';
+import { ProtoSyntaxError } from '../protobuf/tokenizer.js';
 import { parseAvro } from './avro.js';
 import type { ParsedSchema, SchemaReference, SchemaType } from './types.js';
 
@@ -46,17 +46,14 @@ export function parseSchema(
       };
     }
     case 'PROTOBUF': {
-      const canonical = text.trim();
       try {
-        // protobufjs checks the grammar closely; the diff model keeps labels and type names as written.
-        protobuf.parse(canonical, { keepCase: true, alternateCommentMode: true });
-        const dependencies = new Map<string, ProtoFile>();
-        references.forEach((reference, i) => {
-          dependencies.set(reference.name, parseProto(referencedTexts[i] ?? ''));
-        });
-        const model: ProtoSide = { file: parseProto(canonical), dependencies, references };
-        return { type, canonical, references, model };
+        const parsed = parseProtobuf(text, references, referencedTexts, normalize);
+        return { type, ...parsed };
       } catch (error) {
+        if (error instanceof ProtoSyntaxError)
+          throw invalidSchema(`not a valid .proto file: ${error.message}`);
+        if (error instanceof ProtoSchemaError || error instanceof DescriptorError)
+          throw invalidSchema(error.message);
         throw invalidSchema(`not a valid .proto file: ${(error as Error).message}`);
       }
     }
