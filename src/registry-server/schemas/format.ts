@@ -1,0 +1,42 @@
+import { badRequest } from '../errors.js';
+import { formatProtobuf, PROTOBUF_FORMATS, type ProtobufFormat } from '../protobuf/schema.js';
+import { parseAvro } from './avro.js';
+import type { SchemaReference, SchemaType } from './types.js';
+
+/**
+ * The values Confluent's `format` query parameter takes on reads, per schema type: `resolved` inlines an Avro
+ * schema's references; `ignore_extensions` drops a Protobuf schema's custom options and extensions;
+ * `serialized` gives a Protobuf schema as a base64 FileDescriptorProto. JSON Schema has none.
+ */
+export const SCHEMA_FORMATS: Readonly<Record<SchemaType, readonly string[]>> = {
+  AVRO: ['default', 'resolved'],
+  JSON: ['default'],
+  PROTOBUF: PROTOBUF_FORMATS,
+};
+
+/** The output format a read asks for, checked against the schema's type; undefined for the stored text. */
+export function requestedFormat(type: SchemaType, format: string | undefined): string | undefined {
+  if (format === undefined || format.trim() === '') return undefined;
+  const wanted = format.trim().toLowerCase();
+  const known = SCHEMA_FORMATS[type];
+  if (!known.includes(wanted)) {
+    throw badRequest(
+      `Invalid format "${format}" for a ${type} schema; use one of: ${known.join(', ')}, or leave it out`,
+    );
+  }
+  return wanted === 'default' ? undefined : wanted;
+}
+
+/** A stored schema in a format `requestedFormat` accepted, with the texts of the schemas it references. */
+export function formatSchema(
+  type: SchemaType,
+  text: string,
+  references: readonly SchemaReference[],
+  referencedTexts: readonly string[],
+  format: string,
+): string {
+  if (type === 'PROTOBUF') return formatProtobuf(text, references, referencedTexts, format as ProtobufFormat);
+  if (type === 'AVRO' && format === 'resolved')
+    return JSON.stringify(parseAvro(text, referencedTexts).model.type.schema({ exportAttrs: true }));
+  return text;
+}
