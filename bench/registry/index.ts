@@ -17,6 +17,7 @@ import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { CONCURRENT, type ConcurrentResult, measureConcurrentRegistration } from './concurrent.js';
 
 const STANDARD = { requests: 4000, concurrency: 16, versions: 100, checks: 50 } as const;
 const MIGRATION = { subjects: 50, each: 4 } as const;
@@ -228,13 +229,18 @@ export async function run(_args: readonly string[]): Promise<void> {
     concurrency: positiveIntFromEnv('BENCH_REGISTRY_CONCURRENCY', STANDARD.concurrency),
     versions: STANDARD.versions,
     checks: positiveIntFromEnv('BENCH_REGISTRY_CHECKS', STANDARD.checks),
-  } as typeof STANDARD;
+    concurrentRegistrations: positiveIntFromEnv(
+      'BENCH_REGISTRY_CONCURRENT_REGISTRATIONS',
+      CONCURRENT.registrations,
+    ),
+  } as typeof STANDARD & { concurrentRegistrations: number };
   const machine = describeMachine();
   const revision = describeRevision();
   const date = new Date().toISOString();
   const scratch = mkdtempSync(join(tmpdir(), 'rampart-bench-registry-'));
   const results: StoreResult[] = [];
   const migrations: (MigrationResult & { store: string })[] = [];
+  const concurrent: ConcurrentResult[] = [];
   try {
     const sqlite = await startRegistryServer(
       registryServerConfigSchema.parse({
@@ -280,6 +286,21 @@ export async function run(_args: readonly string[]): Promise<void> {
           store: 'PostgreSQL',
           ...(await measureMigration(postgres, postgresTarget, MIGRATION.subjects, MIGRATION.each)),
         });
+        const peer = await onPostgres(database.url);
+        try {
+          for (const clients of CONCURRENT.clients) {
+            concurrent.push(
+              await measureConcurrentRegistration(
+                [postgres, peer],
+                clients,
+                settings.concurrentRegistrations,
+                CONCURRENT.subjects,
+              ),
+            );
+          }
+        } finally {
+          await peer.close();
+        }
       } finally {
         await postgres.close();
         await postgresTarget.close();
@@ -333,6 +354,19 @@ export async function run(_args: readonly string[]): Promise<void> {
       ]),
     ),
     '',
+    `### PostgreSQL: concurrent registrations, two instances on one database`,
+    '',
+    concurrent.length === 0
+      ? 'Not measured: PostgreSQL was not reachable.'
+      : table(
+          ['clients in flight', 'registrations per second', 'p50 / p99 per registration'],
+          concurrent.map((r) => [
+            String(r.clients),
+            `${Math.round(r.perSecond).toLocaleString('en-US')}/s`,
+            `${r.p50.toFixed(2)} ms / ${r.p99.toFixed(2)} ms`,
+          ]),
+        ),
+    '',
     '### Method',
     '',
     `- ${settings.requests.toLocaleString('en-US')} requests per workload after 200 untimed registrations; records of a long id ` +
@@ -345,12 +379,18 @@ export async function run(_args: readonly string[]): Promise<void> {
       'store, in process over loopback HTTP. The plan reads every source version and each target subject; the copy ' +
       'puts each target subject in IMPORT mode, registers its versions with their ids, confirms each version with a ' +
       "lookup, and restores the mode. No anchor: the seed server's migrate_context prints a docker command instead of copying.",
+    `- Concurrent registrations: two registry instances on one PostgreSQL database, requests alternating between them; ` +
+      `${settings.concurrentRegistrations.toLocaleString('en-US')} distinct schemas per row over ${CONCURRENT.subjects} fresh ` +
+      'BACKWARD subjects (each new version is checked against the latest, which another instance may just have written). ' +
+      'Every row ends by checking that each subject has versions 1..n with no gap and that both instances list the same ones. ' +
+      'No anchor: a Confluent registry needs Kafka, which this machine does not run.',
   ].join('\n');
   console.log(`## registry\n\n${report}\n`);
   if (
     settings.requests !== STANDARD.requests ||
     settings.concurrency !== STANDARD.concurrency ||
-    settings.checks !== STANDARD.checks
+    settings.checks !== STANDARD.checks ||
+    settings.concurrentRegistrations !== CONCURRENT.registrations
   ) {
     console.error('non-standard settings: BENCHMARKS.md left unchanged');
     return;
