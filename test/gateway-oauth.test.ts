@@ -95,7 +95,38 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
       resource: string;
     };
     expect(root.resource).toBe(gateway.url);
-    expect((await fetch(`${gateway.url}/.well-known/oauth-protected-resource/mcp/nope`)).status).toBe(404);
+  });
+
+  it('refuses mount enumeration: an unmounted server gets the same 401 and metadata as a mounted one, and 404 only with a token', async () => {
+    const nopeUrl = `${gateway.url}/mcp/nope`;
+    const unmounted = await postMcp(nopeUrl, INIT);
+    expect(unmounted.status).toBe(401);
+    const metadataUrl = `${gateway.url}/.well-known/oauth-protected-resource/mcp/nope`;
+    expect(unmounted.headers.get('www-authenticate')).toContain(`resource_metadata="${metadataUrl}"`);
+    const mounted = await postMcp(fsUrl, INIT);
+    expect(unmounted.headers.get('www-authenticate')?.replace('/nope', '/fs')).toBe(
+      mounted.headers.get('www-authenticate'),
+    );
+    const metadata = await fetch(metadataUrl);
+    expect(metadata.status).toBe(200);
+    expect(await metadata.json()).toMatchObject({
+      resource: nopeUrl,
+      authorization_servers: [issuer.issuer],
+    });
+    // A path that can never be a server's name is challenged for the gateway as a whole.
+    const odd = await postMcp(`${gateway.url}/mcp/NOT_A_NAME`, INIT);
+    expect(odd.status).toBe(401);
+    expect((await fetch(`${gateway.url}/.well-known/oauth-protected-resource/mcp/NOT_A_NAME`)).status).toBe(
+      404,
+    );
+
+    const forNope = await postMcp(nopeUrl, INIT, await issuer.token('reader', 'read', nopeUrl));
+    expect(forNope.status).toBe(404);
+    const forGateway = await postMcp(nopeUrl, INIT, await issuer.token('reader', 'read', gateway.url));
+    expect(forGateway.status).toBe(404);
+    // A token for another server is no more use here than it is there.
+    const forFs = await postMcp(nopeUrl, INIT, await issuer.token('reader', 'read', fsUrl));
+    expect(forFs.status).toBe(401);
   });
 
   async function expectInvalidToken(token: string, reason: RegExp) {

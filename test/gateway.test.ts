@@ -198,12 +198,38 @@ describe('rampart serve (local token mode)', () => {
     expect((await raw(`${gateway.url}/metrics`, {})).status).toBe(401);
   });
 
-  it('answers /healthz, and 404 for an unknown server', async () => {
-    const health = await raw(`${gateway.url}/healthz`, {});
-    expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'ok', servers: ['fs', 'rw'] });
-    const missing = await raw(`${gateway.url}/mcp/nope`, { authorization: `Bearer ${token}` });
+  it('answers /healthz without a token, naming the servers only to a caller with one', async () => {
+    const open = await raw(`${gateway.url}/healthz`, {});
+    expect(open.status).toBe(200);
+    expect(JSON.parse(open.body)).toEqual({ status: 'ok' });
+    const wrong = await raw(`${gateway.url}/healthz`, {
+      authorization: 'Bearer not-the-token-0123456789abcdef',
+    });
+    expect(JSON.parse(wrong.body)).toEqual({ status: 'ok' });
+    const authed = await raw(`${gateway.url}/healthz`, { authorization: `Bearer ${token}` });
+    expect(JSON.parse(authed.body)).toEqual({ status: 'ok', servers: ['fs', 'rw'] });
+  });
+
+  it('refuses mount enumeration: an unmounted path answers 401 like a mounted one, and 404 only with the token', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const mounted = await raw(`${gateway.url}/mcp/fs`, headers, INIT);
+    const unmounted = await raw(`${gateway.url}/mcp/nope`, headers, INIT);
+    const unmountable = await raw(`${gateway.url}/mcp/NOT_A_NAME`, headers, INIT);
+    expect([mounted.status, unmounted.status, unmountable.status]).toEqual([401, 401, 401]);
+    expect(unmounted.body).toBe(mounted.body);
+    const wrongToken = await raw(
+      `${gateway.url}/mcp/nope`,
+      { ...headers, authorization: 'Bearer not-the-token-0123456789abcdef' },
+      INIT,
+    );
+    expect(wrongToken.status).toBe(401);
+    const missing = await raw(
+      `${gateway.url}/mcp/nope`,
+      { ...headers, authorization: `Bearer ${token}` },
+      INIT,
+    );
     expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toMatchObject({ error: 'not_found' });
   });
 });
 

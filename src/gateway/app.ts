@@ -40,7 +40,8 @@ function jsonError(
 /**
  * The gateway's HTTP surface. Every request passes Host and Origin validation (DNS rebinding) before anything
  * else; /mcp/* and /metrics also need a bearer token (never accepted in the query string), and /mcp/* is
- * rate-limited per client. /healthz and the OAuth discovery documents are open.
+ * rate-limited per client. /healthz and the OAuth discovery documents are open, and tell an unauthenticated
+ * caller nothing about which servers are mounted.
  */
 export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: Variables }> {
   const hosts = [...localhostAllowedHostnames(), ...options.allowedHosts];
@@ -55,7 +56,14 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
     await next();
   });
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', servers: [...mounts.keys()] }));
+  // Open to load balancers; what is mounted is told only to a caller with a valid token.
+  app.get('/healthz', async (c) => {
+    const verdict = c.req.header('authorization')
+      ? await options.auth.authenticate(c.req.raw, undefined)
+      : undefined;
+    if (verdict === undefined || verdict instanceof Response) return c.json({ status: 'ok' });
+    return c.json({ status: 'ok', servers: [...mounts.keys()] });
+  });
   app.get('/.well-known/*', (c) => options.auth.discovery(c.req.raw) ?? c.notFound());
 
   // /mcp/<name> authenticates for that server; /metrics (no name) for the gateway as a whole.
@@ -68,10 +76,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
         `credentials in the query string ("${inQuery}") are refused; send Authorization: Bearer`,
       );
     }
-    const name = c.req.param('name');
-    if (name !== undefined && !mounts.has(name))
-      return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
-    const verdict = await options.auth.authenticate(c.req.raw, name);
+    // Every name is authenticated before it is looked up: an unmounted one answers exactly as a mounted one
+    // would (401), so a caller without a token learns nothing of what is mounted.
+    const verdict = await options.auth.authenticate(c.req.raw, c.req.param('name'));
     if (verdict instanceof Response) return verdict;
     c.set('authInfo', verdict);
     await next();
@@ -99,7 +106,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   });
 
   app.all('/mcp/:name', async (c) => {
-    const mount = mounts.get(c.req.param('name')) as Mount;
+    const name = c.req.param('name');
+    const mount = mounts.get(name);
+    if (!mount) return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
     return mount.handler.fetch(c.req.raw, { authInfo: c.get('authInfo') });
   });
 

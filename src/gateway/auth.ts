@@ -5,6 +5,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { bearerToken, tokensEqual } from '../guards/http.js';
 import { RAMPART_SCOPES } from '../guards/scopes.js';
+import { MOUNT_NAME } from './config.js';
 import { createJwtVerifier, type OAuthSettings } from './oauth.js';
 
 /** How the gateway decides who is calling. */
@@ -69,54 +70,64 @@ const WELL_KNOWN = '/.well-known/oauth-protected-resource';
  * OAuth mode: the gateway is an OAuth 2.1 resource server. The gateway as a whole, and each server at
  * /mcp/<name>, is a protected resource with its own RFC 9728 document; a token is accepted for a server when its
  * audience is the gateway, that server, or a configured extra audience. Every request needs at least `read`.
+ *
+ * A name that could be mounted but is not is answered exactly like a mounted one (its own document, its own
+ * 401 challenge), so that neither the documents nor the challenges tell an unauthenticated caller what is
+ * mounted; only a caller with a valid token learns, from a 404, that nothing is there.
  */
 export function oauthAuthenticator(options: OAuthAuthenticatorOptions): Authenticator {
   const verifierFor = createJwtVerifier(options);
   const resourceOf = (mount: string | undefined) =>
     new URL(mount === undefined ? options.resource : `${options.resource}/mcp/${mount}`);
+  // Names that can never be mounted get the gateway's own challenge: answering them reveals nothing.
+  const asResource = (mount: string | undefined) =>
+    mount !== undefined && MOUNT_NAME.test(mount) ? mount : undefined;
 
-  const gates = new Map<string, (request: Request) => Promise<AuthInfo | Response>>();
-  for (const mount of [undefined, ...options.mounts]) {
+  const gateOf = (mount: string | undefined) => {
     const resource = resourceOf(mount);
     const audiences = [options.resource, `${options.resource}/`, ...options.audiences];
     if (mount !== undefined) audiences.push(resource.href);
-    gates.set(
-      mount ?? '',
-      requireBearerAuth({
-        verifier: verifierFor(audiences, resource),
-        requiredScopes: ['read'],
-        resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource),
-      }),
-    );
-  }
+    return requireBearerAuth({
+      verifier: verifierFor(audiences, resource),
+      requiredScopes: ['read'],
+      resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(resource),
+    });
+  };
+  const gates = new Map([undefined, ...options.mounts].map((mount) => [mount ?? '', gateOf(mount)]));
 
-  const documents = new Map<string, string>();
-  for (const mount of [undefined, ...options.mounts]) {
-    const resource = resourceOf(mount);
-    const path = new URL(getOAuthProtectedResourceMetadataUrl(resource)).pathname;
-    documents.set(
-      path,
-      JSON.stringify({
-        resource: mount === undefined ? options.resource : resource.href,
-        authorization_servers: [options.settings.issuer],
-        scopes_supported: [...RAMPART_SCOPES],
-        bearer_methods_supported: ['header'],
-        resource_name: mount === undefined ? 'Rampart gateway' : `Rampart ${mount}`,
-      }),
-    );
-  }
+  const documentOf = (mount: string | undefined) =>
+    JSON.stringify({
+      resource: mount === undefined ? options.resource : resourceOf(mount).href,
+      authorization_servers: [options.settings.issuer],
+      scopes_supported: [...RAMPART_SCOPES],
+      bearer_methods_supported: ['header'],
+      resource_name: mount === undefined ? 'Rampart gateway' : `Rampart ${mount}`,
+    });
+  const rootDocument = new URL(getOAuthProtectedResourceMetadataUrl(resourceOf(undefined))).pathname.replace(
+    /\/$/,
+    '',
+  );
+  const mountDocument = new URL(getOAuthProtectedResourceMetadataUrl(resourceOf('name'))).pathname.replace(
+    /name$/,
+    '',
+  );
 
   return {
     async authenticate(request, mount) {
-      const gate = gates.get(mount ?? '');
-      // Unknown servers are answered 404 before authentication; this is only reached for known ones.
-      if (!gate) throw new Error(`no authentication gate for ${mount}`);
+      const name = asResource(mount);
+      // Unmounted names get a gate made for the request (cheap: the key set is shared), never kept.
+      const gate = gates.get(name ?? '') ?? gateOf(name);
       return gate(request);
     },
     discovery(request) {
       const path = new URL(request.url).pathname.replace(/\/$/, '');
       if (!path.startsWith(WELL_KNOWN)) return undefined;
-      const document = documents.get(path);
+      let document: string | undefined;
+      if (path === rootDocument) document = documentOf(undefined);
+      else if (path.startsWith(mountDocument)) {
+        const name = asResource(path.slice(mountDocument.length));
+        if (name !== undefined) document = documentOf(name);
+      }
       if (!document) return undefined;
       return new Response(document, {
         headers: {

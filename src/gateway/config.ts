@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { SERVER_KIND_NAMES } from '../servers/catalog.js';
 
+/** What a server may be named, and so what may follow /mcp/ in a mounted URL. */
+export const MOUNT_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+
 export const serverEntrySchema = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{0,40}$/, 'lowercase letters, digits and dashes, starting with a letter')
+      .regex(MOUNT_NAME, 'lowercase letters, digits and dashes, starting with a letter')
       .describe('Mounted at /mcp/<name>'),
     kind: z.enum(SERVER_KIND_NAMES).describe('Which Rampart server'),
     options: z
