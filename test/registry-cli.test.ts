@@ -76,7 +76,7 @@ describe('the Schema Registry from the command line', () => {
   it('rampart serve starts the embedded registry beside the default servers', async () => {
     const { child, match } = await start(
       ['serve', '--port', '0'],
-      /schema registry \(embedded, SQLite\): (http:\/\/127\.0\.0\.1:\d+)/,
+      /Schema Registry \(embedded, SQLite\)\n {2}(http:\/\/127\.0\.0\.1:\d+)/,
     );
     try {
       await roundTrip(match[1] as string);
