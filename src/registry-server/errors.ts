@@ -69,13 +69,37 @@ export const invalidAlias = (alias: unknown) =>
 export const invalidMode = (mode: string) =>
   new RegistryError(422, 42204, `Invalid mode. Valid values are READWRITE, READONLY, IMPORT: ${mode}`);
 export const operationNotPermitted = (message: string) => new RegistryError(422, 42205, message);
-export const idTaken = (id: number) =>
-  new RegistryError(422, 42205, `Overwrite new schema with id ${id} is not permitted.`);
-export const referenceExists = (message: string) => new RegistryError(422, 42206, message);
-export const incompatibleSchema = (reasons: readonly string[]) =>
+export const idTaken = (id: number, context = '') =>
+  new RegistryError(422, 42205, `Overwrite new schema with id ${id} in context ${context} is not permitted.`);
+/** Refused instead of Confluent's silent overwrite: an imported version may not replace another schema. */
+export const versionTaken = (subject: string, version: number) =>
   new RegistryError(
-    409,
-    409,
-    `Schema being registered is incompatible with an earlier schema for subject; details: ${JSON.stringify(reasons)}`,
+    422,
+    42205,
+    `Overwrite of version ${version} of subject ${subject} with another schema is not permitted; delete it permanently first.`,
   );
+export const versionNotNext = () =>
+  new RegistryError(422, 42201, 'Invalid schema: Version is not one more than previous version');
+export const unknownSchemaType = (type: string) =>
+  new RegistryError(422, 42201, `Invalid schema type ${type}; use one of AVRO, JSON, PROTOBUF`);
+export const invalidConfig = (message: string) => new RegistryError(422, 42203, message);
+export const invalidModeRequest = (message: string) => new RegistryError(422, 42204, message);
+export const contextNotEmpty = (context: string) =>
+  new RegistryError(422, 42211, `The specified context '${context}' is not empty.`);
+export const referenceExists = (message: string) => new RegistryError(422, 42206, message);
+/** A registration refused by the compatibility check (Errors.INCOMPATIBLE_SCHEMA_ERROR_CODE, 40901 since 7.x). */
+export class IncompatibleSchemaError extends RegistryError {
+  constructor(
+    readonly reasons: readonly string[],
+    subject?: string,
+  ) {
+    super(
+      409,
+      40901,
+      `Schema being registered is incompatible with an earlier schema for subject${subject === undefined ? '' : ` "${subject}"`}, details: [${reasons.join(', ')}]`,
+    );
+  }
+}
+export const incompatibleSchema = (reasons: readonly string[], subject?: string) =>
+  new IncompatibleSchemaError(reasons, subject);
 export const badRequest = (message: string) => new RegistryError(400, 400, message);

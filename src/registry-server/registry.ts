@@ -1,39 +1,44 @@
-import { createHash } from 'node:crypto';
+import { type VersionAnswer, versionAnswer } from './answers.js';
 import { compatibilityProblems, type PriorVersion } from './compat/check.js';
-import { type CompatibilityLevel, isCompatibilityLevel } from './compat/levels.js';
+import type { CompatibilityLevel } from './compat/levels.js';
 import {
-  badRequest,
+  contextNotEmpty,
+  IncompatibleSchemaError,
   idTaken,
-  invalidAlias,
-  invalidCompatibilityLevel,
-  invalidMode,
+  incompatibleSchema,
   invalidSchema,
   invalidVersion,
   operationNotPermitted,
   referenceExists,
   schemaNotFound,
-  subjectLevelCompatibilityNotConfigured,
-  subjectLevelModeNotConfigured,
   subjectNotFound,
   subjectNotSoftDeleted,
   subjectSoftDeleted,
+  unknownSchemaType,
   versionNotFound,
+  versionNotNext,
   versionNotSoftDeleted,
   versionSoftDeleted,
+  versionTaken,
 } from './errors.js';
+import { included, javaOrder, type Page, page, SchemaQueries, type VersionFilter } from './queries.js';
 import { registrationCheck } from './registration-check.js';
+import { fingerprintOf } from './schema-identity.js';
 import { parseSchema } from './schemas/parse.js';
 import {
   type ParsedSchema,
+  type RuleSet,
   SCHEMA_TYPES,
+  type SchemaMetadata,
   type SchemaReference,
   type SchemaType,
   type StoredSchema,
 } from './schemas/types.js';
-import type { RegistryStore, SubjectVersion } from './store/types.js';
+import { contextKeyOf, type Mode, Settings } from './settings.js';
+import type { NewSchema, RegistryStore, SubjectVersion } from './store/types.js';
 
-export const MODES = ['READWRITE', 'READONLY', 'IMPORT'] as const;
-export type Mode = (typeof MODES)[number];
+export type { VersionAnswer } from './answers.js';
+export { MODES, type Mode } from './settings.js';
 
 /** What a client sends to register, look up or test a schema. */
 export interface SchemaRequest {
@@ -42,71 +47,105 @@ export interface SchemaRequest {
   readonly references?: readonly SchemaReference[];
   readonly id?: number;
   readonly version?: number;
-}
-
-export interface VersionAnswer {
-  readonly subject: string;
-  readonly id: number;
-  readonly version: number;
-  readonly schemaType?: SchemaType;
-  readonly schema: string;
-  readonly references?: readonly SchemaReference[];
+  readonly metadata?: SchemaMetadata;
+  readonly ruleSet?: RuleSet;
 }
 
 const MAX_VERSION = 2 ** 31 - 1;
 const PARSED_CACHE_LIMIT = 10_000;
 
+/** The context a subject is in, as Confluent's messages name it: empty for the default context. */
+const qualifiedContext = (subject: string) => contextKeyOf(subject) ?? '';
+
 /**
  * The Schema Registry's rules over a store: registration with compatibility checks and modes, lookups, soft and
- * permanent deletes, config and mode, the way Confluent Schema Registry behaves.
+ * permanent deletes, the way Confluent Schema Registry behaves. Config and mode live in `settings`, reads that
+ * span subjects in `queries`.
  */
 export class Registry {
+  readonly settings: Settings;
+  readonly queries: SchemaQueries;
+
   constructor(
     private readonly store: RegistryStore,
-    private readonly defaults: { compatibility: CompatibilityLevel; mode: Mode },
-  ) {}
+    defaults: { compatibility: CompatibilityLevel; mode: Mode },
+  ) {
+    this.settings = new Settings(store, defaults);
+    this.queries = new SchemaQueries(store);
+  }
 
   // ---- schemas ------------------------------------------------------------------------------------------
 
-  async register(
-    subject: string,
-    request: SchemaRequest,
-    normalize = false,
-  ): Promise<{ id: number; version: number }> {
-    const mode = await this.effectiveMode(subject);
-    if (mode === 'READONLY') throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
-    const forced = request.id !== undefined || request.version !== undefined;
-    if (forced && mode !== 'IMPORT') {
-      throw operationNotPermitted(
-        `Subject ${subject} is not in import mode; id and version may only be given in IMPORT mode`,
-      );
+  /**
+   * Confluent's registration: a schema the subject already has is answered whatever the mode; otherwise READONLY
+   * refuses, an id needs IMPORT mode and IMPORT mode needs an id. Outside IMPORT, a registration without metadata
+   * or rules takes the latest version's, and an empty schema stands for the latest version's schema.
+   */
+  async register(subject: string, request: SchemaRequest, normalize = false): Promise<VersionAnswer> {
+    const mode = await this.settings.effectiveMode(subject);
+    const importing = mode === 'IMPORT';
+    const live = await this.store.versions(subject, false);
+    const latest = live.at(-1);
+    const previous = latest && !importing ? await this.requireSchema(latest.id) : undefined;
+    const filled =
+      request.schema === '' && previous
+        ? { ...request, schema: previous.schema, schemaType: previous.type, references: previous.references }
+        : request;
+    const parsed = await this.parse(filled, normalize || (await this.settings.effectiveNormalize(subject)));
+    const metadata = request.metadata ?? previous?.metadata;
+    const ruleSet = request.ruleSet ?? previous?.ruleSet;
+    const fingerprint = fingerprintOf(parsed, metadata, ruleSet);
+    const existing = await this.holding(subject, [fingerprint], live, request);
+    if (existing) return existing;
+
+    const context = qualifiedContext(subject);
+    if (mode === 'READONLY')
+      throw operationNotPermitted(`Subject ${subject} in context ${context} is in read-only mode`);
+    if (request.id !== undefined && !importing) {
+      throw operationNotPermitted(`Subject ${subject} in context ${context} is not in import mode`);
     }
-    const parsed = await this.parse(request, normalize);
+    if (request.id === undefined && importing) {
+      throw operationNotPermitted(`Subject ${subject} in context ${context} is not in read-write mode`);
+    }
+    if (request.version !== undefined) await this.assertVersionFree(subject, request.version, importing);
     if (request.id !== undefined) {
       const taken = await this.store.schemaById(request.id);
-      if (taken && taken.schema !== parsed.canonical) throw idTaken(request.id);
+      if (taken && taken.fingerprint !== fingerprint) throw idTaken(request.id, context);
     }
-    const level = await this.effectiveCompatibility(subject);
-    const schema = {
+    const schema: NewSchema = {
       type: parsed.type,
       schema: parsed.canonical,
       references: parsed.references,
-      fingerprint: fingerprintOf(parsed),
+      ...(metadata ? { metadata } : {}),
+      ...(ruleSet ? { ruleSet } : {}),
+      fingerprint,
     };
-    const overrides = forced
-      ? {
-          ...(request.id !== undefined ? { id: request.id } : {}),
-          ...(request.version !== undefined ? { version: request.version } : {}),
-        }
-      : undefined;
-    const check = registrationCheck(mode === 'IMPORT' ? 'NONE' : level, parsed, {
+    const overrides =
+      request.id !== undefined || request.version !== undefined
+        ? {
+            ...(request.id !== undefined ? { id: request.id } : {}),
+            ...(request.version !== undefined ? { version: request.version } : {}),
+          }
+        : undefined;
+    const level = await this.settings.effectiveCompatibility(subject);
+    const check = registrationCheck(importing ? 'NONE' : level, parsed, {
       get: (id) => this.parsedCache.get(id),
       parse: (stored) => this.parseStored(stored, stored.referencedTexts),
     });
-    const registration = await this.store.register(subject, schema, check, overrides);
-    return { id: registration.id, version: registration.version };
+    try {
+      const registration = await this.store.register(subject, schema, check, overrides);
+      return versionAnswer(subject, registration.version, await this.requireSchema(registration.id));
+    } catch (error) {
+      // The check does not know the subject; Confluent's message names it.
+      if (error instanceof IncompatibleSchemaError) throw incompatibleSchema(error.reasons, subject);
+      throw error;
+    }
   }
 
+  /**
+   * Confluent's lookup: the content as sent, then as a registration would complete it with the latest version's
+   * metadata and rules.
+   */
   async lookup(
     subject: string,
     request: SchemaRequest,
@@ -115,37 +154,45 @@ export class Registry {
   ): Promise<VersionAnswer> {
     const versions = await this.store.versions(subject, includeDeleted);
     if (versions.length === 0) throw subjectNotFound(subject);
-    const parsed = await this.parse(request, normalize);
-    const stored = await this.store.schemaByFingerprint(fingerprintOf(parsed));
-    const match = stored ? [...versions].reverse().find((v) => v.id === stored.id) : undefined;
-    if (!stored || !match) throw schemaNotFound();
-    return answer(subject, match.version, stored);
+    const parsed = await this.parse(request, normalize || (await this.settings.effectiveNormalize(subject)));
+    const live = versions.filter((v) => !v.deleted);
+    const latest = live.at(-1) ? await this.requireSchema((live.at(-1) as SubjectVersion).id) : undefined;
+    const fingerprints = [
+      fingerprintOf(parsed, request.metadata, request.ruleSet),
+      fingerprintOf(parsed, request.metadata ?? latest?.metadata, request.ruleSet ?? latest?.ruleSet),
+    ];
+    const found = await this.holding(subject, fingerprints, versions, {});
+    if (!found) throw schemaNotFound();
+    return found;
   }
 
   async version(subject: string, version: string, includeDeleted: boolean): Promise<VersionAnswer> {
     const found = await this.findVersion(subject, version, includeDeleted);
-    const schema = await this.requireSchema(found.id);
-    return answer(subject, found.version, schema);
+    return versionAnswer(subject, found.version, await this.requireSchema(found.id));
   }
 
   async schemaById(id: number): Promise<StoredSchema> {
     return this.requireSchema(id);
   }
 
-  async subjectsOfSchema(id: number, includeDeleted: boolean): Promise<string[]> {
-    await this.requireSchema(id);
-    return [...new Set((await this.store.versionsOfSchema(id, includeDeleted)).map((v) => v.subject))];
+  async subjectsOfSchema(id: number, filter: VersionFilter, paging: Page): Promise<string[]> {
+    const versions = await this.versionsOfSchema(id, filter, {});
+    return page([...new Set(versions.map((v) => v.subject))], paging);
   }
 
   async versionsOfSchema(
     id: number,
-    includeDeleted: boolean,
+    filter: VersionFilter,
+    paging: Page,
   ): Promise<{ subject: string; version: number }[]> {
     await this.requireSchema(id);
-    return (await this.store.versionsOfSchema(id, includeDeleted)).map((v) => ({
-      subject: v.subject,
-      version: v.version,
-    }));
+    const versions = (await this.store.versionsOfSchema(id, true)).filter((v) => included(v, filter));
+    return page(
+      versions
+        .sort((a, b) => javaOrder(a.subject, b.subject) || a.version - b.version)
+        .map((v) => ({ subject: v.subject, version: v.version })),
+      paging,
+    );
   }
 
   async referencedBy(subject: string, version: string): Promise<number[]> {
@@ -153,15 +200,26 @@ export class Registry {
     return this.store.referencedBy(subject, found.version);
   }
 
-  async subjects(prefix: string | undefined, includeDeleted: boolean): Promise<string[]> {
-    const all = await this.store.subjects(includeDeleted);
-    return prefix ? all.filter((s) => s.startsWith(prefix)) : all;
+  async subjects(prefix: string | undefined, filter: VersionFilter, paging: Page): Promise<string[]> {
+    const all = await this.store.subjects(filter.deleted === true || filter.deletedOnly === true);
+    const live = filter.deletedOnly ? new Set(await this.store.subjects(false)) : undefined;
+    const chosen = all.filter((s) => (!prefix || s.startsWith(prefix)) && !live?.has(s)).sort(javaOrder);
+    return page(chosen, paging);
   }
 
-  async versions(subject: string, includeDeleted: boolean): Promise<number[]> {
-    const versions = await this.store.versions(subject, includeDeleted);
-    if (versions.length === 0) throw subjectNotFound(subject);
-    return versions.map((v) => v.version);
+  /** The subject's versions; `deletedAsNegative` lists every version, soft-deleted ones as negative numbers. */
+  async versions(
+    subject: string,
+    filter: VersionFilter & { deletedAsNegative?: boolean },
+    paging: Page,
+  ): Promise<number[]> {
+    const all = await this.store.versions(subject, true);
+    const visible = filter.deletedAsNegative ? all : all.filter((v) => included(v, filter));
+    if (visible.length === 0) throw subjectNotFound(subject);
+    return page(
+      visible.map((v) => (filter.deletedAsNegative && v.deleted ? -v.version : v.version)),
+      paging,
+    );
   }
 
   async contexts(): Promise<string[]> {
@@ -170,7 +228,24 @@ export class Registry {
       const match = /^:(\.[^:]+):/.exec(subject);
       if (match?.[1]) contexts.add(match[1]);
     }
-    return [...contexts].sort();
+    return [...contexts].sort(javaOrder);
+  }
+
+  /** Deletes a context with nothing in it, and its own config and mode (Confluent: 42211 if it is not empty). */
+  async deleteContext(context: string): Promise<void> {
+    const name = context.replace(/^:/, '').replace(/:$/, '');
+    const key = `:${name}:`;
+    if ((await this.store.subjects(true)).some((s) => s.startsWith(key))) throw contextNotEmpty(name);
+    await this.store.setCompatibility(key, null);
+    await this.store.setNormalize(key, null);
+    await this.store.setMode(key, null);
+  }
+
+  /** Whether anything is registered where IMPORT mode would apply: anywhere (null), in a context, or a subject. */
+  async hasSchemas(scope: string | null): Promise<boolean> {
+    if (scope === null) return (await this.store.subjects(false)).length > 0;
+    if (/^:\.[^:]*:$/.test(scope)) return (await this.store.subjects(false)).some((s) => s.startsWith(scope));
+    return (await this.store.versions(scope, false)).length > 0;
   }
 
   // ---- deletes ------------------------------------------------------------------------------------------
@@ -220,8 +295,8 @@ export class Registry {
     request: SchemaRequest,
     normalize = false,
   ): Promise<string[]> {
-    const parsed = await this.parse(request, normalize);
-    const level = await this.effectiveCompatibility(subject);
+    const parsed = await this.parse(request, normalize || (await this.settings.effectiveNormalize(subject)));
+    const level = await this.settings.effectiveCompatibility(subject);
     const live = await this.store.versions(subject, false);
     if (version === undefined) return compatibilityProblems(level, parsed, await this.prior(live));
     if (live.length === 0 && version === 'latest') return [];
@@ -230,88 +305,55 @@ export class Registry {
     return compatibilityProblems(single, parsed, await this.prior([found]));
   }
 
-  async compatibility(subject: string | null, defaultToGlobal: boolean): Promise<CompatibilityLevel> {
-    const own = await this.store.compatibility(subject);
-    if (own) return own as CompatibilityLevel;
-    if (subject !== null && !defaultToGlobal) throw subjectLevelCompatibilityNotConfigured(subject);
-    return (
-      ((await this.store.compatibility(null)) as CompatibilityLevel | undefined) ??
-      this.defaults.compatibility
-    );
-  }
-
-  async setCompatibility(subject: string | null, level: unknown): Promise<CompatibilityLevel> {
-    const value = typeof level === 'string' ? level.toUpperCase() : '';
-    if (!isCompatibilityLevel(value)) throw invalidCompatibilityLevel(String(level));
-    await this.store.setCompatibility(subject, value);
-    return value;
-  }
-
-  async deleteCompatibility(subject: string | null): Promise<CompatibilityLevel> {
-    const previous = await this.compatibility(subject, subject === null);
-    await this.store.setCompatibility(subject, null);
-    return previous;
-  }
-
   /** The subject a request names, after one step of alias (aliases do not chain, as in Confluent's registry). */
   async resolve(subject: string): Promise<string> {
     return (await this.store.alias(subject)) ?? subject;
   }
 
-  async alias(subject: string): Promise<string | undefined> {
-    return this.store.alias(subject);
-  }
-
-  /** Sets or (with an empty string) removes a subject alias. */
-  async setAlias(subject: string, target: unknown): Promise<string | undefined> {
-    if (typeof target !== 'string') throw invalidAlias(target);
-    if (target === subject) throw invalidAlias(target);
-    await this.store.setAlias(subject, target === '' ? null : target);
-    return target === '' ? undefined : target;
-  }
-
-  async mode(subject: string | null, defaultToGlobal: boolean): Promise<Mode> {
-    const own = await this.store.mode(subject);
-    if (own) return own as Mode;
-    if (subject !== null && !defaultToGlobal) throw subjectLevelModeNotConfigured(subject);
-    return ((await this.store.mode(null)) as Mode | undefined) ?? this.defaults.mode;
-  }
-
-  async setMode(subject: string | null, mode: unknown, force: boolean): Promise<Mode> {
-    const value = typeof mode === 'string' ? mode.toUpperCase() : '';
-    if (!(MODES as readonly string[]).includes(value)) throw invalidMode(String(mode));
-    if (value === 'IMPORT' && !force) {
-      const subjects =
-        subject === null ? await this.store.subjects(false) : await this.store.versions(subject, false);
-      if (subjects.length > 0) {
-        throw operationNotPermitted(
-          'Cannot import since found existing subjects; use force=true to import anyway',
-        );
-      }
-    }
-    await this.store.setMode(subject, value);
-    return value as Mode;
-  }
-
-  async deleteMode(subject: string): Promise<Mode> {
-    const previous = await this.mode(subject, false);
-    await this.store.setMode(subject, null);
-    return previous;
-  }
-
   // ---- helpers ------------------------------------------------------------------------------------------
 
-  private async effectiveCompatibility(subject: string): Promise<CompatibilityLevel> {
-    return this.compatibility(subject, true);
+  /**
+   * The latest of `versions` holding one of `fingerprints` (tried in order), under the id and at the version the
+   * request names, if it names them.
+   */
+  private async holding(
+    subject: string,
+    fingerprints: readonly string[],
+    versions: readonly SubjectVersion[],
+    request: { id?: number; version?: number },
+  ): Promise<VersionAnswer | undefined> {
+    for (const fingerprint of new Set(fingerprints)) {
+      const holders = await this.store.schemasByFingerprint(fingerprint);
+      const match = [...versions]
+        .reverse()
+        .find(
+          (v) =>
+            holders.some((h) => h.id === v.id) &&
+            (request.id === undefined || v.id === request.id) &&
+            (request.version === undefined || v.version === request.version),
+        );
+      const stored = holders.find((h) => h.id === match?.id);
+      if (match && stored) return versionAnswer(subject, match.version, stored);
+    }
+    return undefined;
   }
 
-  private async effectiveMode(subject: string): Promise<Mode> {
-    return this.mode(subject, true);
+  /**
+   * A requested version must be free; outside IMPORT it must also be the next one (Confluent's "Version is not one
+   * more than previous version"). Confluent would overwrite a taken version in IMPORT mode; this refuses.
+   */
+  private async assertVersionFree(subject: string, version: number, importing: boolean): Promise<void> {
+    const all = await this.store.versions(subject, true);
+    if (all.some((v) => v.version === version)) throw versionTaken(subject, version);
+    const next = Math.max(0, ...all.map((v) => v.version)) + 1;
+    if (!importing && version !== next) throw versionNotNext();
   }
 
   private async assertWritable(subject: string): Promise<void> {
-    if ((await this.effectiveMode(subject)) === 'READONLY') {
-      throw operationNotPermitted(`Subject ${subject} is in read-only mode`);
+    if ((await this.settings.effectiveMode(subject)) === 'READONLY') {
+      throw operationNotPermitted(
+        `Subject ${subject} in context ${qualifiedContext(subject)} is in read-only mode`,
+      );
     }
   }
 
@@ -378,14 +420,10 @@ export class Registry {
   }
 
   private async parse(request: SchemaRequest, normalize: boolean): Promise<ParsedSchema> {
-    if (typeof request.schema !== 'string' || request.schema === '')
-      throw invalidSchema('"schema" must be a non-empty string');
+    if (request.schema === '') throw invalidSchema('Empty schema');
     const type = (request.schemaType ?? 'AVRO').toUpperCase();
-    if (!(SCHEMA_TYPES as readonly string[]).includes(type)) {
-      throw badRequest(
-        `Unrecognized schema type ${request.schemaType}; use one of ${SCHEMA_TYPES.join(', ')}`,
-      );
-    }
+    if (!(SCHEMA_TYPES as readonly string[]).includes(type))
+      throw unknownSchemaType(request.schemaType ?? '');
     const references = (request.references ?? []).map((r) => ({
       name: r.name,
       subject: r.subject,
@@ -419,20 +457,3 @@ const unregisteredReference = (reference: SchemaReference) =>
   invalidSchema(
     `reference ${reference.name} names ${reference.subject} version ${reference.version}, which is not registered`,
   );
-
-function fingerprintOf(schema: ParsedSchema): string {
-  return createHash('sha256')
-    .update(`${schema.type}\u0000${schema.canonical}\u0000${JSON.stringify(schema.references)}`)
-    .digest('hex');
-}
-
-function answer(subject: string, version: number, schema: StoredSchema): VersionAnswer {
-  return {
-    subject,
-    id: schema.id,
-    version,
-    ...(schema.type !== 'AVRO' ? { schemaType: schema.type } : {}),
-    schema: schema.schema,
-    ...(schema.references.length > 0 ? { references: schema.references } : {}),
-  };
-}

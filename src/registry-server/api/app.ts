@@ -3,10 +3,12 @@ import { createLogger, type Logger } from '../../core/log.js';
 import { RegistryError } from '../errors.js';
 import type { Registry } from '../registry.js';
 import { type AuthMode, authenticate, type Credential } from './auth.js';
+import { contextUrl } from './context-paths.js';
 import { CONTENT_TYPE, json } from './http.js';
 import { compatibilityRoutes } from './routes/compatibility.js';
 import { configRoutes } from './routes/config.js';
 import { contextRoutes } from './routes/contexts.js';
+import { metadataRoutes } from './routes/metadata.js';
 import { modeRoutes } from './routes/mode.js';
 import { schemaRoutes } from './routes/schemas.js';
 import { subjectRoutes } from './routes/subjects.js';
@@ -30,8 +32,24 @@ function isReadOnlyRequest(method: string, path: string): boolean {
   return path.startsWith('/compatibility/') || /^\/subjects\/[^/]+$/.test(path);
 }
 
-/** The Confluent Schema Registry REST API over a Registry. */
+/** The Confluent Schema Registry REST API over a Registry, with Confluent's `/contexts/{context}/…` forms. */
 export function registryApp(registry: Registry, options: ApiOptions): Hono {
+  const app = routes(registry, options);
+  const outer = new Hono();
+  outer.all('*', (c) => {
+    let url: URL;
+    try {
+      url = contextUrl(new URL(c.req.url));
+    } catch (error) {
+      const message = error instanceof RegistryError ? error.message : 'Bad request';
+      return c.body(JSON.stringify({ error_code: 400, message }), 400, { 'content-type': CONTENT_TYPE });
+    }
+    return app.fetch(url.href === c.req.url ? c.req.raw : new Request(url, c.req.raw), c.env);
+  });
+  return outer;
+}
+
+function routes(registry: Registry, options: ApiOptions): Hono {
   const app = new Hono();
   const logger = options.logger ?? createLogger({ level: 'error', scope: 'registry-server' });
 
@@ -77,6 +95,7 @@ export function registryApp(registry: Registry, options: ApiOptions): Hono {
   compatibilityRoutes(routes);
   configRoutes(routes);
   modeRoutes(routes);
+  metadataRoutes(routes);
 
   return app;
 }

@@ -1,4 +1,4 @@
-import type { Registry, VersionAnswer } from '../registry.js';
+import type { Registry } from '../registry.js';
 import { formatSchema, requestedFormat } from '../schemas/format.js';
 import type { SchemaReference, SchemaType } from '../schemas/types.js';
 
@@ -18,12 +18,18 @@ export async function formatted(
   return formatSchema(type, schema, references, texts, wanted);
 }
 
-/** A subject version's answer with its schema in the requested format. */
-export async function formattedAnswer(
+interface SchemaText {
+  readonly schemaType?: SchemaType;
+  readonly schema: string;
+  readonly references?: readonly SchemaReference[];
+}
+
+/** An answer that carries a schema (SchemaString or Schema entity), with the schema in the requested format. */
+export async function formattedAnswer<T extends SchemaText>(
   registry: Registry,
-  answer: VersionAnswer,
+  answer: T,
   format: string | undefined,
-): Promise<VersionAnswer> {
+): Promise<T> {
   const type = answer.schemaType ?? 'AVRO';
   return {
     ...answer,

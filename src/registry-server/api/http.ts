@@ -20,3 +20,21 @@ export function idParam(c: Context): number {
 export function subjectParam(c: Context): string {
   return c.req.param('subject') ?? '';
 }
+
+/** A non-negative integer query parameter (Confluent's offset and limit); anything else counts as absent. */
+function count(c: Context, name: string): number | undefined {
+  const raw = c.req.query(name);
+  return raw !== undefined && /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** Confluent's `offset` and `limit`: skip, then at most that many (no limit when absent or not positive). */
+export function paging(c: Context): { offset?: number; limit?: number } {
+  const offset = count(c, 'offset');
+  const limit = count(c, 'limit');
+  return { ...(offset !== undefined ? { offset } : {}), ...(limit !== undefined ? { limit } : {}) };
+}
+
+/** Confluent's `deleted` and `deletedOnly`. */
+export function deletedFilter(c: Context): { deleted: boolean; deletedOnly: boolean } {
+  return { deleted: flag(c, 'deleted'), deletedOnly: flag(c, 'deletedOnly') };
+}

@@ -8,12 +8,31 @@ export interface SchemaReference {
   readonly version: number;
 }
 
+/** Confluent's user metadata on a schema (data contracts): tags per path, properties, sensitive names. */
+export interface SchemaMetadata {
+  readonly tags?: Readonly<Record<string, readonly string[]>>;
+  readonly properties?: Readonly<Record<string, string>>;
+  readonly sensitive?: readonly string[];
+}
+
+/** Confluent's data-contract rules; kept and returned as given, never run by the registry. */
+export interface RuleSet {
+  readonly migrationRules?: readonly Readonly<Record<string, unknown>>[];
+  readonly domainRules?: readonly Readonly<Record<string, unknown>>[];
+  readonly encodingRules?: readonly Readonly<Record<string, unknown>>[];
+  readonly enableAt?: string;
+}
+
 /** A schema as the registry keeps it: the text it answers with and what identifies it. */
 export interface StoredSchema {
   readonly id: number;
   readonly type: SchemaType;
   readonly schema: string;
   readonly references: readonly SchemaReference[];
+  readonly metadata?: SchemaMetadata;
+  readonly ruleSet?: RuleSet;
+  /** Identifies equal content (type, text, references, metadata, rules); several ids may share one. */
+  readonly fingerprint: string;
 }
 
 /** A schema parsed for comparison: its canonical text, and whatever its type's compatibility check needs. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { idTaken } from '../errors.js';
-import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
 import type { NewSchema, ResolvedSchema } from './types.js';
 
 /** The schema rows a registration reads and writes, through the connection of its transaction. */
@@ -10,6 +10,9 @@ export interface SchemaRow {
   type: string;
   schema: string;
   refs: SchemaReference[];
+  fingerprint: string;
+  metadata: SchemaMetadata | null;
+  rule_set: RuleSet | null;
 }
 
 export const toSchema = (row: SchemaRow): StoredSchema => ({
@@ -17,6 +20,9 @@ export const toSchema = (row: SchemaRow): StoredSchema => ({
   type: row.type as SchemaType,
   schema: row.schema,
   references: row.refs,
+  ...(row.metadata ? { metadata: row.metadata } : {}),
+  ...(row.rule_set ? { ruleSet: row.rule_set } : {}),
+  fingerprint: row.fingerprint,
 });
 
 /**
@@ -26,7 +32,7 @@ export const toSchema = (row: SchemaRow): StoredSchema => ({
  */
 const MAX_ID_COLLISIONS = 100;
 
-/** The ids that hold this content, oldest first. */
+/** The ids that hold this content, oldest first (IMPORT mode may give one content several). */
 export async function idsWithFingerprint(client: pg.PoolClient, fingerprint: string): Promise<number[]> {
   const sql = 'SELECT id FROM registry_schemas WHERE fingerprint = $1 ORDER BY id';
   return (await client.query<{ id: number }>(sql, [fingerprint])).rows.map((r) => r.id);
@@ -100,10 +106,18 @@ async function insertRow(
   id: number | undefined,
 ): Promise<number | undefined> {
   const inserted = await client.query<{ id: number }>(
-    `INSERT INTO registry_schemas (id, type, schema, refs, fingerprint)
-     VALUES (COALESCE($1, nextval('registry_schema_ids')), $2, $3, $4, $5)
+    `INSERT INTO registry_schemas (id, type, schema, refs, fingerprint, metadata, rule_set)
+     VALUES (COALESCE($1, nextval('registry_schema_ids')), $2, $3, $4, $5, $6, $7)
      ON CONFLICT DO NOTHING RETURNING id`,
-    [id ?? null, schema.type, schema.schema, JSON.stringify(schema.references), schema.fingerprint],
+    [
+      id ?? null,
+      schema.type,
+      schema.schema,
+      JSON.stringify(schema.references),
+      schema.fingerprint,
+      schema.metadata ? JSON.stringify(schema.metadata) : null,
+      schema.ruleSet ? JSON.stringify(schema.ruleSet) : null,
+    ],
   );
   const written = inserted.rows[0]?.id;
   if (written === undefined) return undefined;

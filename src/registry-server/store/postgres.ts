@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '../../core/log.js';
 import { hideUrlPassword } from '../../guards/redact.js';
 import type { StoredSchema } from '../schemas/types.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { preparePostgresLayout } from './postgres-layout.js';
 import {
   idsWithFingerprint,
   importedId,
@@ -20,37 +21,6 @@ import {
   type RegistryStore,
   type SubjectVersion,
 } from './types.js';
-
-const DDL = `
-CREATE TABLE IF NOT EXISTS registry_schemas (
-  id INTEGER PRIMARY KEY,
-  type TEXT NOT NULL,
-  schema TEXT NOT NULL,
-  refs JSONB NOT NULL,
-  fingerprint TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS registry_versions (
-  subject TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  schema_id INTEGER NOT NULL REFERENCES registry_schemas(id),
-  deleted BOOLEAN NOT NULL DEFAULT FALSE,
-  PRIMARY KEY (subject, version)
-);
-CREATE SEQUENCE IF NOT EXISTS registry_schema_ids;
-CREATE INDEX IF NOT EXISTS registry_versions_by_schema ON registry_versions(schema_id);
-CREATE TABLE IF NOT EXISTS registry_refs (
-  schema_id INTEGER NOT NULL REFERENCES registry_schemas(id),
-  subject TEXT NOT NULL,
-  version INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS registry_refs_by_target ON registry_refs(subject, version);
-CREATE TABLE IF NOT EXISTS registry_settings (
-  kind TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  value TEXT NOT NULL,
-  PRIMARY KEY (kind, subject)
-);
-`;
 
 /** Advisory lock key for creating the tables. */
 const DDL_LOCK = 727_001;
@@ -98,7 +68,7 @@ export class PostgresStore implements RegistryStore {
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-        await client.query(DDL);
+        await preparePostgresLayout(client);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
@@ -219,11 +189,28 @@ export class PostgresStore implements RegistryStore {
     return row ? toSchema(row) : undefined;
   }
 
-  async schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined> {
-    const row = (
-      await this.query<SchemaRow>('SELECT * FROM registry_schemas WHERE fingerprint = $1', [fingerprint])
-    ).rows[0];
-    return row ? toSchema(row) : undefined;
+  async schemasByFingerprint(fingerprint: string): Promise<StoredSchema[]> {
+    const sql = 'SELECT * FROM registry_schemas WHERE fingerprint = $1 ORDER BY id';
+    return (await this.query<SchemaRow>(sql, [fingerprint])).rows.map(toSchema);
+  }
+
+  async schemasByFingerprintPattern(prefix: string): Promise<StoredSchema[]> {
+    const sql = "SELECT * FROM registry_schemas WHERE fingerprint LIKE $1 || '%' ORDER BY id";
+    return (await this.query<SchemaRow>(sql, [prefix])).rows.map(toSchema);
+  }
+
+  async maxSchemaId(): Promise<number> {
+    return (
+      (await this.query<{ max: number | null }>('SELECT MAX(id) AS max FROM registry_schemas')).rows[0]
+        ?.max ?? 0
+    );
+  }
+
+  async allVersions(includeDeleted: boolean): Promise<SubjectVersion[]> {
+    const sql = includeDeleted
+      ? 'SELECT * FROM registry_versions ORDER BY subject, version'
+      : 'SELECT * FROM registry_versions WHERE NOT deleted ORDER BY subject, version';
+    return (await this.query<VersionRow>(sql)).rows.map(toVersion);
   }
 
   async subjects(includeDeleted: boolean): Promise<string[]> {
@@ -284,6 +271,15 @@ export class PostgresStore implements RegistryStore {
 
   async setCompatibility(subject: string | null, level: string | null): Promise<void> {
     await this.putSetting('compatibility', subject, level);
+  }
+
+  async normalize(subject: string | null): Promise<boolean | undefined> {
+    const value = await this.setting('normalize', subject);
+    return value === undefined ? undefined : value === 'true';
+  }
+
+  async setNormalize(subject: string | null, normalize: boolean | null): Promise<void> {
+    await this.putSetting('normalize', subject, normalize === null ? null : String(normalize));
   }
 
   async mode(subject: string | null): Promise<string | undefined> {

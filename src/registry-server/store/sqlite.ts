@@ -1,7 +1,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import { idTaken } from '../errors.js';
+import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import { prepareSqliteLayout } from './sqlite-layout.js';
 import {
   GLOBAL,
   type NewSchema,
@@ -12,41 +14,14 @@ import {
   type SubjectVersion,
 } from './types.js';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS schemas (
-  id INTEGER PRIMARY KEY,
-  type TEXT NOT NULL,
-  schema TEXT NOT NULL,
-  refs TEXT NOT NULL,
-  fingerprint TEXT NOT NULL UNIQUE
-);
-CREATE TABLE IF NOT EXISTS versions (
-  subject TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  schema_id INTEGER NOT NULL REFERENCES schemas(id),
-  deleted INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (subject, version)
-);
-CREATE INDEX IF NOT EXISTS versions_by_schema ON versions(schema_id);
-CREATE TABLE IF NOT EXISTS refs (
-  schema_id INTEGER NOT NULL REFERENCES schemas(id),
-  subject TEXT NOT NULL,
-  version INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS refs_by_target ON refs(subject, version);
-CREATE TABLE IF NOT EXISTS settings (
-  kind TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  value TEXT NOT NULL,
-  PRIMARY KEY (kind, subject)
-);
-`;
-
 interface SchemaRow {
   id: number;
   type: string;
   schema: string;
   refs: string;
+  fingerprint: string;
+  metadata: string | null;
+  rule_set: string | null;
 }
 
 interface VersionRow {
@@ -62,6 +37,9 @@ function toSchema(row: SchemaRow): StoredSchema {
     type: row.type as SchemaType,
     schema: row.schema,
     references: JSON.parse(row.refs) as SchemaReference[],
+    ...(row.metadata ? { metadata: JSON.parse(row.metadata) as SchemaMetadata } : {}),
+    ...(row.rule_set ? { ruleSet: JSON.parse(row.rule_set) as RuleSet } : {}),
+    fingerprint: row.fingerprint,
   };
 }
 
@@ -86,7 +64,7 @@ export class SqliteStore implements RegistryStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA);
+    prepareSqliteLayout(this.db);
   }
 
   async register(
@@ -103,22 +81,40 @@ export class SqliteStore implements RegistryStore {
           .prepare('SELECT * FROM versions WHERE subject = ? AND deleted = 0 ORDER BY version')
           .all(subject) as VersionRow[]
       ).map(toVersion);
-      const existing = this.db
-        .prepare('SELECT * FROM schemas WHERE fingerprint = ?')
-        .get(schema.fingerprint) as SchemaRow | undefined;
-      const same = existing && !forced?.version ? live.find((v) => v.id === existing.id) : undefined;
+      // IMPORT mode may have given this content several ids; without a requested id the oldest is reused.
+      const holders = (
+        this.db
+          .prepare('SELECT id FROM schemas WHERE fingerprint = ? ORDER BY id')
+          .all(schema.fingerprint) as {
+          id: number;
+        }[]
+      ).map((r) => r.id);
+      const same = live.find(
+        (v) =>
+          holders.includes(v.id) &&
+          (forced?.id === undefined || v.id === forced.id) &&
+          (forced?.version === undefined || v.version === forced.version),
+      );
       if (same) return { id: same.id, version: same.version, created: false };
       check.run(live, this.resolved(check.needs(live)));
-      let id = existing?.id;
+      let id = forced?.id ?? holders[0];
+      if (forced?.id !== undefined && !holders.includes(forced.id)) {
+        if (this.db.prepare('SELECT 1 FROM schemas WHERE id = ?').get(forced.id)) throw idTaken(forced.id);
+        id = undefined;
+      }
       if (id === undefined) {
         const inserted = this.db
-          .prepare('INSERT INTO schemas (id, type, schema, refs, fingerprint) VALUES (?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO schemas (id, type, schema, refs, fingerprint, metadata, rule_set) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
           .run(
             forced?.id ?? null,
             schema.type,
             schema.schema,
             JSON.stringify(schema.references),
             schema.fingerprint,
+            schema.metadata ? JSON.stringify(schema.metadata) : null,
+            schema.ruleSet ? JSON.stringify(schema.ruleSet) : null,
           );
         id = Number(inserted.lastInsertRowid);
         const addRef = this.db.prepare('INSERT INTO refs (schema_id, subject, version) VALUES (?, ?, ?)');
@@ -163,11 +159,29 @@ export class SqliteStore implements RegistryStore {
     return row ? toSchema(row) : undefined;
   }
 
-  async schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined> {
-    const row = this.db.prepare('SELECT * FROM schemas WHERE fingerprint = ?').get(fingerprint) as
-      | SchemaRow
-      | undefined;
-    return row ? toSchema(row) : undefined;
+  async schemasByFingerprint(fingerprint: string): Promise<StoredSchema[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM schemas WHERE fingerprint = ? ORDER BY id')
+      .all(fingerprint) as SchemaRow[];
+    return rows.map(toSchema);
+  }
+
+  async schemasByFingerprintPattern(prefix: string): Promise<StoredSchema[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM schemas WHERE fingerprint LIKE ? || '%' ORDER BY id")
+      .all(prefix) as SchemaRow[];
+    return rows.map(toSchema);
+  }
+
+  async maxSchemaId(): Promise<number> {
+    return (this.db.prepare('SELECT MAX(id) AS max FROM schemas').get() as { max: number | null }).max ?? 0;
+  }
+
+  async allVersions(includeDeleted: boolean): Promise<SubjectVersion[]> {
+    const sql = includeDeleted
+      ? 'SELECT * FROM versions ORDER BY subject, version'
+      : 'SELECT * FROM versions WHERE deleted = 0 ORDER BY subject, version';
+    return (this.db.prepare(sql).all() as VersionRow[]).map(toVersion);
   }
 
   async subjects(includeDeleted: boolean): Promise<string[]> {
@@ -222,6 +236,15 @@ export class SqliteStore implements RegistryStore {
 
   async setCompatibility(subject: string | null, level: string | null): Promise<void> {
     this.putSetting('compatibility', subject, level);
+  }
+
+  async normalize(subject: string | null): Promise<boolean | undefined> {
+    const value = this.setting('normalize', subject);
+    return value === undefined ? undefined : value === 'true';
+  }
+
+  async setNormalize(subject: string | null, normalize: boolean | null): Promise<void> {
+    this.putSetting('normalize', subject, normalize === null ? null : String(normalize));
   }
 
   async mode(subject: string | null): Promise<string | undefined> {

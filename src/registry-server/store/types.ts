@@ -1,4 +1,4 @@
-import type { SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
+import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
 
 export interface SubjectVersion {
   readonly subject: string;
@@ -11,7 +11,9 @@ export interface NewSchema {
   readonly type: SchemaType;
   readonly schema: string;
   readonly references: readonly SchemaReference[];
-  /** Identifies equal schemas: the same fingerprint always gets the same id. */
+  readonly metadata?: SchemaMetadata;
+  readonly ruleSet?: RuleSet;
+  /** Identifies equal schemas: without a requested id, the same fingerprint gets the same (lowest) id. */
   readonly fingerprint: string;
 }
 
@@ -56,7 +58,14 @@ export interface RegistryStore {
     forced?: { id?: number; version?: number },
   ): Promise<Registration>;
   schemaById(id: number): Promise<StoredSchema | undefined>;
-  schemaByFingerprint(fingerprint: string): Promise<StoredSchema | undefined>;
+  /** Every id holding this content, lowest first (IMPORT mode may give one content several ids). */
+  schemasByFingerprint(fingerprint: string): Promise<StoredSchema[]>;
+  /** Schemas whose fingerprint starts with `prefix`, `_` standing for any one character (GUID lookups). */
+  schemasByFingerprintPattern(prefix: string): Promise<StoredSchema[]>;
+  /** The highest schema id given out or imported (0 when there is none): Confluent's `maxId`. */
+  maxSchemaId(): Promise<number>;
+  /** Every subject version, in subject then version order (for listings that span subjects). */
+  allVersions(includeDeleted: boolean): Promise<SubjectVersion[]>;
   subjects(includeDeleted: boolean): Promise<string[]>;
   versions(subject: string, includeDeleted: boolean): Promise<SubjectVersion[]>;
   versionsOfSchema(id: number, includeDeleted: boolean): Promise<SubjectVersion[]>;
@@ -66,6 +75,9 @@ export interface RegistryStore {
   hardDelete(subject: string, versions: readonly number[]): Promise<void>;
   compatibility(subject: string | null): Promise<string | undefined>;
   setCompatibility(subject: string | null, level: string | null): Promise<void>;
+  /** Whether schemas of the subject (null: globally) are normalized before they are compared (Confluent 7.4+). */
+  normalize(subject: string | null): Promise<boolean | undefined>;
+  setNormalize(subject: string | null, normalize: boolean | null): Promise<void>;
   mode(subject: string | null): Promise<string | undefined>;
   setMode(subject: string | null, mode: string | null): Promise<void>;
   /** The subject another subject name stands for (Confluent's subject alias), if one is set. */

@@ -1,25 +1,49 @@
-import { CONTENT_TYPE, flag, idParam, json } from '../http.js';
+import { schemaAnswer } from '../../answers.js';
+import { formatted, formattedAnswer } from '../format.js';
+import { CONTENT_TYPE, deletedFilter, flag, idParam, json, paging } from '../http.js';
 import type { RouteContext } from './types.js';
 
-/** /schemas: schemas by id, and the types this registry knows. */
+/** /schemas: schemas by id and GUID, the listing across subjects, and the types this registry knows. */
 export function schemaRoutes({ app, registry }: RouteContext): void {
   app.get('/schemas/types', (c) => json(c, ['JSON', 'PROTOBUF', 'AVRO']));
+  app.get('/schemas', async (c) =>
+    json(
+      c,
+      await registry.queries.schemas(
+        c.req.query('subjectPrefix') ?? '',
+        { deleted: flag(c, 'deleted'), latestOnly: flag(c, 'latestOnly') },
+        paging(c),
+      ),
+    ),
+  );
   app.get('/schemas/ids/:id', async (c) => {
-    const schema = await registry.schemaById(idParam(c));
-    return json(c, {
-      ...(schema.type !== 'AVRO' ? { schemaType: schema.type } : {}),
-      schema: schema.schema,
-      ...(schema.references.length > 0 ? { references: schema.references } : {}),
-    });
+    const stored = schemaAnswer(await registry.schemaById(idParam(c)));
+    const schema = await formattedAnswer(registry, stored, c.req.query('format'));
+    if (!flag(c, 'fetchMaxId')) return json(c, schema);
+    return json(c, { ...schema, maxId: await registry.queries.maxId() });
   });
   app.get('/schemas/ids/:id/schema', async (c) => {
     const schema = await registry.schemaById(idParam(c));
-    return c.body(schema.schema, 200, { 'content-type': CONTENT_TYPE });
+    const text = await formatted(
+      registry,
+      schema.type,
+      schema.schema,
+      schema.references,
+      c.req.query('format'),
+    );
+    return c.body(text, 200, { 'content-type': CONTENT_TYPE });
   });
   app.get('/schemas/ids/:id/subjects', async (c) =>
-    json(c, await registry.subjectsOfSchema(idParam(c), flag(c, 'deleted'))),
+    json(c, await registry.subjectsOfSchema(idParam(c), deletedFilter(c), paging(c))),
   );
   app.get('/schemas/ids/:id/versions', async (c) =>
-    json(c, await registry.versionsOfSchema(idParam(c), flag(c, 'deleted'))),
+    json(c, await registry.versionsOfSchema(idParam(c), deletedFilter(c), paging(c))),
+  );
+  app.get('/schemas/guids/:guid', async (c) => {
+    const schema = await registry.queries.schemaByGuid(c.req.param('guid'));
+    return json(c, await formattedAnswer(registry, schema, c.req.query('format')));
+  });
+  app.get('/schemas/guids/:guid/ids', async (c) =>
+    json(c, await registry.queries.idsOfGuid(c.req.param('guid'))),
   );
 }
