@@ -82,19 +82,26 @@ describe('registry-server REST API (Confluent behaviour)', () => {
           schema: JSON.stringify(JSON.parse(V1), null, 2),
         })
       ).body,
-    ).toEqual({ id: 1 });
+    ).toMatchObject({ id: 1, version: 1 });
     // Same schema under another subject: same id, that subject's version 1.
-    expect((await call('POST', '/subjects/other-value/versions', { schema: V1 })).body).toEqual({ id: 1 });
-    expect((await call('POST', '/subjects/users-value/versions', { schema: V2 })).body).toEqual({ id: 2 });
+    expect((await call('POST', '/subjects/other-value/versions', { schema: V1 })).body).toMatchObject({
+      id: 1,
+      version: 1,
+    });
+    expect((await call('POST', '/subjects/users-value/versions', { schema: V2 })).body).toMatchObject({
+      id: 2,
+      version: 2,
+    });
     expect((await call('GET', '/subjects/users-value/versions')).body).toEqual([1, 2]);
     expect((await call('GET', '/subjects/users-value/versions/latest')).body).toEqual({
       subject: 'users-value',
       id: 2,
       version: 2,
+      guid: expect.any(String),
       schema: V2,
     });
     expect((await call('GET', '/subjects/users-value/versions/1/schema')).body).toEqual(JSON.parse(V1));
-    expect((await call('GET', '/schemas/ids/1')).body).toEqual({ schema: V1 });
+    expect((await call('GET', '/schemas/ids/1')).body).toEqual({ schema: V1, guid: expect.any(String) });
     expect((await call('GET', '/schemas/ids/1/subjects')).body).toEqual(['other-value', 'users-value']);
     expect((await call('GET', '/schemas/ids/1/versions')).body).toEqual([
       { subject: 'other-value', version: 1 },
@@ -124,10 +131,10 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect((await call('POST', '/subjects/norm-value', { schema: b })).status).toBe(404);
   });
 
-  it('refuses an incompatible schema with 409 and says why; verbose compatibility tests give the reasons', async () => {
+  it('refuses an incompatible schema with 409 / 40901 and says why; verbose compatibility tests give the reasons', async () => {
     const refused = await call('POST', '/subjects/users-value/versions', { schema: BREAKING });
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ error_code: 409 });
+    expect(refused.body).toMatchObject({ error_code: 40901 });
     expect(String((refused.body as { message: string }).message)).toMatch(
       /READER_FIELD_MISSING_DEFAULT_VALUE at \/fields\/1: the reader's field .{1,3}age.{1,3} has no default value/,
     );
@@ -251,7 +258,11 @@ describe('registry-server REST API (Confluent behaviour)', () => {
     expect(registered.status).toBe(200);
     const { id } = registered.body as { id: number };
     expect(id).not.toBe(addressId);
-    expect((await call('GET', `/schemas/ids/${id}`)).body).toEqual({ schema: person, references });
+    expect((await call('GET', `/schemas/ids/${id}`)).body).toEqual({
+      schema: person,
+      references,
+      guid: expect.any(String),
+    });
     expect((await call('GET', '/subjects/address/versions/1/referencedby')).body).toEqual([id]);
     expect((await call('DELETE', '/subjects/address/versions/1')).body).toMatchObject({ error_code: 42206 });
     const missing = await call('POST', '/subjects/p2-value/versions', { schema: person });

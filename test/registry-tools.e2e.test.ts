@@ -65,7 +65,7 @@ const EMPTY_BUNDLE = {
   exported_at: '2026-12-03T00:00:00Z',
   subjects: [],
 };
-const PROTO = 'syntax = "proto3";\npackage shop;\nmessage Item {\n  string sku = 1;\n}';
+const PROTO = 'syntax = "proto3";\npackage shop;\n\nmessage Item {\n  string sku = 1;\n}\n';
 
 /**
  * Every registry tool end to end: a real MCP client, the registry server, and embedded registry-servers on one
@@ -324,7 +324,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
       schema: JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'long' }] }),
     });
     expect(refused.isError).toBe(true);
-    expect(refused.text).toMatch(/incompatible .* \(error 409\)/);
+    expect(refused.text).toMatch(/incompatible .* \(error 40901\)/);
   });
 
   it('refuses every write to a view-only registry, and leaves it unchanged', async () => {
@@ -602,7 +602,11 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
         }),
       );
       expect(result.failed).toEqual([
-        { subject: 'orders-value', version: 1, reason: expect.stringMatching(/id 1 is not permitted/) },
+        {
+          subject: 'orders-value',
+          version: 1,
+          reason: expect.stringMatching(/Overwrite new schema with id 1 .*is not permitted/),
+        },
       ]);
       expect(result.summary.written).toBe(0);
       expect(await (await fetch(`${target.url}/mode/orders-value`)).json()).toEqual({ mode: 'READWRITE' });
