@@ -84,6 +84,8 @@ describe('registry-server REST surface (Confluent 8)', () => {
   it('honours offset, limit, deletedOnly and deletedAsNegative on listings', async () => {
     expect((await call('GET', '/subjects?offset=1&limit=2')).body).toEqual(['a-value', 'b-value']);
     expect((await call('GET', '/subjects?deletedOnly=true')).body).toEqual(['gone-value']);
+    // Confluent's `:*:` prefix: every context.
+    expect((await call('GET', '/subjects?subjectPrefix=:*:c-')).body).toEqual([':.ctx:c-value']);
     expect((await call('GET', '/subjects/a-value/versions?offset=1&limit=5')).body).toEqual([2]);
     await call('POST', '/subjects/v-value/versions', { schema: B1 });
     await call('POST', '/subjects/v-value/versions', {

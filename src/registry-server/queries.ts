@@ -34,6 +34,13 @@ export function contextOf(subject: string): string {
   return /^:(\.[^:]*):/.exec(subject)?.[1] ?? '.';
 }
 
+/** Whether a subject matches a listing's prefix; Confluent's `:*:` prefix matches the rest in every context. */
+export function matchesPrefix(subject: string, prefix: string | undefined): boolean {
+  if (!prefix) return true;
+  if (!prefix.startsWith(':*:')) return subject.startsWith(prefix);
+  return subject.replace(/^:\.[^:]*:/, '').startsWith(prefix.slice(3));
+}
+
 /** Reads that span subjects or find schemas by GUID or metadata, kept apart from the registration rules. */
 export class SchemaQueries {
   constructor(private readonly store: RegistryStore) {}
@@ -45,7 +52,7 @@ export class SchemaQueries {
     paging: Page,
   ): Promise<VersionAnswer[]> {
     const versions = (await this.store.allVersions(true))
-      .filter((v) => v.subject.startsWith(prefix) && included(v, filter))
+      .filter((v) => matchesPrefix(v.subject, prefix) && included(v, filter))
       .sort((a, b) => javaOrder(a.subject, b.subject) || a.version - b.version);
     const chosen = filter.latestOnly
       ? versions.filter((v, i) => versions[i + 1]?.subject !== v.subject)

@@ -21,7 +21,15 @@ import {
   versionSoftDeleted,
   versionTaken,
 } from './errors.js';
-import { included, javaOrder, type Page, page, SchemaQueries, type VersionFilter } from './queries.js';
+import {
+  included,
+  javaOrder,
+  matchesPrefix,
+  type Page,
+  page,
+  SchemaQueries,
+  type VersionFilter,
+} from './queries.js';
 import { registrationCheck } from './registration-check.js';
 import { fingerprintOf } from './schema-identity.js';
 import { parseSchema } from './schemas/parse.js';
@@ -203,7 +211,7 @@ export class Registry {
   async subjects(prefix: string | undefined, filter: VersionFilter, paging: Page): Promise<string[]> {
     const all = await this.store.subjects(filter.deleted === true || filter.deletedOnly === true);
     const live = filter.deletedOnly ? new Set(await this.store.subjects(false)) : undefined;
-    const chosen = all.filter((s) => (!prefix || s.startsWith(prefix)) && !live?.has(s)).sort(javaOrder);
+    const chosen = all.filter((s) => matchesPrefix(s, prefix) && !live?.has(s)).sort(javaOrder);
     return page(chosen, paging);
   }
 
