@@ -479,3 +479,39 @@ describe("Confluent's JavaScript Protobuf serde against the embedded registry", 
     expect(root.body.schema).toContain('import "google/protobuf/timestamp.proto";');
   });
 });
+
+describe('the format parameter on the other schema types', () => {
+  it('inlines an Avro schema’s references for format=resolved, and refuses Protobuf’s formats for Avro and JSON Schema', async () => {
+    const address = JSON.stringify({
+      type: 'record',
+      name: 'Address',
+      namespace: 'fmt',
+      fields: [{ name: 'city', type: 'string' }],
+    });
+    const person = JSON.stringify({
+      type: 'record',
+      name: 'Person',
+      namespace: 'fmt',
+      fields: [{ name: 'home', type: 'fmt.Address' }],
+    });
+    await call('POST', '/subjects/fmt-address/versions', { schema: address });
+    const references = [{ name: 'fmt.Address', subject: 'fmt-address', version: 1 }];
+    const { body } = await call('POST', '/subjects/fmt-person/versions', { schema: person, references });
+    const resolved = await call('GET', `/schemas/ids/${body.id}?format=resolved`);
+    expect(JSON.parse(resolved.body.schema)).toEqual({
+      type: 'record',
+      name: 'Person',
+      namespace: 'fmt',
+      fields: [{ name: 'home', type: JSON.parse(address) }],
+    });
+    expect((await call('GET', `/schemas/ids/${body.id}`)).body.schema).toBe(person);
+    expect((await call('GET', `/schemas/ids/${body.id}?format=serialized`)).status).toBe(400);
+    const json = await call('POST', '/subjects/fmt-json/versions', {
+      schema: JSON.stringify({ type: 'object' }),
+      schemaType: 'JSON',
+    });
+    const refused = await call('GET', `/schemas/ids/${json.body.id}?format=serialized`);
+    expect(refused).toMatchObject({ status: 400, body: { error_code: 400 } });
+    expect(refused.body.message).toMatch(/JSON schema; use one of: default/);
+  });
+});

@@ -1,6 +1,6 @@
 import { badRequest } from '../errors.js';
 import { formatProtobuf, PROTOBUF_FORMATS, type ProtobufFormat } from '../protobuf/schema.js';
-import { parseAvro } from './avro.js';
+import { resolveAvroReferences } from './avro-resolved.js';
 import type { SchemaReference, SchemaType } from './types.js';
 
 /**
@@ -36,7 +36,6 @@ export function formatSchema(
   format: string,
 ): string {
   if (type === 'PROTOBUF') return formatProtobuf(text, references, referencedTexts, format as ProtobufFormat);
-  if (type === 'AVRO' && format === 'resolved')
-    return JSON.stringify(parseAvro(text, referencedTexts).model.type.schema({ exportAttrs: true }));
+  if (type === 'AVRO' && format === 'resolved') return resolveAvroReferences(text, referencedTexts);
   return text;
 }
