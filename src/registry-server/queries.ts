@@ -45,6 +45,43 @@ export function matchesPrefix(subject: string, prefix: string | undefined): bool
 export class SchemaQueries {
   constructor(private readonly store: RegistryStore) {}
 
+  /** GET /subjects: subject names, those with live versions unless deleted ones are asked for. */
+  async subjects(prefix: string | undefined, filter: VersionFilter, paging: Page): Promise<string[]> {
+    const all = await this.store.subjects(filter.deleted === true || filter.deletedOnly === true);
+    const live = filter.deletedOnly ? new Set(await this.store.subjects(false)) : undefined;
+    const chosen = all.filter((s) => matchesPrefix(s, prefix) && !live?.has(s)).sort(javaOrder);
+    return page(chosen, paging);
+  }
+
+  /** GET /contexts: the default context, then every context a subject (even deleted) is in. */
+  async contexts(): Promise<string[]> {
+    const contexts = new Set(['.']);
+    for (const subject of await this.store.subjects(true)) contexts.add(contextOf(subject));
+    return [...contexts].sort(javaOrder);
+  }
+
+  /** GET /schemas/ids/{id}/versions: the subject versions that use the id (40403 for an unknown id). */
+  async versionsOfSchema(
+    id: number,
+    filter: VersionFilter,
+    paging: Page,
+  ): Promise<{ subject: string; version: number }[]> {
+    if (!(await this.store.schemaById(id))) throw schemaNotFound(`Schema ${id} not found`);
+    const versions = (await this.store.versionsOfSchema(id, true)).filter((v) => included(v, filter));
+    return page(
+      versions
+        .sort((a, b) => javaOrder(a.subject, b.subject) || a.version - b.version)
+        .map((v) => ({ subject: v.subject, version: v.version })),
+      paging,
+    );
+  }
+
+  /** GET /schemas/ids/{id}/subjects. */
+  async subjectsOfSchema(id: number, filter: VersionFilter, paging: Page): Promise<string[]> {
+    const versions = await this.versionsOfSchema(id, filter, {});
+    return page([...new Set(versions.map((v) => v.subject))], paging);
+  }
+
   /** GET /schemas: the versions of subjects starting with `prefix`, in subject then version order. */
   async schemas(
     prefix: string,

@@ -21,15 +21,7 @@ import {
   versionSoftDeleted,
   versionTaken,
 } from './errors.js';
-import {
-  included,
-  javaOrder,
-  matchesPrefix,
-  type Page,
-  page,
-  SchemaQueries,
-  type VersionFilter,
-} from './queries.js';
+import { included, type Page, page, SchemaQueries, type VersionFilter } from './queries.js';
 import { registrationCheck } from './registration-check.js';
 import { fingerprintOf } from './schema-identity.js';
 import { parseSchema } from './schemas/parse.js';
@@ -183,36 +175,9 @@ export class Registry {
     return this.requireSchema(id);
   }
 
-  async subjectsOfSchema(id: number, filter: VersionFilter, paging: Page): Promise<string[]> {
-    const versions = await this.versionsOfSchema(id, filter, {});
-    return page([...new Set(versions.map((v) => v.subject))], paging);
-  }
-
-  async versionsOfSchema(
-    id: number,
-    filter: VersionFilter,
-    paging: Page,
-  ): Promise<{ subject: string; version: number }[]> {
-    await this.requireSchema(id);
-    const versions = (await this.store.versionsOfSchema(id, true)).filter((v) => included(v, filter));
-    return page(
-      versions
-        .sort((a, b) => javaOrder(a.subject, b.subject) || a.version - b.version)
-        .map((v) => ({ subject: v.subject, version: v.version })),
-      paging,
-    );
-  }
-
   async referencedBy(subject: string, version: string): Promise<number[]> {
     const found = await this.findVersion(subject, version, false);
     return this.store.referencedBy(subject, found.version);
-  }
-
-  async subjects(prefix: string | undefined, filter: VersionFilter, paging: Page): Promise<string[]> {
-    const all = await this.store.subjects(filter.deleted === true || filter.deletedOnly === true);
-    const live = filter.deletedOnly ? new Set(await this.store.subjects(false)) : undefined;
-    const chosen = all.filter((s) => matchesPrefix(s, prefix) && !live?.has(s)).sort(javaOrder);
-    return page(chosen, paging);
   }
 
   /** The subject's versions; `deletedAsNegative` lists every version, soft-deleted ones as negative numbers. */
@@ -228,15 +193,6 @@ export class Registry {
       visible.map((v) => (filter.deletedAsNegative && v.deleted ? -v.version : v.version)),
       paging,
     );
-  }
-
-  async contexts(): Promise<string[]> {
-    const contexts = new Set(['.']);
-    for (const subject of await this.store.subjects(true)) {
-      const match = /^:(\.[^:]+):/.exec(subject);
-      if (match?.[1]) contexts.add(match[1]);
-    }
-    return [...contexts].sort(javaOrder);
   }
 
   /** Deletes a context with nothing in it, and its own config and mode (Confluent: 42211 if it is not empty). */

@@ -34,10 +34,10 @@ export function schemaRoutes({ app, registry }: RouteContext): void {
     return c.body(text, 200, { 'content-type': CONTENT_TYPE });
   });
   app.get('/schemas/ids/:id/subjects', async (c) =>
-    json(c, await registry.subjectsOfSchema(idParam(c), deletedFilter(c), paging(c))),
+    json(c, await registry.queries.subjectsOfSchema(idParam(c), deletedFilter(c), paging(c))),
   );
   app.get('/schemas/ids/:id/versions', async (c) =>
-    json(c, await registry.versionsOfSchema(idParam(c), deletedFilter(c), paging(c))),
+    json(c, await registry.queries.versionsOfSchema(idParam(c), deletedFilter(c), paging(c))),
   );
   app.get('/schemas/guids/:guid', async (c) => {
     const schema = await registry.queries.schemaByGuid(c.req.param('guid'));

@@ -7,7 +7,7 @@ import { type RouteContext, target } from './types.js';
 /** /subjects: versions, registration, lookup, metadata and deletes. */
 export function subjectRoutes({ app, registry, maxBodyBytes }: RouteContext): void {
   app.get('/subjects', async (c) =>
-    json(c, await registry.subjects(c.req.query('subjectPrefix'), deletedFilter(c), paging(c))),
+    json(c, await registry.queries.subjects(c.req.query('subjectPrefix'), deletedFilter(c), paging(c))),
   );
   app.get('/subjects/:subject/versions', async (c) =>
     json(
