@@ -10,9 +10,12 @@ import type {
   TypeElement,
 } from '../src/registry-server/protobuf/ast.js';
 import { fromFileDescriptor, toFileDescriptor } from '../src/registry-server/protobuf/descriptor.js';
+import { DescriptorError } from '../src/registry-server/protobuf/descriptor-codec.js';
 import { parseProtoFile } from '../src/registry-server/protobuf/parse-file.js';
 import { printProtoFile } from '../src/registry-server/protobuf/printer.js';
+import { readProtoSource } from '../src/registry-server/protobuf/schema.js';
 import { ProtoScope } from '../src/registry-server/protobuf/scope.js';
+import { ProtoSyntaxError } from '../src/registry-server/protobuf/tokenizer.js';
 
 const SCALARS = [
   'int32',
@@ -212,6 +215,43 @@ describe('the canonical .proto printer', () => {
         );
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('refuses hostile or broken input only with a syntax or descriptor error, never a crash', () => {
+    const sample = printProtoFile({
+      syntax: 'proto3',
+      edition: null,
+      package: 'p',
+      imports: [],
+      publicImports: [],
+      weakImports: [],
+      options: [{ name: 'java_package', value: { kind: 'string', value: 'x' } }],
+      types: [],
+      services: [],
+      extends: [],
+    });
+    const source = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.base64String({ maxLength: 200 }),
+      fc
+        .tuple(fc.nat(sample.length), fc.nat(sample.length), fc.string({ maxLength: 8 }))
+        .map(
+          ([from, to, insert]) =>
+            sample.slice(0, Math.min(from, to)) + insert + sample.slice(Math.max(from, to)),
+        ),
+      fc.nat(400).map((n) => `${'message A { '.repeat(n)}${'}'.repeat(n)}`),
+      fc.nat(400).map((n) => `option (x) = ${'{ a: '.repeat(n)}1${' }'.repeat(n)};`),
+    );
+    fc.assert(
+      fc.property(source, (text) => {
+        try {
+          readProtoSource(text);
+        } catch (error) {
+          expect(error instanceof ProtoSyntaxError || error instanceof DescriptorError).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
