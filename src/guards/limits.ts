@@ -196,3 +196,26 @@ export function assertArgBytes(args: unknown, maxBytes: number): void {
   const size = jsonBytes(args ?? {});
   if (size > maxBytes) throw new LimitExceeded(`arguments are ${size} bytes; the limit is ${maxBytes}`);
 }
+
+/**
+ * Deepest nesting of objects and arrays accepted in a document from outside (`{}` is 1, a scalar 0). Code that
+ * recurses on such a document (a schema loader, a diff, `JSON.stringify`) stays well inside the stack at this depth.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Whether `value` nests objects and arrays deeper than `maxDepth`. Walks without recursion. A parsed document is a
+ * tree, so an object met twice (shared or cyclic) counts as too deep rather than being walked again.
+ */
+export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  const seen = new Set<object>();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth + 1 > maxDepth || seen.has(item)) return true;
+    seen.add(item);
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
