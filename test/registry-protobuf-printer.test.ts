@@ -92,7 +92,12 @@ function message(
   labels: readonly (FieldElement['label'] | null)[],
 ): fc.Arbitrary<MessageElement> {
   const nested: fc.Arbitrary<TypeElement[]> =
-    depth > 0 ? fc.array(fc.oneof(message(depth - 1, labels), enumType), { maxLength: 2 }) : fc.constant([]);
+    depth > 0
+      ? fc.uniqueArray(fc.oneof(message(depth - 1, labels), enumType), {
+          maxLength: 2,
+          selector: (t) => t.name,
+        })
+      : fc.constant([]);
   return fc
     .record({
       name: upper,
@@ -139,7 +144,7 @@ const file: fc.Arbitrary<ProtoFileElement> = fc
       publicImports: fc.constant([]),
       weakImports: fc.constant([]),
       options,
-      types: fc.array(
+      types: fc.uniqueArray(
         fc.oneof(
           message(
             2,
@@ -147,7 +152,7 @@ const file: fc.Arbitrary<ProtoFileElement> = fc
           ),
           enumType,
         ),
-        { maxLength: 3 },
+        { maxLength: 3, selector: (t) => t.name },
       ),
       services: fc.array(
         fc.record({
