@@ -32,22 +32,15 @@ export interface PrintOptions {
 
 /**
  * Prints a parsed .proto file in the canonical layout Confluent's registry stores and compares (its
- * ProtobufSchemaUtils.toString): comments and layout gone, messages before enums, one field per line, so the
- * same schema written two ways prints the same text.
+ * ProtobufSchemaUtils.toString): comments and layout gone, messages before enums, one field per line, blank
+ * lines between blocks carrying their element's indentation, so the same schema written two ways prints the
+ * same text.
  */
 export function printProtoFile(file: ProtoFileElement, options: PrintOptions = {}): string {
-  return new Printer(options, scopeOf(file)).file(file);
+  const printer = new Printer(options, scopeOf(file));
+  printer.file(file);
+  return printer.text();
 }
-
-/** Indents every line of `text` by two spaces, blank ones included, as Confluent's printer does. */
-function indent(text: string): string {
-  const lines = text.split('\n');
-  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((line) => `  ${line}\n`).join('');
-}
-
-const byNumber = <T extends { readonly number: number }>(list: readonly T[]) =>
-  [...list].sort((a, b) => a.number - b.number);
 
 export function escapeProtoString(text: string): string {
   let out = '';
@@ -73,14 +66,59 @@ export function escapeBytes(text: string): string {
   );
 }
 
+const byNumber = <T extends { readonly number: number }>(list: readonly T[]) =>
+  [...list].sort((a, b) => a.number - b.number);
+const byName = <T extends { readonly name: string }>(a: T, b: T) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** A block writer: `write` for each item. */
+const each =
+  <T>(list: readonly T[], write: (item: T) => void) =>
+  (): void => {
+    for (const item of list) write(item);
+  };
+
+/** Writes lines with their depth: each line is indented once, however deep, so printing stays linear. */
 class Printer {
+  private readonly lines: string[] = [];
+
   constructor(
     private readonly options: PrintOptions,
-    private scope: string[],
+    private readonly scope: string[],
   ) {}
+
+  text(): string {
+    return this.lines.length > 0 ? `${this.lines.join('\n')}\n` : '';
+  }
 
   private get normalize(): boolean {
     return this.options.normalize === true;
+  }
+
+  private line(depth: number, text: string): void {
+    this.lines.push('  '.repeat(depth) + text);
+  }
+
+  private appendToLast(text: string): void {
+    this.lines[this.lines.length - 1] += text;
+  }
+
+  /** Writes the non-empty blocks with a blank line between them; whether any was written. */
+  private blocks(depth: number, blocks: readonly (readonly [number, () => void])[]): boolean {
+    let written = false;
+    for (const [count, write] of blocks) {
+      if (count === 0) continue;
+      if (written) this.line(depth, '');
+      write();
+      written = true;
+    }
+    return written;
+  }
+
+  /** `{` closes on its own line after a body, or right after the brace when there is none. */
+  private close(depth: number, wroteBody: boolean, suffix = ''): void {
+    if (wroteBody) this.line(depth, `}${suffix}`);
+    else this.appendToLast(`}${suffix}`);
   }
 
   private within<T>(name: string, run: () => T): T {
@@ -92,35 +130,40 @@ class Printer {
     }
   }
 
-  file(file: ProtoFileElement): string {
-    let out = '';
-    if (file.syntax && (!this.normalize || file.syntax === 'proto3')) out += `syntax = "${file.syntax}";\n`;
-    if (file.edition) out += `edition = "${escapeProtoString(file.edition)}";\n`;
-    if (file.package) out += `package ${file.package};\n`;
+  file(file: ProtoFileElement): void {
+    if (file.syntax && (!this.normalize || file.syntax === 'proto3'))
+      this.line(0, `syntax = "${file.syntax}";`);
+    if (file.edition) this.line(0, `edition = "${escapeProtoString(file.edition)}";`);
+    if (file.package) this.line(0, `package ${file.package};`);
     const sorted = (list: readonly string[]) => (this.normalize ? [...new Set(list)].sort() : list);
     const imports = [
-      ...sorted(file.imports).map((p) => `import "${escapeProtoString(p)}";\n`),
-      ...sorted(file.publicImports).map((p) => `import public "${escapeProtoString(p)}";\n`),
-      ...sorted(file.weakImports).map((p) => `import weak "${escapeProtoString(p)}";\n`),
+      ...sorted(file.imports).map((p) => `import "${escapeProtoString(p)}";`),
+      ...sorted(file.publicImports).map((p) => `import public "${escapeProtoString(p)}";`),
+      ...sorted(file.weakImports).map((p) => `import weak "${escapeProtoString(p)}";`),
     ];
-    if (imports.length > 0) out += `\n${imports.join('')}`;
     const options = this.filterOptions(file.options);
-    if (options.length > 0) out += `\n${options.map((o) => this.optionStatement(o)).join('')}`;
     const types = this.filterTypes(file.types);
-    if (types.length > 0) out += `\n${this.types(types, (text) => text)}`;
-    if (!this.options.ignoreExtensions && file.extends.length > 0)
-      out += `\n${this.extendBlocks(file.extends).join('')}`;
-    if (file.services.length > 0) out += `\n${file.services.map((s) => this.service(s)).join('')}`;
-    return out;
+    const extendsList = this.options.ignoreExtensions ? [] : file.extends;
+    const sections: [number, () => void][] = [
+      [imports.length, each(imports, (text) => this.line(0, text))],
+      [options.length, each(options, (o) => this.optionStatement(o, 0))],
+      [types.length, () => this.types(types, 0)],
+      [extendsList.length, () => this.extendBlocks(extendsList, 0)],
+      [file.services.length, each(file.services, (s) => this.service(s, 0))],
+    ];
+    // Every top-level section starts with a blank line, the first one too.
+    for (const [count, write] of sections) {
+      if (count === 0) continue;
+      this.line(0, '');
+      write();
+    }
   }
 
   /** Messages first, then enums: the order of messages is what message indexes count, so it is kept. */
-  private types(types: readonly TypeElement[], place: (text: string) => string): string {
-    let out = '';
+  private types(types: readonly TypeElement[], depth: number): void {
     for (const type of types)
-      if (type.kind === 'message') out += place(this.within(type.name, () => this.message(type)));
-    for (const type of types) if (type.kind === 'enum') out += place(this.enumType(type));
-    return out;
+      if (type.kind === 'message') this.within(type.name, () => this.message(type, depth));
+    for (const type of types) if (type.kind === 'enum') this.enumType(type, depth);
   }
 
   private filterTypes(types: readonly TypeElement[]): readonly TypeElement[] {
@@ -133,27 +176,50 @@ class Printer {
     let kept = options;
     if (this.options.ignoreExtensions)
       kept = kept.filter((o) => !o.name.startsWith('(') || o.name.startsWith('(confluent.'));
-    if (this.normalize) kept = [...kept].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (this.normalize) kept = [...kept].sort(byName);
     return kept;
   }
 
-  private optionStatement(option: OptionElement): string {
-    return `option ${this.option(option)};\n`;
+  private optionStatement(option: OptionElement, depth: number): void {
+    this.option(option, depth, 'option ', ';');
   }
 
-  private option(option: OptionElement): string {
+  /** `name = value`, the value spread over lines when it is a message or a list. */
+  private option(option: OptionElement, depth: number, prefix: string, suffix: string): void {
     const value = option.value;
+    const head = `${prefix}${option.name} = `;
+    if (value.kind === 'list')
+      this.bracketed(value.items, depth, head, suffix, (item, d, p, s) => this.value(item, d, p, s));
+    else this.value(value, depth, head, suffix);
+  }
+
+  private value(value: OptionValue, depth: number, prefix: string, suffix: string): void {
     switch (value.kind) {
-      case 'map':
-        return `${option.name} = {\n${this.mapEntries(value.entries)}}`;
-      case 'list':
-        return `${option.name} = ${this.bracketList(value.items.map((item) => this.value(item)))}`;
+      case 'map': {
+        this.line(depth, `${prefix}{`);
+        const entries = this.mapEntries(value.entries);
+        for (const [i, [key, inner]] of entries.entries())
+          this.value(inner, depth + 1, `${key}: `, i < entries.length - 1 ? ',' : '');
+        this.line(depth, `}${suffix}`);
+        return;
+      }
+      case 'list': {
+        if (this.normalize && value.items.length === 1) {
+          this.value(value.items[0] as OptionValue, depth, prefix, suffix);
+          return;
+        }
+        this.line(depth, `${prefix}[`);
+        for (const [i, item] of value.items.entries())
+          this.value(item, depth + 1, '', i < value.items.length - 1 ? ',' : '');
+        this.line(depth, `]${suffix}`);
+        return;
+      }
       default:
-        return `${option.name} = ${this.value(value)}`;
+        this.line(depth, `${prefix}${this.scalar(value)}${suffix}`);
     }
   }
 
-  private value(value: OptionValue): string {
+  private scalar(value: Exclude<OptionValue, { kind: 'map' | 'list' }>): string {
     switch (value.kind) {
       case 'string':
         return `"${escapeProtoString(value.value)}"`;
@@ -163,57 +229,68 @@ class Printer {
         return value.value;
       case 'number':
         return this.normalize ? normalizeNumber(value.value) : value.value;
-      case 'map':
-        return `{\n${this.mapEntries(value.entries)}}`;
-      case 'list': {
-        if (this.normalize && value.items.length === 1) return this.value(value.items[0] as OptionValue);
-        const items = value.items.map((item) => this.value(item));
-        return `[\n${items.map((item, i) => indent(i < items.length - 1 ? `${item},` : item)).join('')}]`;
-      }
     }
   }
 
-  private mapEntries(entries: readonly (readonly [string, OptionValue])[]): string {
-    let kept = entries;
-    if (this.normalize) {
-      kept = entries
-        .filter(([, v]) => v.kind !== 'list' || v.items.length > 0)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    }
-    return kept
-      .map(([key, value], i) => indent(`${key}: ${this.value(value)}${i < kept.length - 1 ? ',' : ''}`))
-      .join('');
+  private mapEntries(
+    entries: readonly (readonly [string, OptionValue])[],
+  ): readonly (readonly [string, OptionValue])[] {
+    if (!this.normalize) return entries;
+    return entries
+      .filter(([, v]) => v.kind !== 'list' || v.items.length > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** `[a]` for one, else one per line: Confluent's layout for field and constant options. */
-  private bracketList(items: readonly string[]): string {
-    if (items.length === 1) return `[${items[0]}]`;
-    return `[\n${items.map((item, i) => indent(i < items.length - 1 ? `${item},` : item)).join('')}]`;
+  /** `[a]` for one item, else one per line: Confluent's layout for option lists. */
+  private bracketed<T>(
+    items: readonly T[],
+    depth: number,
+    prefix: string,
+    suffix: string,
+    write: (item: T, depth: number, prefix: string, suffix: string) => void,
+  ): void {
+    if (items.length === 1) {
+      write(items[0] as T, depth, `${prefix}[`, `]${suffix}`);
+      return;
+    }
+    this.line(depth, `${prefix}[`);
+    for (const [i, item] of items.entries()) write(item, depth + 1, '', i < items.length - 1 ? ',' : '');
+    this.line(depth, `]${suffix}`);
+  }
+
+  /** A declaration's `[…]` options, or none. */
+  private withOptions(options: readonly OptionElement[], depth: number, head: string, suffix: string): void {
+    if (options.length === 0) this.line(depth, `${head}${suffix}`);
+    else this.bracketed(options, depth, `${head} `, suffix, (o, d, p, s) => this.option(o, d, p, s));
   }
 
   // ---- messages -----------------------------------------------------------------------------------------
 
-  private message(message: MessageElement): string {
-    return `message ${message.name} {${this.messageBody(message)}}\n`;
+  private message(message: MessageElement, depth: number): void {
+    this.line(depth, `message ${message.name} {`);
+    this.close(depth, this.messageBody(message, depth));
   }
 
-  private messageBody(message: MessageElement): string {
-    let out = '';
-    const block = (lines: readonly string[]) => {
-      if (lines.length > 0) out += `\n${lines.map(indent).join('')}`;
-    };
-    block(this.ranges(message.reserved).map((r) => this.reserved(r, MAX_FIELD_NUMBER)));
-    block(this.filterOptions(message.options).map((o) => this.optionStatement(o)));
-    block((this.normalize ? byNumber(message.fields) : message.fields).map((f) => this.field(f)));
-    block(this.sortOneofs(message.oneofs).map((o) => this.oneof(o)));
-    block((this.normalize ? byNumber(message.groups) : message.groups).map((g) => this.group(g)));
-    if (!this.options.ignoreExtensions) {
-      block(this.ranges(message.extensions).map((e) => this.extensionsRange(e)));
-      block(this.extendBlocks(message.extends));
-    }
+  private messageBody(message: MessageElement, depth: number): boolean {
+    const inner = depth + 1;
+    const reserved = this.ranges(message.reserved);
+    const options = this.filterOptions(message.options);
+    const fields = this.normalize ? byNumber(message.fields) : message.fields;
+    const oneofs = this.sortOneofs(message.oneofs);
+    const groups = this.normalize ? byNumber(message.groups) : message.groups;
+    const extensions = this.options.ignoreExtensions ? [] : this.ranges(message.extensions);
+    const extendsList = this.options.ignoreExtensions ? [] : message.extends;
     const nested = this.filterTypes(message.nested);
-    if (nested.length > 0) out += `\n${this.types(nested, indent)}`;
-    return out;
+    return this.blocks(depth, [
+      [reserved.length, each(reserved, (r) => this.reserved(r, MAX_FIELD_NUMBER, inner))],
+      [options.length, each(options, (o) => this.optionStatement(o, inner))],
+      [fields.length, each(fields, (f) => this.field(f, inner))],
+      [oneofs.length, each(oneofs, (o) => this.oneof(o, inner))],
+      [groups.length, each(groups, (g) => this.group(g, inner))],
+      [extensions.length, each(extensions, (e) => this.extensionsRange(e, inner))],
+      [extendsList.length, () => this.extendBlocks(extendsList, inner)],
+      [nested.length, () => this.types(nested, inner)],
+    ]);
   }
 
   private sortOneofs(oneofs: readonly OneOfElement[]): readonly OneOfElement[] {
@@ -224,24 +301,32 @@ class Printer {
       .sort((a, b) => firstNumber(a) - firstNumber(b));
   }
 
-  private oneof(oneof: OneOfElement): string {
-    let out = `oneof ${oneof.name} {`;
+  private oneof(oneof: OneOfElement, depth: number): void {
+    this.line(depth, `oneof ${oneof.name} {`);
     const options = this.filterOptions(oneof.options);
-    if (options.length > 0) out += `\n${options.map((o) => indent(this.optionStatement(o))).join('')}`;
-    if (oneof.fields.length > 0) out += `\n${oneof.fields.map((f) => indent(this.field(f))).join('')}`;
-    if (oneof.groups.length > 0) out += `\n${oneof.groups.map((g) => indent(this.group(g))).join('')}`;
-    return `${out}}\n`;
+    const wrote = this.blocks(depth, [
+      [options.length, each(options, (o) => this.optionStatement(o, depth + 1))],
+      [oneof.fields.length, each(oneof.fields, (f) => this.field(f, depth + 1))],
+      [oneof.groups.length, each(oneof.groups, (g) => this.group(g, depth + 1))],
+    ]);
+    this.close(depth, wrote);
   }
 
-  private group(group: GroupElement): string {
+  private group(group: GroupElement, depth: number): void {
     const label = group.label ? `${group.label} ` : '';
-    const options = this.filterOptions(group.options);
-    const bracket = options.length > 0 ? ` ${this.bracketList(options.map((o) => this.option(o)))}` : '';
-    const body = this.within(group.message.name, () => this.messageBody(group.message));
-    return `${label}group ${group.message.name} = ${group.number}${bracket} {${body}}\n`;
+    this.withOptions(
+      this.filterOptions(group.options),
+      depth,
+      `${label}group ${group.message.name} = ${group.number}`,
+      ' {',
+    );
+    this.close(
+      depth,
+      this.within(group.message.name, () => this.messageBody(group.message, depth)),
+    );
   }
 
-  private field(field: FieldElement): string {
+  private field(field: FieldElement, depth: number): void {
     let label = field.label;
     let type = field.type;
     if (this.normalize && this.options.scope) [label, type] = this.normalizedType(field);
@@ -254,9 +339,12 @@ class Printer {
     else if (field.defaultValue) options.push({ name: 'default', value: field.defaultValue });
     if (field.jsonName !== undefined)
       options.push({ name: 'json_name', value: { kind: 'string', value: field.jsonName } });
-    const kept = this.filterOptions(options);
-    const bracket = kept.length > 0 ? ` ${this.bracketList(kept.map((o) => this.option(o)))}` : '';
-    return `${label ? `${label} ` : ''}${type} ${field.name} = ${field.number}${bracket};\n`;
+    this.withOptions(
+      this.filterOptions(options),
+      depth,
+      `${label ? `${label} ` : ''}${type} ${field.name} = ${field.number}`,
+      ';',
+    );
   }
 
   /** Confluent's normalized field type: fully qualified, and a map entry message written back as `map<>`. */
@@ -311,17 +399,16 @@ class Printer {
       .join(', ');
   }
 
-  private reserved(reserved: ReservedElement, max: number): string {
-    return `reserved ${this.rangeValues(reserved.values, max)};\n`;
+  private reserved(reserved: ReservedElement, max: number, depth: number): void {
+    this.line(depth, `reserved ${this.rangeValues(reserved.values, max)};`);
   }
 
-  private extensionsRange(extensions: ExtensionsElement): string {
-    const options = this.filterOptions(extensions.options);
-    const bracket = options.length > 0 ? ` ${this.bracketList(options.map((o) => this.option(o)))}` : '';
-    return `extensions ${this.rangeValues(extensions.values, MAX_FIELD_NUMBER)}${bracket};\n`;
+  private extensionsRange(extensions: ExtensionsElement, depth: number): void {
+    const head = `extensions ${this.rangeValues(extensions.values, MAX_FIELD_NUMBER)}`;
+    this.withOptions(this.filterOptions(extensions.options), depth, head, ';');
   }
 
-  private extendBlocks(extendsList: readonly ExtendElement[]): string[] {
+  private extendBlocks(extendsList: readonly ExtendElement[], depth: number): void {
     let blocks = extendsList;
     if (this.normalize) {
       const grouped = new Map<string, { fields: FieldElement[]; groups: GroupElement[] }>();
@@ -338,53 +425,56 @@ class Printer {
         groups: byNumber(groups),
       }));
     }
-    return blocks.map((extend) => {
-      let out = `extend ${extend.name} {`;
-      if (extend.fields.length > 0) out += `\n${extend.fields.map((f) => indent(this.field(f))).join('')}`;
-      if (extend.groups.length > 0) out += `\n${extend.groups.map((g) => indent(this.group(g))).join('')}`;
-      return `${out}}\n`;
-    });
+    for (const extend of blocks) {
+      this.line(depth, `extend ${extend.name} {`);
+      const wrote = this.blocks(depth, [
+        [extend.fields.length, each(extend.fields, (f) => this.field(f, depth + 1))],
+        [extend.groups.length, each(extend.groups, (g) => this.group(g, depth + 1))],
+      ]);
+      this.close(depth, wrote);
+    }
   }
 
   // ---- enums and services -------------------------------------------------------------------------------
 
-  private enumType(type: EnumElement): string {
-    let out = `enum ${type.name} {`;
+  private enumType(type: EnumElement, depth: number): void {
+    this.line(depth, `enum ${type.name} {`);
     const reserved = this.ranges(type.reserved);
-    if (reserved.length > 0)
-      out += `\n${reserved.map((r) => indent(this.reserved(r, MAX_ENUM_NUMBER))).join('')}`;
     const options = this.filterOptions(type.options);
-    if (reserved.length === 0 && (options.length > 0 || type.constants.length > 0)) out += '\n';
-    out += options.map((o) => indent(this.optionStatement(o))).join('');
     const constants = this.normalize
-      ? [...type.constants].sort(
-          (a, b) => a.number - b.number || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-        )
+      ? [...type.constants].sort((a, b) => a.number - b.number || byName(a, b))
       : type.constants;
-    for (const constant of constants) {
-      const kept = this.filterOptions(constant.options);
-      const bracket = kept.length > 0 ? ` ${this.bracketList(kept.map((o) => this.option(o)))}` : '';
-      out += indent(`${constant.name} = ${constant.number}${bracket};\n`);
-    }
-    return `${out}}\n`;
+    // Unlike a message's, an enum's parts are not kept apart by blank lines.
+    for (const r of reserved) this.reserved(r, MAX_ENUM_NUMBER, depth + 1);
+    for (const o of options) this.optionStatement(o, depth + 1);
+    for (const c of constants)
+      this.withOptions(this.filterOptions(c.options), depth + 1, `${c.name} = ${c.number}`, ';');
+    this.close(depth, reserved.length + options.length + constants.length > 0);
   }
 
-  private service(service: ServiceElement): string {
-    let out = `service ${service.name} {`;
+  private service(service: ServiceElement, depth: number): void {
+    this.line(depth, `service ${service.name} {`);
     const options = this.filterOptions(service.options);
-    if (options.length > 0) out += `\n${options.map((o) => indent(this.optionStatement(o))).join('')}`;
-    if (service.rpcs.length > 0) out += `\n${service.rpcs.map((r) => indent(this.rpc(r))).join('')}`;
-    return `${out}}\n`;
+    const wrote = this.blocks(depth, [
+      [options.length, each(options, (o) => this.optionStatement(o, depth + 1))],
+      [service.rpcs.length, each(service.rpcs, (r) => this.rpc(r, depth + 1))],
+    ]);
+    this.close(depth, wrote);
   }
 
-  private rpc(rpc: RpcElement): string {
+  private rpc(rpc: RpcElement, depth: number): void {
     const type = (name: string) => (this.normalize ? this.qualify(name, this.scope) : name);
-    let out = `rpc ${rpc.name} (${rpc.requestStreaming ? 'stream ' : ''}${type(rpc.requestType)}) returns (${
+    const head = `rpc ${rpc.name} (${rpc.requestStreaming ? 'stream ' : ''}${type(rpc.requestType)}) returns (${
       rpc.responseStreaming ? 'stream ' : ''
     }${type(rpc.responseType)})`;
     const options = this.filterOptions(rpc.options);
-    if (options.length > 0) out += ` {\n${options.map((o) => indent(this.optionStatement(o))).join('')}}`;
-    return `${out};\n`;
+    if (options.length === 0) {
+      this.line(depth, `${head};`);
+      return;
+    }
+    this.line(depth, `${head} {`);
+    for (const o of options) this.optionStatement(o, depth + 1);
+    this.line(depth, '};');
   }
 }
 
