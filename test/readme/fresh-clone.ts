@@ -48,12 +48,11 @@ function reuseNodeModules(clone: string): string {
 }
 
 /**
- * The environment a newcomer has: a HOME with nothing in it, no RAMPART_* settings, npm writing its global
- * folder (npm link) under the temporary directory. npm's download cache stays the real one, so an install that
- * needs a package uses what is there instead of the network.
+ * The environment a newcomer has: a HOME with nothing in it (so npm's cache, and the npx cache where `npx rampart`
+ * installs the clone on its first run, start empty too), no RAMPART_* settings, and npm's global folder (for
+ * `npm link`) under the temporary directory. Nothing outside it is written.
  */
 function environment(temp: string): NodeJS.ProcessEnv {
-  const cache = execFileSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).trim();
   const prefix = path.join(temp, 'npm-global');
   const home = path.join(temp, 'home');
   mkdirSync(home);
@@ -64,9 +63,7 @@ function environment(temp: string): NodeJS.ProcessEnv {
     ...Object.fromEntries(kept),
     HOME: home,
     PATH: `${path.join(prefix, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    npm_config_cache: cache,
     npm_config_prefix: prefix,
-    npm_config_prefer_offline: 'true',
     npm_config_update_notifier: 'false',
     npm_config_audit: 'false',
     npm_config_fund: 'false',
