@@ -11,7 +11,7 @@ import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { UsageError } from './usage-error.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/version.js';
 
 function requireServer(name: string): ServerEntry {
   const entry = findServer(name);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildRelease } from '../release/release.js';
 import { loadSigningKey } from '../release/signing.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/version.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

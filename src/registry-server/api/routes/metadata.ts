@@ -1,4 +1,4 @@
-import { packageVersion } from '../../../cli/version.js';
+import { packageVersion } from '../../../core/version.js';
 import { json } from '../http.js';
 import type { RouteContext } from './types.js';
 
