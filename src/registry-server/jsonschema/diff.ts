@@ -1,5 +1,23 @@
+import { MAX_JSON_DEPTH } from '../../guards/limits.js';
+import { invalidSchema } from '../errors.js';
 import { javaMapOrder, javaUnionOrder } from '../java-order.js';
+import {
+  arrayPartialSchema,
+  isEmptyish,
+  isOpenArray,
+  isOpenObject,
+  objectPartialSchema,
+  unevaluatedChange,
+} from './content-model.js';
 import type { ArrayNode, CombinedNode, Node, NumberNode, ObjectNode, StringNode } from './nodes.js';
+
+/** Most node comparisons one diff makes: $refs shared at every level make a naive walk exponential. */
+const MAX_COMPARISONS = 200_000;
+/**
+ * Deepest recursion of comparisons. The loader caps a schema's depth, $refs followed; comparing one node with
+ * each member of a union, or each part of a product, adds a level.
+ */
+const MAX_COMPARE_DEPTH = 2 * MAX_JSON_DEPTH;
 
 /** Changes that keep data written with the original valid under the update (Confluent's compatible set). */
 export const COMPATIBLE_JSON_CHANGES: ReadonlySet<string> = new Set([
@@ -35,6 +53,11 @@ export const COMPATIBLE_JSON_CHANGES: ReadonlySet<string> = new Set([
   'MIN_PROPERTIES_REMOVED',
   'ADDITIONAL_PROPERTIES_ADDED',
   'ADDITIONAL_PROPERTIES_EXTENDED',
+  // The stored copy of Confluent's compatible set predates these types; they are judged as their twins for
+  // additionalProperties, additionalItems, maxItems and minItems are, which Confluent's messages confirm
+  // (its *_REMOVED and *_NARROWED read as "keyword not present" and "fewer elements").
+  'UNEVALUATED_PROPERTIES_ADDED',
+  'UNEVALUATED_PROPERTIES_EXTENDED',
   'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL',
   'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL',
   'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
@@ -49,6 +72,12 @@ export const COMPATIBLE_JSON_CHANGES: ReadonlySet<string> = new Set([
   'UNIQUE_ITEMS_REMOVED',
   'ADDITIONAL_ITEMS_ADDED',
   'ADDITIONAL_ITEMS_EXTENDED',
+  'UNEVALUATED_ITEMS_ADDED',
+  'UNEVALUATED_ITEMS_EXTENDED',
+  'MAX_CONTAINS_INCREASED',
+  'MAX_CONTAINS_REMOVED',
+  'MIN_CONTAINS_DECREASED',
+  'MIN_CONTAINS_REMOVED',
   'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL',
   'ITEM_ADDED_TO_CLOSED_CONTENT_MODEL',
   'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL',
@@ -65,16 +94,41 @@ export const COMPATIBLE_JSON_CHANGES: ReadonlySet<string> = new Set([
 export const isCompatibleJsonChange = (change: string) =>
   COMPATIBLE_JSON_CHANGES.has(change.split(' ')[0] as string);
 
+/** Work shared by a diff and all its sub-diffs. */
+interface Budget {
+  comparisons: number;
+  depth: number;
+}
+
 class Context {
   readonly out: string[] = [];
 
   constructor(
     readonly path: string[],
     readonly active: Set<Node>,
+    private readonly budget: Budget,
   ) {}
 
   sub(): Context {
-    return new Context([...this.path], new Set(this.active));
+    return new Context([...this.path], new Set(this.active), this.budget);
+  }
+
+  /** Counts one comparison entered; refuses the schemas once the diff grows past its bounds. */
+  enter(): void {
+    if (++this.budget.comparisons > MAX_COMPARISONS) {
+      throw invalidSchema(
+        `the schemas are too complex to compare: more than ${MAX_COMPARISONS} comparisons (shared $refs multiply them)`,
+      );
+    }
+    if (++this.budget.depth > MAX_COMPARE_DEPTH) {
+      throw invalidSchema(
+        `the schemas nest more than ${MAX_COMPARE_DEPTH} levels deep, counting those their $refs point to`,
+      );
+    }
+  }
+
+  leave(): void {
+    this.budget.depth--;
   }
 
   get compatible(): boolean {
@@ -98,9 +152,17 @@ class Context {
 
 const unwrap = (node: Node): Node =>
   node.kind === 'ref' ? (node.resolve() ?? { kind: 'empty', hasDefault: false }) : node;
-const isEmptyish = (node: Node) => node.kind === 'empty' || node.kind === 'true';
 
-function compare(ctx: Context, originalIn: Node | null, updateIn: Node | null): void {
+function compare(ctx: Context, original: Node | null, update: Node | null): void {
+  ctx.enter();
+  try {
+    compareNodes(ctx, original, update);
+  } finally {
+    ctx.leave();
+  }
+}
+
+function compareNodes(ctx: Context, originalIn: Node | null, updateIn: Node | null): void {
   if (!originalIn && !updateIn) return;
   if (!originalIn) {
     ctx.emit('SCHEMA_ADDED');
@@ -314,13 +376,18 @@ function compareCombined(ctx: Context, original: CombinedNode, update: CombinedN
   else if (o.length > u.length)
     ctx.emit(original.criterion !== 'allOf' ? 'SUM_TYPE_NARROWED' : 'PRODUCT_TYPE_NARROWED');
   // Compatible pairings of original and update subschemas, then as many of them as can be matched one to one.
-  const edges = o.map((oSchema, i) =>
-    u.map((uSchema) => {
+  // Plain loops, not nested closures: each level of nested unions costs the stack as little as it can.
+  const edges: (string[] | undefined)[][] = [];
+  for (const [i, oSchema] of o.entries()) {
+    const row: (string[] | undefined)[] = [];
+    for (const uSchema of u) {
       const sub = ctx.sub();
-      sub.within(`${original.criterion}/${i}`, () => compare(sub, oSchema, uSchema));
-      return sub.compatible ? sub.out : undefined;
-    }),
-  );
+      sub.path.push(`${original.criterion}/${i}`);
+      compare(sub, oSchema, uSchema);
+      row.push(sub.compatible ? sub.out : undefined);
+    }
+    edges.push(row);
+  }
   const matchOfUpdate = new Array<number>(u.length).fill(-1);
   const tryMatch = (i: number, visited: boolean[]): boolean => {
     const order = u
@@ -357,12 +424,20 @@ function coverage(ctx: Context, from: Node, to: Node, covered: string, notCovere
   ctx.emit(sub.compatible ? covered : notCovered);
 }
 
-const isOpen = (o: ObjectNode) =>
-  o.patternProperties.length === 0 && o.additionalSchema === null && o.permitsAdditional;
-
-function partialSchemaFor(o: ObjectNode, name: string): Node | null {
-  for (const [pattern, schema] of o.patternProperties) if (pattern.test(name)) return schema;
-  return o.additionalSchema;
+/** `unevaluatedProperties` or `unevaluatedItems` (2019-09 on), compared as Confluent compares them. */
+function compareUnevaluated(
+  ctx: Context,
+  prefix: 'UNEVALUATED_PROPERTIES' | 'UNEVALUATED_ITEMS',
+  attribute: string,
+  original: Node | null,
+  update: Node | null,
+): void {
+  const change = unevaluatedChange(original, update);
+  if (change === undefined) return;
+  ctx.within(attribute, () => {
+    if (change === 'compare') compare(ctx, original, update);
+    else ctx.emit(`${prefix}_${change}`);
+  });
 }
 
 function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
@@ -389,11 +464,11 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
         return;
       }
       if (op) {
-        if (isOpen(u)) {
+        if (isOpenObject(u)) {
           ctx.emit('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL');
           return;
         }
-        const partial = partialSchemaFor(u, name);
+        const partial = objectPartialSchema(u, name);
         if (partial) {
           coverage(
             ctx,
@@ -412,7 +487,7 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
         return;
       }
       if (!up) return;
-      if (isOpen(o)) {
+      if (isOpenObject(o)) {
         if (isEmptyish(up)) {
           ctx.emit('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL');
           return;
@@ -429,7 +504,7 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
         );
         return;
       }
-      const partial = partialSchemaFor(o, name);
+      const partial = objectPartialSchema(o, name);
       if (partial) {
         coverage(
           ctx,
@@ -489,6 +564,7 @@ function compareObject(ctx: Context, o: ObjectNode, u: ObjectNode): void {
     else if (o.additionalSchema && !u.additionalSchema) ctx.emit('ADDITIONAL_PROPERTIES_EXTENDED');
     else compare(ctx, o.additionalSchema, u.additionalSchema);
   });
+  compareUnevaluated(ctx, 'UNEVALUATED_PROPERTIES', 'unevaluatedProperties', o.unevaluated, u.unevaluated);
   limit(ctx, 'MAX_PROPERTIES', 'maxProperties', o.maxProperties, u.maxProperties);
   limit(ctx, 'MIN_PROPERTIES', 'minProperties', o.minProperties, u.minProperties);
 }
@@ -498,7 +574,6 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
   const oTuple = o.tuple ?? [];
   const uTuple = u.tuple ?? [];
   const shared = Math.min(oTuple.length, uTuple.length);
-  const isOpenArray = (a: ArrayNode) => a.additionalItemsSchema === null && a.permitsAdditionalItems;
   for (let i = 0; i < shared; i++)
     ctx.within(`items/${i}`, () => compare(ctx, oTuple[i] as Node, uTuple[i] as Node));
   for (let i = shared; i < oTuple.length; i++) {
@@ -508,11 +583,12 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
         ctx.emit('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL');
         return;
       }
-      if (u.additionalItemsSchema) {
+      const partial = arrayPartialSchema(u);
+      if (partial) {
         coverage(
           ctx,
           item,
-          u.additionalItemsSchema,
+          partial,
           'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
           'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
         );
@@ -536,10 +612,11 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
         );
         return;
       }
-      if (o.additionalItemsSchema) {
+      const partial = arrayPartialSchema(o);
+      if (partial) {
         coverage(
           ctx,
-          o.additionalItemsSchema,
+          partial,
           item,
           'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
           'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
@@ -556,10 +633,15 @@ function compareArray(ctx: Context, o: ArrayNode, u: ArrayNode): void {
     else if (o.additionalItemsSchema && !u.additionalItemsSchema) ctx.emit('ADDITIONAL_ITEMS_EXTENDED');
     else compare(ctx, o.additionalItemsSchema, u.additionalItemsSchema);
   });
+  compareUnevaluated(ctx, 'UNEVALUATED_ITEMS', 'unevaluatedItems', o.unevaluated, u.unevaluated);
   limit(ctx, 'MAX_ITEMS', 'maxItems', o.maxItems, u.maxItems);
   limit(ctx, 'MIN_ITEMS', 'minItems', o.minItems, u.minItems);
   if (o.uniqueItems !== u.uniqueItems)
     ctx.emit(o.uniqueItems ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', 'uniqueItems');
+  // Confluent compares these as whole numbers (Java's intValue), and never the contains schema itself.
+  const whole = (n: number | undefined) => (n === undefined ? undefined : Math.trunc(n));
+  limit(ctx, 'MAX_CONTAINS', 'maxContains', whole(o.maxContains), whole(u.maxContains));
+  limit(ctx, 'MIN_CONTAINS', 'minContains', whole(o.minContains), whole(u.minContains));
 }
 
 function reservedOf(metadata: unknown): string[] {
@@ -584,7 +666,7 @@ export function jsonSchemaChanges(
   update: Node,
   metadata?: { original?: unknown; update?: unknown },
 ): string[] {
-  const ctx = new Context([], new Set());
+  const ctx = new Context([], new Set(), { comparisons: 0, depth: 0 });
   if (metadata) {
     const oReserved = reservedOf(metadata.original);
     const uReserved = new Set(reservedOf(metadata.update));

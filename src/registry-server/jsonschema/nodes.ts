@@ -39,6 +39,8 @@ export interface ObjectNode extends Common {
   readonly schemaDependencies: ReadonlyMap<string, Node>;
   readonly minProperties?: number;
   readonly maxProperties?: number;
+  /** `unevaluatedProperties` (2019-09 and later): null when absent. */
+  readonly unevaluated: Node | null;
 }
 
 export interface ArrayNode extends Common {
@@ -50,6 +52,10 @@ export interface ArrayNode extends Common {
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly uniqueItems: boolean;
+  /** `unevaluatedItems` (2019-09 and later): null when absent. */
+  readonly unevaluated: Node | null;
+  readonly minContains?: number;
+  readonly maxContains?: number;
 }
 
 export interface StringNode extends Common {
@@ -79,5 +85,32 @@ export interface CombinedNode extends Common {
 
 export interface RefNode extends Common {
   readonly kind: 'ref';
+  /** The `$ref` as written. */
+  readonly ref: string;
   resolve(): Node | undefined;
 }
+
+/** The nodes `node` holds directly, a `$ref`'s target included. */
+export function childrenOf(node: Node): Node[] {
+  switch (node.kind) {
+    case 'object':
+      return [
+        ...node.properties.values(),
+        ...node.patternProperties.map(([, schema]) => schema),
+        ...node.schemaDependencies.values(),
+        ...present(node.additionalSchema, node.unevaluated),
+      ];
+    case 'array':
+      return [...present(node.allItems, node.additionalItemsSchema, node.unevaluated), ...(node.tuple ?? [])];
+    case 'combined':
+      return [...node.subschemas];
+    case 'not':
+      return [node.mustNotMatch];
+    case 'ref':
+      return present(node.resolve() ?? null);
+    default:
+      return [];
+  }
+}
+
+const present = (...nodes: (Node | null)[]): Node[] => nodes.filter((n): n is Node => n !== null);
