@@ -38,12 +38,9 @@ export function parseSchema(
           throw invalidSchema(`reference ${reference.name} is not a JSON Schema`);
         }
       });
-      return {
-        type,
-        canonical: JSON.stringify(normalize ? sortKeys(json) : json),
-        references,
-        model: loadSchema(json, externals),
-      };
+      // The loader bounds the depth first: sortKeys and JSON.stringify recurse on the document.
+      const model = loadSchema(json, externals);
+      return { type, canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model };
     }
     case 'PROTOBUF': {
       try {
