@@ -61,6 +61,55 @@ function violation(from: string, to: string): string | undefined {
   return undefined;
 }
 
+/** Every import cycle in the graph, each as the files on it (Tarjan's strongly connected components, iterative). */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let counter = 0;
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as { node: string; next: number };
+      const edges = (graph.get(frame.node) ?? []).filter((to) => graph.has(to));
+      const to = edges[frame.next++];
+      if (to !== undefined) {
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, next: 0 });
+        } else if (onStack.has(to)) {
+          low.set(frame.node, Math.min(low.get(frame.node) as number, index.get(to) as number));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent)
+        low.set(parent.node, Math.min(low.get(parent.node) as number, low.get(frame.node) as number));
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
+      const component: string[] = [];
+      let member: string | undefined;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  }
+  return cycles;
+}
+
 describe('architecture', () => {
   const files = sourceFiles(SRC).filter((file) => !/\.test\.tsx?$/.test(file));
 
@@ -78,6 +127,20 @@ describe('architecture', () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('has no import cycles, type-only imports included', () => {
+    const graph = new Map(files.map((file) => [path.relative(SRC, file), relativeImports(file)]));
+    expect(importCycles(graph)).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', ['a.ts']],
+          ['c.ts', ['a.ts']],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts']]);
   });
 
   it('places files in the layers DESIGN.md names', () => {

@@ -5,10 +5,11 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import type { SessionsConfig } from './config.js';
 import { excludeFromGit } from './git-exclude.js';
-import { detectIdentity, type Identity } from './identity.js';
+import { detectIdentity } from './identity.js';
+import type { PreparedSessions } from './prepared.js';
 import { sessionPrompts, sessionResources, sessionStateTemplate } from './resources.js';
 import { Session } from './session.js';
-import { type Migrated, migrate, readSettings } from './storage.js';
+import { migrate, readSettings } from './storage.js';
 import { FileStore } from './store/file-store.js';
 import { RedisStore } from './store/redis-store.js';
 import type { SessionStore } from './store/types.js';
@@ -18,19 +19,9 @@ import { stateTools } from './tools/state.js';
 import { storageTool } from './tools/storage.js';
 
 export { type SessionsConfig, sessionsConfigSchema } from './config.js';
+export type { PreparedSessions } from './prepared.js';
 
 export const SESSIONS_VERSION = '0.1.0';
-
-export interface PreparedSessions {
-  readonly identity: Identity;
-  readonly config: SessionsConfig;
-  /** The store in use now; update_storage_settings can switch it while the server runs. */
-  store(): SessionStore;
-  switchStore(
-    kind: SessionStore['kind'],
-  ): Promise<{ from: SessionStore; to: SessionStore; migrated: Migrated }>;
-  close(): Promise<void>;
-}
 
 async function readCa(file: string): Promise<string> {
   try {

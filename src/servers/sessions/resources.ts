@@ -1,6 +1,6 @@
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition } from '../../core/define.js';
 import { checkName } from '../../guards/state-names.js';
-import type { PreparedSessions } from './index.js';
+import type { PreparedSessions } from './prepared.js';
 import type { Session } from './session.js';
 import { COORDINATION_SCOPES, readSettings } from './storage.js';
 

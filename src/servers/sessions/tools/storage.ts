@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../../core/config.js';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
-import type { PreparedSessions } from '../index.js';
+import type { PreparedSessions } from '../prepared.js';
 import { COORDINATION_SCOPES, settingsFile, writeSettings } from '../storage.js';
 import { annotations } from './shared.js';
 
