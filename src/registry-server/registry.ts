@@ -25,6 +25,7 @@ import { included, type Page, page, SchemaQueries, type VersionFilter } from './
 import { registrationCheck } from './registration-check.js';
 import { fingerprintOf } from './schema-identity.js';
 import { parseSchema } from './schemas/parse.js';
+import { parseStoredSchema } from './schemas/parse-stored.js';
 import {
   type ParsedSchema,
   type RuleSet,
@@ -374,7 +375,7 @@ export class Registry {
       if (text === undefined) throw unregisteredReference(reference);
       return text;
     });
-    const parsed = parseSchema(stored.type, stored.schema, stored.references, referenced);
+    const parsed = parseStoredSchema(stored, referenced);
     this.parsedCache.set(stored.id, parsed);
     // Parsed schemas are kept for the versions compatibility checks compare against; the oldest go first.
     if (this.parsedCache.size > PARSED_CACHE_LIMIT) {
