@@ -1,5 +1,13 @@
 import type pg from 'pg';
 
+/**
+ * The layout this code writes, kept in `registry_meta` (stores from before that table are at 1 once their tables
+ * are brought up to date). Layout 2 has layout 1's tables; what changed is the text of the rows a rewrite brings
+ * up to date (see `rewriteOnce`).
+ */
+const LAYOUT = 2;
+const TABLES_LAYOUT = 1;
+
 const TABLES = `
 CREATE TABLE IF NOT EXISTS registry_schemas (
   id INTEGER PRIMARY KEY,
@@ -31,6 +39,10 @@ CREATE TABLE IF NOT EXISTS registry_settings (
   value TEXT NOT NULL,
   PRIMARY KEY (kind, subject)
 );
+CREATE TABLE IF NOT EXISTS registry_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
 
 // The first layout kept one id per content with a UNIQUE fingerprint; IMPORT mode may now give content several
@@ -56,9 +68,30 @@ const INDEXES =
  * Each upgrade runs only where it is needed, so instances starting on a current database take no table locks.
  */
 export async function preparePostgresLayout(client: pg.PoolClient): Promise<void> {
+  const fresh = await client.query("SELECT 1 WHERE to_regclass('registry_schemas') IS NULL");
   await client.query(TABLES);
   for (const upgrade of UPGRADES) {
     if ((await client.query(upgrade.needed)).rowCount) await client.query(upgrade.ddl);
   }
   await client.query(INDEXES);
+  // New tables have no rows to rewrite.
+  await client.query(
+    "INSERT INTO registry_meta (key, value) VALUES ('layout', $1) ON CONFLICT (key) DO NOTHING",
+    [String(fresh.rowCount ? LAYOUT : TABLES_LAYOUT)],
+  );
+}
+
+/**
+ * Runs `rewrite` (the rows' part of the upgrade to layout 2) unless the store has that layout, and records it;
+ * the caller holds the DDL lock in a transaction, so instances opening the same store at once rewrite once.
+ * Answers what `rewrite` answers, 0 when there was nothing to do.
+ */
+export async function rewriteOnce(client: pg.PoolClient, rewrite: () => Promise<number>): Promise<number> {
+  const layout = await client.query<{ value: string }>(
+    "SELECT value FROM registry_meta WHERE key = 'layout'",
+  );
+  if (Number(layout.rows[0]?.value ?? TABLES_LAYOUT) >= LAYOUT) return 0;
+  const changed = await rewrite();
+  await client.query("UPDATE registry_meta SET value = $1 WHERE key = 'layout'", [String(LAYOUT)]);
+  return changed;
 }

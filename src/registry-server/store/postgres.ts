@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { createLogger, type Logger } from '../../core/log.js';
 import { hideUrlPassword } from '../../guards/redact.js';
-import type { StoredSchema } from '../schemas/types.js';
+import type { SchemaType, StoredSchema } from '../schemas/types.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { preparePostgresLayout } from './postgres-layout.js';
+import { preparePostgresLayout, rewriteOnce } from './postgres-layout.js';
 import {
   idsWithFingerprint,
   importedId,
@@ -19,6 +19,7 @@ import {
   type Registration,
   type RegistrationCheck,
   type RegistryStore,
+  type SchemaRewrite,
   type SubjectVersion,
 } from './types.js';
 
@@ -296,6 +297,27 @@ export class PostgresStore implements RegistryStore {
 
   async setAlias(subject: string, target: string | null): Promise<void> {
     await this.putSetting('alias', subject, target);
+  }
+
+  async rewriteSchemas(type: SchemaType, rewrite: SchemaRewrite): Promise<number> {
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+      return rewriteOnce(client, async () => {
+        const sql = 'SELECT * FROM registry_schemas WHERE type = $1 ORDER BY id';
+        let changed = 0;
+        for (const row of (await client.query<SchemaRow>(sql, [type])).rows) {
+          const next = rewrite(toSchema(row));
+          if (!next || (next.schema === row.schema && next.fingerprint === row.fingerprint)) continue;
+          await client.query('UPDATE registry_schemas SET schema = $1, fingerprint = $2 WHERE id = $3', [
+            next.schema,
+            next.fingerprint,
+            row.id,
+          ]);
+          changed++;
+        }
+        return changed;
+      });
+    });
   }
 
   async close(): Promise<void> {

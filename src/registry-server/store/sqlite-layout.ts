@@ -1,7 +1,11 @@
 import type Database from 'better-sqlite3';
 
-/** The layout this code writes; `PRAGMA user_version` records which one a file has (0: the first). */
-const LAYOUT = 1;
+/**
+ * The layout this code writes; `PRAGMA user_version` records which one a file has (0: the first). Layout 2 has
+ * layout 1's tables; what changed is the text of the rows a rewrite brings up to date (see `rewriteOnce`).
+ */
+const LAYOUT = 2;
+const TABLES_LAYOUT = 1;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS schemas (
@@ -58,13 +62,13 @@ ALTER TABLE schemas_next RENAME TO schemas;
  * that re-reads the layout first, so processes opening the same file at once upgrade it once.
  */
 export function prepareSqliteLayout(db: Database.Database): void {
-  const layout = () => db.pragma('user_version', { simple: true }) as number;
-  if (layout() >= LAYOUT) return;
+  const layout = () => layoutOf(db);
+  if (layout() >= TABLES_LAYOUT) return;
   // Foreign keys cannot change inside a transaction, and the rebuild briefly drops the table others point at.
   db.pragma('foreign_keys = OFF');
   try {
     db.transaction(() => {
-      if (layout() >= LAYOUT) return;
+      if (layout() >= TABLES_LAYOUT) return;
       const existing = db
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schemas'")
         .get();
@@ -72,9 +76,29 @@ export function prepareSqliteLayout(db: Database.Database): void {
       db.exec(TABLES);
       const broken = db.pragma('foreign_key_check') as unknown[];
       if (broken.length > 0) throw new Error(`the registry file has ${broken.length} dangling references`);
-      db.pragma(`user_version = ${LAYOUT}`);
+      // A new file has no rows to rewrite.
+      db.pragma(`user_version = ${existing ? TABLES_LAYOUT : LAYOUT}`);
     }).immediate();
   } finally {
     db.pragma('foreign_keys = ON');
   }
 }
+
+/**
+ * Runs `rewrite` (the rows' part of the upgrade to layout 2) unless the file has that layout, and records it, in
+ * one IMMEDIATE transaction that re-reads the layout first, so processes opening the same file at once rewrite
+ * once. Answers what `rewrite` answers, 0 when there was nothing to do.
+ */
+export function rewriteOnce(db: Database.Database, rewrite: () => number): number {
+  if (layoutOf(db) >= LAYOUT) return 0;
+  return db
+    .transaction(() => {
+      if (layoutOf(db) >= LAYOUT) return 0;
+      const changed = rewrite();
+      db.pragma(`user_version = ${LAYOUT}`);
+      return changed;
+    })
+    .immediate();
+}
+
+const layoutOf = (db: Database.Database) => db.pragma('user_version', { simple: true }) as number;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { idTaken } from '../errors.js';
 import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
-import { prepareSqliteLayout } from './sqlite-layout.js';
+import { prepareSqliteLayout, rewriteOnce } from './sqlite-layout.js';
 import {
   GLOBAL,
   type NewSchema,
@@ -11,6 +11,7 @@ import {
   type RegistrationCheck,
   type RegistryStore,
   type ResolvedSchema,
+  type SchemaRewrite,
   type SubjectVersion,
 } from './types.js';
 
@@ -261,6 +262,23 @@ export class SqliteStore implements RegistryStore {
 
   async setAlias(subject: string, target: string | null): Promise<void> {
     this.putSetting('alias', subject, target);
+  }
+
+  async rewriteSchemas(type: SchemaType, rewrite: SchemaRewrite): Promise<number> {
+    return rewriteOnce(this.db, () => {
+      const rows = this.db
+        .prepare('SELECT * FROM schemas WHERE type = ? ORDER BY id')
+        .all(type) as SchemaRow[];
+      const update = this.db.prepare('UPDATE schemas SET schema = ?, fingerprint = ? WHERE id = ?');
+      let changed = 0;
+      for (const row of rows) {
+        const next = rewrite(toSchema(row));
+        if (!next || (next.schema === row.schema && next.fingerprint === row.fingerprint)) continue;
+        update.run(next.schema, next.fingerprint, row.id);
+        changed++;
+      }
+      return changed;
+    });
   }
 
   async close(): Promise<void> {

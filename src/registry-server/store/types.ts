@@ -41,6 +41,9 @@ export interface RegistrationCheck {
   run(live: readonly SubjectVersion[], schemas: ReadonlyMap<number, ResolvedSchema>): void;
 }
 
+/** What a rewrite makes of a stored schema: its new text and fingerprint, or undefined to leave it as it is. */
+export type SchemaRewrite = (schema: StoredSchema) => { schema: string; fingerprint: string } | undefined;
+
 /**
  * Where the registry keeps schemas, subject versions, config and modes. Every method is one transaction, so
  * several registry instances on one database allocate ids and versions without clashing.
@@ -83,6 +86,13 @@ export interface RegistryStore {
   /** The subject another subject name stands for (Confluent's subject alias), if one is set. */
   alias(subject: string): Promise<string | undefined>;
   setAlias(subject: string, target: string | null): Promise<void>;
+  /**
+   * The upgrade to layout 2, which the registry runs at start-up: the text and fingerprint of every stored schema
+   * of `type` become what `rewrite` makes of them (ids, versions and references stay), in one transaction that
+   * records the store as upgraded, so of several processes opening an old store at once one rewrites and the
+   * others find it done. A store created at layout 2 has nothing to rewrite. Answers how many rows this call changed.
+   */
+  rewriteSchemas(type: SchemaType, rewrite: SchemaRewrite): Promise<number>;
   close(): Promise<void>;
 }
 
