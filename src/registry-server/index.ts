@@ -9,6 +9,7 @@ import type { RegistryServerConfig } from './config.js';
 import { Registry } from './registry.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { RegistryStore } from './store/types.js';
+import { upgradeStore } from './store-upgrade.js';
 
 export { type RegistryServerConfig, registryServerConfigSchema } from './config.js';
 
@@ -56,6 +57,12 @@ export async function startRegistryServer(config: RegistryServerConfig): Promise
   checkRegistryConfig(config);
   const logger = createLogger({ level: config.logLevel, scope: 'registry-server' });
   const store = await openStore(config, logger);
+  try {
+    await upgradeStore(store, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const registry = new Registry(store, { compatibility: config.defaultCompatibility, mode: 'READWRITE' });
   const app = registryApp(registry, {
     auth: config.auth,

@@ -17,7 +17,7 @@ function stable(value: unknown): string {
  * registered before these existed keep their identity.
  */
 export function fingerprintOf(
-  schema: ParsedSchema,
+  schema: Pick<ParsedSchema, 'type' | 'canonical' | 'references'>,
   metadata: SchemaMetadata | undefined,
   ruleSet: RuleSet | undefined,
 ): string {

@@ -38,7 +38,7 @@ export interface StoredSchema {
 /** A schema parsed for comparison: its canonical text, and whatever its type's compatibility check needs. */
 export interface ParsedSchema {
   readonly type: SchemaType;
-  /** The text stored and returned: compact JSON for Avro and JSON Schema, trimmed source for Protobuf. */
+  /** The text stored and returned: compact JSON for Avro and JSON Schema, the canonical print for Protobuf. */
   readonly canonical: string;
   readonly references: readonly SchemaReference[];
   readonly model: unknown;
