@@ -21,6 +21,8 @@ export interface RedisStoreOptions {
   /** Prepended to every key, e.g. `rampart:sessions:`; an ACL user can be limited to `~<prefix>*`. */
   readonly keyPrefix: string;
   readonly connectTimeoutMs?: number;
+  /** How long one command may wait for its answer: a Redis that hangs (a frozen host) fails calls, never holds them. */
+  readonly commandTimeoutMs?: number;
   /** PEM of the CA that signed the server's certificate, for `rediss://` with a private CA. */
   readonly tlsCa?: string;
 }
@@ -40,6 +42,8 @@ type Commands = RedisClient & {
   rampartRenew(key: string, holder: string, ttlMs: number): Promise<string | null>;
   rampartRelease(key: string, holder: string): Promise<number>;
 };
+
+const COMMAND_TIMEOUT_MS = 2_000;
 
 /** Escapes Redis glob characters so a prefix matches only itself in SCAN. */
 function literalGlob(text: string): string {
@@ -76,6 +80,7 @@ export class RedisStore implements SessionStore {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: options.connectTimeoutMs ?? 5_000,
+      commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
       ...(options.username ? { username: options.username } : {}),
       ...(options.password ? { password: options.password } : {}),
@@ -330,9 +335,17 @@ export class RedisStore implements SessionStore {
       if (/NOPERM|NOAUTH|WRONGPASS/.test(message)) {
         throw new Refusal(`Redis at ${this.location} refused the operation: ${message.split('\n')[0]}`);
       }
-      throw new Refusal(
-        `Redis at ${this.location} is unavailable (${message.split('\n')[0]}); try again shortly`,
-      );
+      if (/Command timed out/.test(message)) {
+        throw new Refusal(
+          `Redis at ${this.location} did not answer in time; a change sent may still land when it does, so read ` +
+            'before trying a change again',
+        );
+      }
+      // ioredis's words for "no connection, and commands are not queued" name its options, not the problem.
+      const reason = /Stream isn't writeable|Connection is closed/.test(message)
+        ? 'not connected; reconnecting'
+        : message.split('\n')[0];
+      throw new Refusal(`Redis at ${this.location} is unavailable (${reason}); try again shortly`);
     }
   }
 }
