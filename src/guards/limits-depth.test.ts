@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './limits.js';
+import { assertArgBytes, exceedsJsonDepth, LimitExceeded, MAX_JSON_DEPTH } from './limits.js';
 
 /** The obvious recursive definition, for values shallow enough to recurse on. */
 function depthOf(value: unknown): number {
@@ -43,5 +43,29 @@ describe('exceedsJsonDepth', () => {
     expect(exceedsJsonDepth({}, 0)).toBe(true);
     expect(exceedsJsonDepth([[]], 1)).toBe(true);
     expect(exceedsJsonDepth([[]], 2)).toBe(false);
+  });
+});
+
+describe('assertArgBytes on deep arguments', () => {
+  it('refuses arguments nested 100,000 deep with a clear error, not a stack overflow', () => {
+    const deep = JSON.parse(`{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(() => assertArgBytes(deep, 1024 * 1024)).toThrow(LimitExceeded);
+    expect(() => assertArgBytes(deep, 1024 * 1024)).toThrow(
+      'arguments: objects and arrays nested more than 256 levels deep; the limit is 256',
+    );
+  });
+
+  it('accepts arguments nested exactly to the limit', () => {
+    const atLimit = JSON.parse(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`);
+    expect(() => assertArgBytes(atLimit, 1024 * 1024)).not.toThrow();
+  });
+});
+
+describe('JSON.parse', () => {
+  // Every entry point parses with JSON.parse before it checks the depth; that is safe only because V8 parses
+  // without recursion. Should a Node release change that, this fails first.
+  it('parses a document nested 1,000,000 deep without exhausting the stack', () => {
+    const depth = 1_000_000;
+    expect(() => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`)).not.toThrow();
   });
 });

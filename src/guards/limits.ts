@@ -7,6 +7,8 @@ export interface Limits {
   readonly maxResultBytes: number;
   /** Per-call wall-clock budget. */
   readonly timeoutMs: number;
+  /** Largest JSON-RPC message read from a stream (stdio), in bytes; default `defaultMaxMessageBytes(maxArgBytes)`. */
+  readonly maxMessageBytes?: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -17,6 +19,21 @@ export const DEFAULT_LIMITS: Limits = {
 
 export class LimitExceeded extends Error {
   override readonly name = 'LimitExceeded';
+}
+
+/** Room in a message for everything but the tool arguments: method, id, `_meta`, the JSON-RPC frame. */
+export const MESSAGE_ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The default cap on one message: arguments at their cap still fit when the client escapes every non-ASCII
+ * character (`\uXXXX` is at most 3 times the UTF-8 bytes `maxArgBytes` counts), plus the envelope.
+ */
+export function defaultMaxMessageBytes(maxArgBytes: number): number {
+  return 3 * maxArgBytes + MESSAGE_ENVELOPE_BYTES;
+}
+
+export function maxMessageBytesOf(limits: Limits): number {
+  return limits.maxMessageBytes ?? defaultMaxMessageBytes(limits.maxArgBytes);
 }
 
 export function byteLength(text: string): number {
@@ -191,31 +208,50 @@ function emptyLargest(value: Json, maxBytes: number): Json {
   return size > maxBytes && Array.isArray(value) ? [] : value;
 }
 
-/** Refuses arguments whose JSON encoding is larger than the cap. */
+/**
+ * Deepest nesting of objects and arrays accepted in a document from outside (`{}` is 1, a scalar 0): a message, a
+ * request body, tool arguments, a config, a stored value. Code that recurses on such a document (a schema loader,
+ * a diff, `JSON.stringify`) stays well inside the stack at this depth.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** The one refusal for a document nested too deep, naming what it was. */
+export function tooDeepMessage(what: string, maxDepth = MAX_JSON_DEPTH): string {
+  return `${what}: objects and arrays nested more than ${maxDepth} levels deep; the limit is ${maxDepth}`;
+}
+
+/**
+ * Whether `value` nests objects and arrays deeper than `maxDepth`. Walks without recursion, and never stacks a
+ * scalar. A parsed document is a tree, so an object met twice (shared or cyclic) counts as too deep rather than
+ * being walked again.
+ */
+export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const items: object[] = [value];
+  const depths: number[] = [1];
+  const seen = new Set<object>();
+  while (items.length > 0) {
+    const item = items.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > maxDepth || seen.has(item)) return true;
+    seen.add(item);
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child === null || typeof child !== 'object') continue;
+      items.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses arguments nested deeper than MAX_JSON_DEPTH or whose JSON encoding is larger than the cap. Depth is
+ * checked first and without recursion, so that measuring the size (`JSON.stringify`) cannot exhaust the stack.
+ */
 export function assertArgBytes(args: unknown, maxBytes: number): void {
+  if (exceedsJsonDepth(args, MAX_JSON_DEPTH)) throw new LimitExceeded(tooDeepMessage('arguments'));
   const size = jsonBytes(args ?? {});
   if (size > maxBytes) throw new LimitExceeded(`arguments are ${size} bytes; the limit is ${maxBytes}`);
 }
 
-/**
- * Deepest nesting of objects and arrays accepted in a document from outside (`{}` is 1, a scalar 0). Code that
- * recurses on such a document (a schema loader, a diff, `JSON.stringify`) stays well inside the stack at this depth.
- */
-export const MAX_JSON_DEPTH = 256;
-
-/**
- * Whether `value` nests objects and arrays deeper than `maxDepth`. Walks without recursion. A parsed document is a
- * tree, so an object met twice (shared or cyclic) counts as too deep rather than being walked again.
- */
-export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
-  const pending: [unknown, number][] = [[value, 0]];
-  const seen = new Set<object>();
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, depth] = next;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth + 1 > maxDepth || seen.has(item)) return true;
-    seen.add(item);
-    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1]);
-  }
-  return false;
-}
+export { exceedsTextDepth } from './json-text-depth.js';
