@@ -6,6 +6,7 @@ import { assertSchemasExist, connectChecked, type EngineSettings } from './conne
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
 import { ReadPipeline } from './pg-pipeline.js';
 import { typeParsers } from './pg-types.js';
+import { unavailable } from './pg-unavailable.js';
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
@@ -112,7 +113,9 @@ export class PostgresEngine implements Engine {
     signal: AbortSignal,
     work: (client: pg.PoolClient) => Promise<T>,
   ): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailable(error, this.settings.shownUrl, false) ?? error;
+    });
     const cancel = () => {
       void this.pool
         .query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID])
@@ -126,7 +129,7 @@ export class PostgresEngine implements Engine {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });
-      throw asRefusal(error);
+      throw unavailable(error, this.settings.shownUrl, true) ?? asRefusal(error);
     } finally {
       signal.removeEventListener('abort', cancel);
       client.release(broken);
