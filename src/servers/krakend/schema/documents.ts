@@ -79,7 +79,8 @@ export class SchemaDocuments {
     const url = folder + relative;
     const file = this.byUrl.get(url);
     if (isObject(file)) return { node: file, base: url };
-    const defs = this.root.$defs;
+    // v2.13 keys its bundled documents under `$defs`; v2.7–v2.12 under draft-07's `definitions`.
+    const defs = isObject(this.root.$defs) ? this.root.$defs : this.root.definitions;
     if (isObject(defs) && isObject(defs[url])) return { node: defs[url], base: this.rootUrl };
     return undefined;
   }
