@@ -69,18 +69,82 @@ export async function withConfigFile<T>(text: string, use: (file: string) => Pro
   }
 }
 
-/** `krakend check -c file`: whether KrakenD itself can parse and load the config. */
+/** How KrakenD itself can be run here: the installed binary, or Docker with a KrakenD image already pulled. */
+export interface NativeRunner {
+  readonly via: 'binary' | 'docker';
+  /** The binary's path, or the image. */
+  readonly label: string;
+  readonly version?: string;
+  run(args: readonly string[], file: string, signal?: AbortSignal): Promise<NativeRun>;
+}
+
+const KRAKEND_IMAGES = /^(?:krakend|devopsfaith\/krakend|krakend\/krakend-ee):[\w.-]+$/;
+
+/**
+ * The binary when installed; else Docker with a KrakenD image that is already present (never a pull: the run has
+ * no network, `--pull never`, and the config mounted read-only as the caller's own user).
+ */
+export async function nativeRunner(installed: {
+  krakend?: Installed;
+  docker?: Installed;
+}): Promise<NativeRunner | undefined> {
+  const { krakend, docker } = installed;
+  if (krakend) {
+    return {
+      via: 'binary',
+      label: krakend.path,
+      ...(krakend.version ? { version: krakend.version } : {}),
+      run: (args, file, signal) => run(krakend.path, [...args, file], signal),
+    };
+  }
+  if (!docker) return undefined;
+  const listed = await run(docker.path, ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']);
+  if (listed.exitCode !== 0) return undefined;
+  const image = listed.output
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => KRAKEND_IMAGES.test(line));
+  if (!image) return undefined;
+  const user =
+    typeof process.getuid === 'function' ? [`--user`, `${process.getuid()}:${process.getgid?.() ?? 0}`] : [];
+  return {
+    via: 'docker',
+    label: image,
+    version: image.slice(image.indexOf(':') + 1),
+    run: (args, file, signal) =>
+      run(
+        docker.path,
+        [
+          'run',
+          '--rm',
+          '--network',
+          'none',
+          '--pull',
+          'never',
+          ...user,
+          '-v',
+          `${path.dirname(file)}:/etc/krakend:ro`,
+          image,
+          ...args,
+          `/etc/krakend/${path.basename(file)}`,
+        ],
+        signal,
+      ),
+  };
+}
+
+/** `krakend check -tlc file`: whether KrakenD itself parses, lints and loads the config. */
 export async function nativeCheck(
-  krakend: Installed,
+  runner: NativeRunner,
   text: string,
   signal?: AbortSignal,
 ): Promise<NativeRun> {
-  return withConfigFile(text, (file) => run(krakend.path, ['check', '-c', file], signal));
+  return withConfigFile(text, (file) => runner.run(['check', '-tlc'], file, signal));
 }
 
 /** `krakend audit` as JSON: the rule ids KrakenD's own audit reports, in its order. */
 export async function nativeAudit(
-  krakend: Installed,
+  runner: NativeRunner,
   text: string,
   exclude: readonly string[],
   severities: readonly string[],
@@ -88,7 +152,7 @@ export async function nativeAudit(
 ): Promise<{ run: NativeRun; rules?: string[] }> {
   const args = ['audit', '-f', '{{ marshal . }}', '-s', severities.join(',')];
   if (exclude.length > 0) args.push('-i', exclude.join(','));
-  const result = await withConfigFile(text, (file) => run(krakend.path, [...args, '-c', file], signal));
+  const result = await withConfigFile(text, (file) => runner.run([...args, '-c'], file, signal));
   const json = result.output.slice(result.output.indexOf('{'));
   try {
     const parsed = JSON.parse(json) as { recommendations?: { rule?: unknown }[] };

@@ -1,12 +1,15 @@
+import { audit } from './audit/audit.js';
 import { complaintsOf, type SchemaComplaint } from './diagnostics.js';
 import { editionOf, namespacesUsed } from './editions.js';
 import { detectFlexibleConfiguration, type FlexibleReport } from './flexible.js';
 import { unknownKeyHint } from './hints.js';
 import { DocumentPositions, pointerSegments, syntaxProblems } from './positions.js';
+import { schemaWithin } from './schema/bounded.js';
 import type { Catalog, Edition } from './schema/catalog.js';
 import { isObject } from './schema/documents.js';
 import type { LoadedSchema, SchemaRegistry } from './schema/registry.js';
 import { parseSchemaUrl, schemaUrlOf } from './schema/versions.js';
+import { structureIssues } from './structure.js';
 
 export type IssueCode =
   | 'invalid_json'
@@ -17,7 +20,16 @@ export type IssueCode =
   | 'not_allowed_value'
   | 'schema'
   | 'enterprise_only'
+  | 'duplicate'
+  | 'unknown_namespace'
   | 'flexible_configuration';
+
+/** One layer of checks and whether it ran: a report never passes silently over a layer it could not run. */
+export interface Layer {
+  readonly layer: 'json' | 'structure' | 'namespaces' | 'schema' | 'audit' | 'native';
+  readonly status: 'ran' | 'unavailable' | 'skipped';
+  readonly detail: string;
+}
 
 export interface Issue {
   readonly pointer: string;
@@ -40,6 +52,7 @@ export interface ValidationReport {
   readonly warnings: readonly Issue[];
   readonly requiredEdition?: Edition;
   readonly flexibleConfiguration?: FlexibleReport;
+  readonly layers: readonly Layer[];
   /** Parsed config, for callers that go on (audit, edition check); not part of tool output. */
   readonly config?: Record<string, unknown>;
 }
@@ -80,23 +93,70 @@ export async function validateText(
       valid: false,
       errors: problems.map((problem): Issue => ({ pointer: '', ...problem, code: 'invalid_json' })),
       warnings: [],
+      layers: [{ layer: 'json', status: 'ran', detail: 'not valid JSON: nothing further could run' }],
     };
   }
   if (!isObject(config)) return failedWhole('not_an_object', 'a KrakenD config is a JSON object');
-  const target = parseSchemaUrl(config.$schema);
-  const resolved = await registry.resolve(target, options.signal);
-  const schema = await registry.load(resolved.version, options.signal);
+  const answer = await schemaWithin(
+    registry,
+    parseSchemaUrl(config.$schema),
+    options.signal ?? new AbortController().signal,
+  );
+  const schema = answer.schema;
+  const catalog = schema ? schema.catalog : answer.catalog;
   const positions = new DocumentPositions(text);
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
-  if (!schema.validate(config)) {
+  const layers: Layer[] = [{ layer: 'json', status: 'ran', detail: 'parsed' }];
+  if (schema && !schema.validate(config)) {
     const complaints = complaintsOf(schema.validate.errors ?? []);
     const others = complaints.some((c) => c.code === 'unknown_key') ? await registry.localCatalogs() : [];
     for (const complaint of complaints) {
       errors.push(toIssue(complaint, positions, schema.catalog, others));
     }
   }
-  const edition = editionOf(namespacesUsed(config, schema.catalog, (feature) => feature?.edition === 'ee'));
+  // The schema's complaint about a place stands; Rampart's own checks add what it cannot see (routes, params).
+  const covered = new Set(errors.map((e) => e.pointer));
+  const structural = structureIssues(config, catalog);
+  for (const found of structural) {
+    if (covered.has(found.pointer)) continue;
+    const issue: Issue = {
+      pointer: found.pointer,
+      ...positions.of(found.pointer, found.atKey),
+      code: found.code,
+      message: found.message,
+      ...(found.hint ? { hint: found.hint } : {}),
+    };
+    (found.severity === 'error' ? errors : warnings).push(issue);
+  }
+  layers.push({
+    layer: 'structure',
+    status: 'ran',
+    detail: 'version, endpoints, backends, routes, {params}, hosts, durations',
+  });
+  layers.push({
+    layer: 'namespaces',
+    status: 'ran',
+    detail:
+      answer.schema || answer.catalogSource === 'schema'
+        ? `from the v${answer.version} schema`
+        : `from Rampart's own list for v${answer.version}`,
+  });
+  layers.push(
+    schema
+      ? { layer: 'schema', status: 'ran', detail: `KrakenD v${schema.version} (${schema.origin})` }
+      : { layer: 'schema', status: 'unavailable', detail: answer.unavailable },
+  );
+  const audited = audit(config, {});
+  const counts = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].map(
+    (level) => `${audited.findings.filter((f) => f.severity === level).length} ${level}`,
+  );
+  layers.push({
+    layer: 'audit',
+    status: 'ran',
+    detail: `${audited.findings.length} finding(s): ${counts.join(', ')}; audit_security lists them`,
+  });
+  const edition = editionOf(namespacesUsed(config, catalog, (feature) => feature?.edition === 'ee'));
   for (const use of edition.enterpriseOnly) {
     const issue: Issue = {
       pointer: use.pointer,
@@ -111,12 +171,12 @@ export async function validateText(
     if (options.edition === 'ce') errors.push(issue);
     else if (options.edition === undefined) warnings.push(issue);
   }
-  if (resolved.note) {
+  if (answer.note) {
     warnings.push({
       pointer: '/$schema',
       ...positions.of('/$schema'),
       code: 'schema',
-      message: resolved.note,
+      message: answer.note,
     });
   }
   byPosition(errors);
@@ -124,10 +184,17 @@ export async function validateText(
   const maxIssues = options.maxIssues ?? DEFAULT_MAX_ISSUES;
   return {
     valid: errors.length === 0,
-    ...describeSchema(schema, resolved.note),
+    ...(schema
+      ? describeSchema(schema, answer.note)
+      : {
+          version: answer.version,
+          schemaUrl: schemaUrlOf(answer.version),
+          ...(answer.note ? { versionNote: answer.note } : {}),
+        }),
     errors: errors.slice(0, maxIssues),
     warnings: warnings.slice(0, maxIssues),
     requiredEdition: edition.required,
+    layers,
     config,
   };
 }
@@ -138,6 +205,7 @@ function failedWhole(code: IssueCode, message: string, hint?: string): Validatio
     valid: false,
     errors: [{ pointer: '', line: 1, column: 1, code, message, ...(hint ? { hint } : {}) }],
     warnings: [],
+    layers: [{ layer: 'json', status: 'ran', detail: `${message}: nothing further could run` }],
   };
 }
 

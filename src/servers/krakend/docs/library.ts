@@ -21,6 +21,8 @@ export interface DocsOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly siteBase: string;
+  /** A dated docs index shipped with the program (`rampart release`), used when nothing is cached yet. */
+  readonly seedDir?: string;
 }
 
 /** What is on disk beside the index: enough to tell whether it is current. */
@@ -183,6 +185,11 @@ export class DocsLibrary {
       this.current = cached;
       return cached;
     }
+    const seeded = await this.readSeed();
+    if (seeded) {
+      this.current = seeded;
+      return seeded;
+    }
     if (this.options.offline) {
       throw new Refusal(
         `no cached KrakenD docs in ${this.options.cacheDir} and downloads are off; set docsDir to a folder of the docs' markdown`,
@@ -243,6 +250,20 @@ export class DocsLibrary {
       return { index: DocsIndex.fromJSON(cached.index), cached };
     } catch {
       return undefined; // a damaged cache is rebuilt, not trusted
+    }
+  }
+
+  /** The shipped snapshot: trusted whatever URL it was built from, and as old as its date says. */
+  private async readSeed(): Promise<{ index: DocsIndex; cached: CachedIndex } | undefined> {
+    if (!this.options.seedDir) return undefined;
+    try {
+      const cached = JSON.parse(
+        await readFile(path.join(this.options.seedDir, INDEX_FILE), 'utf8'),
+      ) as CachedIndex;
+      if (cached.format !== INDEX_FORMAT) return undefined;
+      return { index: DocsIndex.fromJSON(cached.index), cached };
+    } catch {
+      return undefined;
     }
   }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
 import { audit } from '../audit/audit.js';
 import { SEVERITIES } from '../audit/rules.js';
-import { nativeAudit } from '../native.js';
+import { nativeAudit, nativeRunner } from '../native.js';
 import { DocumentPositions } from '../positions.js';
 import { configArgument, type KrakendContext, parseConfigJson, READ_ONLY, readConfig } from './shared.js';
 
@@ -51,7 +51,10 @@ export function auditSecurityTool(ctx: KrakendContext) {
       native_check: z.object({
         ran: z.boolean(),
         version: z.string().optional(),
+        via: z.enum(['binary', 'docker']).optional(),
         rules: z.array(z.string()).optional().describe('Rule ids `krakend audit` reported'),
+        only_native: z.array(z.string()).optional().describe('Rules KrakenD reported and Rampart did not'),
+        only_rampart: z.array(z.string()).optional().describe('Rules Rampart reported and KrakenD did not'),
         agrees: z.boolean().optional(),
         reason: z.string().optional(),
       }),
@@ -96,7 +99,7 @@ export function auditSecurityTool(ctx: KrakendContext) {
       const native = result.native_check;
       lines.push(
         native.ran
-          ? `krakend audit: ${native.agrees ? 'same findings' : `differs: ${(native.rules ?? []).join(', ')}`}`
+          ? `krakend audit: ${native.agrees ? 'same findings' : `differs: only krakend ${(native.only_native ?? []).join(', ') || '-'}; only Rampart ${(native.only_rampart ?? []).join(', ') || '-'}`}`
           : `krakend audit: not run (${native.reason})`,
       );
       return lines.join('\n');
@@ -114,17 +117,26 @@ async function crossCheck(
   signal: AbortSignal,
 ) {
   if (!wanted) return { ran: false, reason: 'not requested' };
-  const { krakend } = await ctx.installed();
-  if (!krakend)
-    return { ran: false, reason: 'no krakend binary installed; the native audit above stands alone' };
-  const result = await nativeAudit(krakend, text, exclude, severities, signal);
+  const runner = await nativeRunner(await ctx.installed());
+  if (!runner)
+    return {
+      ran: false,
+      reason:
+        'no krakend binary installed, nor Docker with a KrakenD image; the native audit above stands alone',
+    };
+  const result = await nativeAudit(runner, text, exclude, severities, signal);
   if (!result.rules) {
     return { ran: false, reason: `krakend audit gave no JSON: ${result.run.output.slice(0, 300)}` };
   }
+  const theirs = new Set(result.rules);
+  const mine = new Set(ours);
   return {
     ran: true,
-    ...(krakend.version ? { version: krakend.version } : {}),
+    via: runner.via,
+    ...(runner.version ? { version: runner.version } : {}),
     rules: result.rules,
     agrees: result.rules.join(',') === ours.join(','),
+    only_native: result.rules.filter((rule) => !mine.has(rule)),
+    only_rampart: ours.filter((rule) => !theirs.has(rule)),
   };
 }

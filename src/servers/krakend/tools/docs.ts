@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
+import { DOWNLOAD_BUDGET_MS, SYNC_HINT } from '../schema/bounded.js';
 import { type KrakendContext, READ_ONLY } from './shared.js';
 
 export function searchDocumentationTool(ctx: KrakendContext) {
@@ -27,11 +28,32 @@ export function searchDocumentationTool(ctx: KrakendContext) {
         }),
       ),
       source: z.string(),
-      indexed_at: z.string(),
+      indexed_at: z.string().describe('When the index was built; empty when there is none'),
+      unavailable: z
+        .string()
+        .optional()
+        .describe('Why no docs could be searched, and the next step (rampart krakend sync, --docs-dir)'),
     }),
     annotations: { ...READ_ONLY, openWorldHint: true },
     async handler(args, { signal }) {
-      const index = await ctx.docs.index(signal);
+      const budgetMs = Math.min(ctx.docs.options.timeoutMs, DOWNLOAD_BUDGET_MS);
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(budgetMs)]);
+      let index: Awaited<ReturnType<typeof ctx.docs.index>>;
+      try {
+        index = await ctx.docs.index(bounded);
+      } catch (error) {
+        signal.throwIfAborted();
+        const why = bounded.aborted ? `no answer within ${budgetMs} ms` : (error as Error).message;
+        return {
+          query: args.query,
+          results: [],
+          source: ctx.docs.source,
+          indexed_at: '',
+          unavailable:
+            `the KrakenD docs are not cached here and could not be fetched (${why}); ` +
+            `${SYNC_HINT.replace('--schema-dir', '--docs-dir')}, or read https://www.krakend.io/docs/`,
+        };
+      }
       const status = await ctx.docs.status(signal);
       return {
         query: args.query,
@@ -41,14 +63,16 @@ export function searchDocumentationTool(ctx: KrakendContext) {
       };
     },
     present: (r) =>
-      r.results.length === 0
-        ? `no documentation matches "${r.query}"`
-        : r.results
-            .map(
-              (hit, i) =>
-                `${i + 1}. ${hit.breadcrumb}\n   ${hit.url}\n   ${hit.passage.replace(/\n+/g, '\n   ')}`,
-            )
-            .join('\n\n'),
+      r.unavailable
+        ? `no documentation to search: ${r.unavailable}`
+        : r.results.length === 0
+          ? `no documentation matches "${r.query}"`
+          : r.results
+              .map(
+                (hit, i) =>
+                  `${i + 1}. ${hit.breadcrumb}\n   ${hit.url}\n   ${hit.passage.replace(/\n+/g, '\n   ')}`,
+              )
+              .join('\n\n'),
   });
 }
 

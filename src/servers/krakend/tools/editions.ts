@@ -4,6 +4,7 @@ import { editionOf, namespacesUsed } from '../editions.js';
 import type { Feature, Scope } from '../schema/catalog.js';
 import {
   catalogFor,
+  catalogSourceSchema,
   configArgument,
   type KrakendContext,
   parseConfigJson,
@@ -41,12 +42,14 @@ export function checkEditionTool(ctx: KrakendContext) {
       ),
       unknown_namespaces: z.array(z.string()),
       schema_version: z.string(),
+      catalog_source: catalogSourceSchema,
+      schema_unavailable: z.string().optional().describe('Why the schema was not used, and how to get it'),
       message: z.string(),
     }),
     annotations: READ_ONLY,
     async handler(args, { signal }) {
       const config = parseConfigJson(await readConfig(ctx, args.config));
-      const catalog = await catalogFor(ctx, config, args.version, signal);
+      const { catalog, source, unavailable } = await catalogFor(ctx, config, args.version, signal);
       const uses = namespacesUsed(config, catalog);
       const report = editionOf(uses);
       const eeFeatures = [...new Set(report.enterpriseOnly.map((u) => u.namespace))];
@@ -65,6 +68,8 @@ export function checkEditionTool(ctx: KrakendContext) {
         })),
         unknown_namespaces: unknown,
         schema_version: catalog.version,
+        catalog_source: source,
+        ...(unavailable ? { schema_unavailable: unavailable } : {}),
         message:
           report.required === 'ee'
             ? `Needs KrakenD Enterprise: uses ${eeFeatures.length} Enterprise-only namespace(s): ${eeFeatures.join(', ')}`
@@ -78,6 +83,9 @@ export function checkEditionTool(ctx: KrakendContext) {
           ? [
               `not known to the v${result.schema_version} schema here: ${result.unknown_namespaces.join(', ')}`,
             ]
+          : []),
+        ...(result.schema_unavailable
+          ? [`(from Rampart's own namespace list: the schema is ${result.schema_unavailable})`]
           : []),
       ].join('\n'),
   });
@@ -145,10 +153,15 @@ export function listFeaturesTool(ctx: KrakendContext) {
           docs_url: z.string().optional(),
         }),
       ),
+      catalog_source: catalogSourceSchema,
+      schema_unavailable: z
+        .string()
+        .optional()
+        .describe('Why the schema was not used (descriptions come with it), and how to get it'),
     }),
     annotations: READ_ONLY,
     async handler(args, { signal }) {
-      const catalog = await catalogFor(ctx, undefined, args.version, signal);
+      const { catalog, source, unavailable } = await catalogFor(ctx, undefined, args.version, signal);
       const words = (args.query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
       const features = group(catalog.features.filter((f) => !args.scope || f.scope === args.scope)).filter(
         (f) => {
@@ -158,11 +171,20 @@ export function listFeaturesTool(ctx: KrakendContext) {
           return words.every((w) => haystack.includes(w));
         },
       );
-      return { version: catalog.version, count: features.length, features };
+      return {
+        version: catalog.version,
+        count: features.length,
+        features,
+        catalog_source: source,
+        ...(unavailable ? { schema_unavailable: unavailable } : {}),
+      };
     },
     present: (result) =>
       [
         `${result.count} feature(s) in KrakenD v${result.version}:`,
+        ...(result.schema_unavailable
+          ? [`(Rampart's own list; descriptions need the schema, which is ${result.schema_unavailable})`]
+          : []),
         ...result.features.map((f) => `${f.namespace} [${f.edition}] (${f.scopes.join(', ')}): ${f.name}`),
       ].join('\n'),
   });

@@ -6,10 +6,11 @@ import { detectFlexibleConfiguration } from '../flexible.js';
 import { type ConfigText, readConfigArgument } from '../input.js';
 import type { Installed } from '../native.js';
 import { syntaxProblems } from '../positions.js';
+import { schemaWithin } from '../schema/bounded.js';
 import type { Catalog } from '../schema/catalog.js';
 import { isObject } from '../schema/documents.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import { parseSchemaUrl } from '../schema/versions.js';
+import { parseSchemaUrl, type SchemaTarget } from '../schema/versions.js';
 
 export interface InstalledTools {
   readonly krakend?: Installed;
@@ -71,18 +72,35 @@ export function parseConfigJson(config: ConfigText): Record<string, unknown> {
   return parsed;
 }
 
-/** The catalog of the version a config names (or the latest), for edition and feature questions. */
+export interface CatalogAnswer {
+  readonly catalog: Catalog;
+  /** `schema`: the version's schema; `rampart`: Rampart's own list, when no schema could be had. */
+  readonly source: 'schema' | 'rampart';
+  /** Why the schema was not used, and what to do about it. */
+  readonly unavailable?: string;
+}
+
+/**
+ * The catalog of the version asked for, or the one a config names (else the latest), for edition and feature
+ * questions; without a schema (a first run offline), Rampart's own namespace list answers instead.
+ */
 export async function catalogFor(
   ctx: KrakendContext,
   config: Record<string, unknown> | undefined,
   version: string | undefined,
   signal: AbortSignal,
-): Promise<Catalog> {
-  const resolved = version
-    ? { version }
-    : await ctx.registry.resolve(parseSchemaUrl(config?.$schema), signal);
-  return (await ctx.registry.load(resolved.version, signal)).catalog;
+): Promise<CatalogAnswer> {
+  const target: SchemaTarget = version ? { kind: 'version', version } : parseSchemaUrl(config?.$schema);
+  const answer = await schemaWithin(ctx.registry, target, signal);
+  if (answer.schema) return { catalog: answer.schema.catalog, source: 'schema' };
+  return { catalog: answer.catalog, source: answer.catalogSource, unavailable: answer.unavailable };
 }
+
+export const catalogSourceSchema = z
+  .enum(['schema', 'rampart'])
+  .describe(
+    "Where the namespaces came from: the version's schema, or Rampart's own list when none was at hand",
+  );
 
 export const versionArgument = z
   .string()

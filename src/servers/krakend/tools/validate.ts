@@ -1,15 +1,23 @@
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
 import { detectFlexibleConfiguration } from '../flexible.js';
-import { nativeCheck } from '../native.js';
+import { nativeCheck, nativeRunner } from '../native.js';
 import { validateText } from '../validate.js';
 import { configArgument, issueSchema, type KrakendContext, READ_ONLY, readConfig } from './shared.js';
+
+const layerSchema = z.object({
+  layer: z.enum(['json', 'structure', 'namespaces', 'schema', 'audit', 'native']),
+  status: z.enum(['ran', 'unavailable', 'skipped']),
+  detail: z.string(),
+});
 
 const nativeSchema = z.object({
   ran: z.boolean(),
   binary: z.string().optional(),
   version: z.string().optional(),
   passed: z.boolean().optional().describe('Whether `krakend check` accepted the config'),
+  via: z.enum(['binary', 'docker']).optional(),
+  agrees: z.boolean().optional().describe("Whether KrakenD's verdict matches `valid`"),
   output: z.string().optional(),
   reason: z.string().optional().describe('Why it did not run'),
 });
@@ -63,6 +71,10 @@ export function validateConfigTool(ctx: KrakendContext) {
       required_edition: z.enum(['ce', 'ee']).optional(),
       flexible_configuration: flexibleSchema.optional(),
       native_check: nativeSchema,
+      layers: z
+        .array(layerSchema)
+        .describe('Each layer of checks and whether it ran; `valid` speaks only for the layers that ran'),
+      complete: z.boolean().describe('Every layer ran (false offline without a schema: see layers)'),
     }),
     annotations: READ_ONLY,
     async handler(args, { signal }) {
@@ -78,8 +90,20 @@ export function validateConfigTool(ctx: KrakendContext) {
         ctx,
         args.cross_check && report.config !== undefined,
         target.text,
+        report.valid,
         signal,
       );
+      const layers = [
+        ...report.layers,
+        {
+          layer: 'native' as const,
+          status: native.ran ? ('ran' as const) : ('skipped' as const),
+          detail:
+            'passed' in native
+              ? `krakend check ${native.passed ? 'passed' : 'failed'}${native.agrees ? '' : ', which disagrees with the checks above'}`
+              : native.reason,
+        },
+      ];
       return {
         valid: report.valid,
         ...(report.version ? { version: report.version } : {}),
@@ -101,14 +125,23 @@ export function validateConfigTool(ctx: KrakendContext) {
             }
           : {}),
         native_check: native,
+        layers,
+        complete: layers.every((l) => l.status === 'ran' || l.layer === 'native'),
       };
     },
     present(result) {
+      const schemaLayer = result.layers.find((l) => l.layer === 'schema');
+      const against = schemaLayer?.status === 'ran' ? ` against KrakenD v${result.version} schema` : '';
       const lines = [
         result.valid
-          ? `valid against KrakenD v${result.version} schema`
-          : `invalid${result.version ? ` against KrakenD v${result.version} schema` : ''}: ${result.errors.length} error(s)`,
+          ? result.complete
+            ? `valid${against}`
+            : `no errors in the checks that ran (KrakenD v${result.version}); not every layer ran:`
+          : `invalid${against}: ${result.errors.length} error(s)`,
       ];
+      for (const layer of result.layers) {
+        if (layer.status !== 'ran' && layer.layer !== 'native') lines.push(`${layer.layer}: ${layer.detail}`);
+      }
       if (result.version_note) lines.push(`(${result.version_note})`);
       for (const e of result.errors)
         lines.push(
@@ -130,17 +163,29 @@ export function validateConfigTool(ctx: KrakendContext) {
   });
 }
 
-async function crossCheck(ctx: KrakendContext, wanted: boolean, text: string, signal: AbortSignal) {
+async function crossCheck(
+  ctx: KrakendContext,
+  wanted: boolean,
+  text: string,
+  valid: boolean,
+  signal: AbortSignal,
+) {
   if (!wanted) return { ran: false, reason: 'not requested, or the config is not JSON' };
-  const { krakend } = await ctx.installed();
-  if (!krakend)
-    return { ran: false, reason: 'no krakend binary installed; the schema validation above stands alone' };
-  const result = await nativeCheck(krakend, text, signal);
+  const runner = await nativeRunner(await ctx.installed());
+  if (!runner)
+    return {
+      ran: false,
+      reason: 'no krakend binary installed, nor Docker with a KrakenD image; the checks above stand alone',
+    };
+  const result = await nativeCheck(runner, text, signal);
+  const passed = result.exitCode === 0;
   return {
     ran: true,
-    binary: krakend.path,
-    ...(krakend.version ? { version: krakend.version } : {}),
-    passed: result.exitCode === 0,
+    binary: runner.label,
+    via: runner.via,
+    ...(runner.version ? { version: runner.version } : {}),
+    passed,
+    agrees: passed === valid,
     output: result.output.slice(0, 4000),
   };
 }
