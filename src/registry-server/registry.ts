@@ -22,12 +22,14 @@ import {
   versionTaken,
 } from './errors.js';
 import { included, type Page, page, SchemaQueries, type VersionFilter } from './queries.js';
+import { liveReferenced, resolveReferences } from './references.js';
 import { registrationCheck } from './registration-check.js';
 import { fingerprintOf } from './schema-identity.js';
 import { parseSchema } from './schemas/parse.js';
 import { parseStoredSchema } from './schemas/parse-stored.js';
 import {
   type ParsedSchema,
+  type ResolvedReference,
   type RuleSet,
   SCHEMA_TYPES,
   type SchemaMetadata,
@@ -131,7 +133,7 @@ export class Registry {
     const level = await this.settings.effectiveCompatibility(subject);
     const check = registrationCheck(importing ? 'NONE' : level, parsed, {
       get: (id) => this.parsedCache.get(id),
-      parse: (stored) => this.parseStored(stored, stored.referencedTexts),
+      parse: (stored, resolved) => this.parseStored(stored, resolved),
     });
     try {
       const registration = await this.store.register(subject, schema, check, overrides);
@@ -365,17 +367,12 @@ export class Registry {
     const cached = this.parsedCache.get(id);
     if (cached) return cached;
     const stored = await this.requireSchema(id);
-    return this.parseStored(stored, await this.referencedTexts(stored.references));
+    return this.parseStored(stored, await this.referencedSchemas(stored.references));
   }
 
-  /** Parses a stored schema with the texts its references name (undefined: none is live) and keeps it. */
-  private parseStored(stored: StoredSchema, texts: readonly (string | undefined)[]): ParsedSchema {
-    const referenced = stored.references.map((reference, i) => {
-      const text = texts[i];
-      if (text === undefined) throw unregisteredReference(reference);
-      return text;
-    });
-    const parsed = parseStoredSchema(stored, referenced);
+  /** Parses a stored schema with the schemas it references, directly or not, and keeps it. */
+  private parseStored(stored: StoredSchema, resolved: readonly ResolvedReference[]): ParsedSchema {
+    const parsed = parseStoredSchema(stored, resolved);
     this.parsedCache.set(stored.id, parsed);
     // Parsed schemas are kept for the versions compatibility checks compare against; the oldest go first.
     if (this.parsedCache.size > PARSED_CACHE_LIMIT) {
@@ -398,27 +395,16 @@ export class Registry {
       type as SchemaType,
       request.schema,
       references,
-      await this.referencedTexts(references),
+      await this.referencedSchemas(references),
       normalize,
     );
   }
 
-  private async referencedTexts(references: readonly SchemaReference[]): Promise<string[]> {
-    const texts: string[] = [];
-    for (const reference of references) {
-      const versions = await this.store.versions(reference.subject, false);
-      const found =
-        reference.version === -1
-          ? versions[versions.length - 1]
-          : versions.find((v) => v.version === reference.version);
-      if (!found) throw unregisteredReference(reference);
-      texts.push((await this.requireSchema(found.id)).schema);
-    }
-    return texts;
+  /**
+   * The live schemas `references` name, and those they reference in turn, each after the ones it references
+   * (Confluent's resolution; see references.ts).
+   */
+  async referencedSchemas(references: readonly SchemaReference[]): Promise<ResolvedReference[]> {
+    return resolveReferences(references, (reference) => liveReferenced(this.store, reference));
   }
 }
-
-const unregisteredReference = (reference: SchemaReference) =>
-  invalidSchema(
-    `reference ${reference.name} names ${reference.subject} version ${reference.version}, which is not registered`,
-  );

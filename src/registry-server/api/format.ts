@@ -12,10 +12,7 @@ export async function formatted(
 ): Promise<string> {
   const wanted = requestedFormat(type, format);
   if (wanted === undefined) return schema;
-  const texts: string[] = [];
-  for (const reference of references)
-    texts.push((await registry.version(reference.subject, String(reference.version), false)).schema);
-  return formatSchema(type, schema, references, texts, wanted);
+  return formatSchema(type, schema, await registry.referencedSchemas(references), wanted);
 }
 
 interface SchemaText {

@@ -1,4 +1,4 @@
-import type { SchemaReference } from '../schemas/types.js';
+import type { ResolvedReference, SchemaReference } from '../schemas/types.js';
 import type { ProtoFileElement } from './ast.js';
 import { fromFileDescriptor, toFileDescriptor } from './descriptor.js';
 import { DescriptorError, decodeFileDescriptor, encodeFileDescriptor } from './descriptor-codec.js';
@@ -42,38 +42,50 @@ export function readProtoSource(source: string): ProtoFileElement {
   }
 }
 
-function dependenciesOf(references: readonly SchemaReference[], texts: readonly string[]) {
-  return new Map(
-    references.map((reference, i) => {
-      try {
-        return [reference.name, parseProtoFile(texts[i] ?? '')] as const;
-      } catch (error) {
-        throw new ProtoSyntaxError(`reference ${reference.name}: ${(error as Error).message}`);
-      }
-    }),
-  );
+/**
+ * The referenced files whose types `file` can name, by import path, as protoc decides: the files it imports, and
+ * the files those import publicly, and theirs in turn. Each is parsed once, when first reached.
+ */
+function visibleFiles(file: ProtoFileElement, resolved: readonly ResolvedReference[]) {
+  const texts = new Map(resolved.map((r) => [r.name, r.schema]));
+  const visible = new Map<string, ProtoFileElement>();
+  const pending = [...file.imports, ...file.publicImports, ...file.weakImports];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    const text = texts.get(path);
+    if (text === undefined || visible.has(path)) continue;
+    let dependency: ProtoFileElement;
+    try {
+      dependency = parseProtoFile(text);
+    } catch (error) {
+      throw new ProtoSyntaxError(`reference ${path}: ${(error as Error).message}`);
+    }
+    visible.set(path, dependency);
+    pending.push(...dependency.publicImports);
+  }
+  return visible;
 }
 
 const byReference = (a: SchemaReference, b: SchemaReference) =>
   a.name.localeCompare(b.name) || a.subject.localeCompare(b.subject) || a.version - b.version;
 
 /**
- * Parses, checks and prints a Protobuf schema for registration or lookup. With `normalize`, Confluent's
- * normalization: types fully qualified, maps as `map<>`, imports, options, fields and constants in a fixed order,
- * references sorted. `strict: false` skips the import and type checks, for schemas already stored: an older
- * release stored some that fail them, and they must still be compared against.
+ * Parses, checks and prints a Protobuf schema for registration or lookup, with the schemas its references name,
+ * directly or through theirs (`resolved`). An import names one of those, or a file the registry knows.
+ * With `normalize`, Confluent's normalization: types fully qualified, maps as `map<>`, imports, options, fields and
+ * constants in a fixed order, references sorted. `strict: false` skips the import and type checks, for schemas
+ * already stored: an older release stored some that fail them, and they must still be compared against.
  */
 export function parseProtobuf(
   source: string,
   references: readonly SchemaReference[],
-  referencedTexts: readonly string[],
+  resolved: readonly ResolvedReference[],
   normalize: boolean,
   strict = true,
 ): ParsedProtobuf {
   const file = readProtoSource(source);
-  const dependencies = dependenciesOf(references, referencedTexts);
+  const dependencies = visibleFiles(file, resolved);
   const scope = new ProtoScope(file, dependencies);
-  if (strict) checkSchema(file, scope, new Set(references.map((r) => r.name)));
+  if (strict) checkSchema(file, scope, new Set(resolved.map((r) => r.name)));
   const canonical = printProtoFile(file, { normalize, scope });
   // The model is read back from the stored text, so a schema compares the same now and after a restart.
   const stored = parseProtoFile(canonical);
@@ -82,13 +94,15 @@ export function parseProtobuf(
         .sort(byReference)
         .filter((r, i, all) => i === 0 || byReference(r, all[i - 1] as SchemaReference) !== 0)
     : references;
+  const origins = resolved.map(({ name, subject, version }) => ({ name, subject, version }));
   return {
     canonical,
     references: kept,
     model: {
       file: toDiffModel(stored),
       dependencies: new Map([...dependencies].map(([name, dependency]) => [name, toDiffModel(dependency)])),
-      references: kept,
+      // Where each imported file is registered; where a name repeats, the schema's own reference wins (the last).
+      references: [...origins, ...kept],
     },
   };
 }
@@ -96,13 +110,12 @@ export function parseProtobuf(
 /** A stored schema in one of Confluent's Protobuf output formats. */
 export function formatProtobuf(
   canonical: string,
-  references: readonly SchemaReference[],
-  referencedTexts: readonly string[],
+  resolved: readonly ResolvedReference[],
   format: ProtobufFormat,
 ): string {
   if (format === 'default') return canonical;
   const file = parseProtoFile(canonical);
   if (format === 'ignore_extensions') return printProtoFile(file, { ignoreExtensions: true });
-  const scope = new ProtoScope(file, dependenciesOf(references, referencedTexts));
+  const scope = new ProtoScope(file, visibleFiles(file, resolved));
   return encodeFileDescriptor(toFileDescriptor(file, scope));
 }

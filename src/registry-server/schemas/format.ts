@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 import { formatProtobuf, PROTOBUF_FORMATS, type ProtobufFormat } from '../protobuf/schema.js';
 import { resolveAvroReferences } from './avro-resolved.js';
-import type { SchemaReference, SchemaType } from './types.js';
+import type { ResolvedReference, SchemaType } from './types.js';
 
 /**
  * The values Confluent's `format` query parameter takes on reads, per schema type: `resolved` inlines an Avro
@@ -27,15 +27,21 @@ export function requestedFormat(type: SchemaType, format: string | undefined): s
   return wanted === 'default' ? undefined : wanted;
 }
 
-/** A stored schema in a format `requestedFormat` accepted, with the texts of the schemas it references. */
+/**
+ * A stored schema in a format `requestedFormat` accepted, with the schemas it references, directly or through
+ * theirs (each after those it references).
+ */
 export function formatSchema(
   type: SchemaType,
   text: string,
-  references: readonly SchemaReference[],
-  referencedTexts: readonly string[],
+  resolved: readonly ResolvedReference[],
   format: string,
 ): string {
-  if (type === 'PROTOBUF') return formatProtobuf(text, references, referencedTexts, format as ProtobufFormat);
-  if (type === 'AVRO' && format === 'resolved') return resolveAvroReferences(text, referencedTexts);
+  if (type === 'PROTOBUF') return formatProtobuf(text, resolved, format as ProtobufFormat);
+  if (type === 'AVRO' && format === 'resolved')
+    return resolveAvroReferences(
+      text,
+      resolved.map((r) => r.schema),
+    );
   return text;
 }

@@ -5,19 +5,26 @@ import { parseProtobuf } from '../protobuf/schema.js';
 import { ProtoSchemaError } from '../protobuf/scope.js';
 import { ProtoSyntaxError } from '../protobuf/tokenizer.js';
 import { parseAvro } from './avro.js';
-import type { ParsedSchema, SchemaReference, SchemaType } from './types.js';
+import type { ParsedSchema, ResolvedReference, SchemaReference, SchemaType } from './types.js';
 
-/** Parses a schema of any supported type, with the texts of the schemas its references name. */
+/**
+ * Parses a schema of any supported type, with the schemas its references name, directly or through theirs
+ * (`resolved`, each after those it references).
+ */
 export function parseSchema(
   type: SchemaType,
   text: string,
   references: readonly SchemaReference[],
-  referencedTexts: readonly string[],
+  resolved: readonly ResolvedReference[],
   normalize = false,
 ): ParsedSchema {
   switch (type) {
     case 'AVRO': {
-      const { canonical, model } = parseAvro(text, referencedTexts, normalize);
+      const { canonical, model } = parseAvro(
+        text,
+        resolved.map((r) => r.schema),
+        normalize,
+      );
       return { type, canonical, references, model };
     }
     case 'JSON': {
@@ -31,20 +38,20 @@ export function parseSchema(
         throw invalidSchema('a JSON Schema is an object or a boolean');
       }
       const externals = new Map<string, unknown>();
-      references.forEach((reference, i) => {
+      for (const reference of resolved) {
         try {
-          externals.set(reference.name, JSON.parse(referencedTexts[i] ?? 'null'));
+          externals.set(reference.name, JSON.parse(reference.schema));
         } catch {
           throw invalidSchema(`reference ${reference.name} is not a JSON Schema`);
         }
-      });
+      }
       // The loader bounds the depth first: sortKeys and JSON.stringify recurse on the document.
       const model = loadSchema(json, externals);
       return { type, canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model };
     }
     case 'PROTOBUF': {
       try {
-        const parsed = parseProtobuf(text, references, referencedTexts, normalize);
+        const parsed = parseProtobuf(text, references, resolved, normalize);
         return { type, ...parsed };
       } catch (error) {
         if (error instanceof ProtoSyntaxError)

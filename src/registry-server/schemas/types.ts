@@ -8,6 +8,14 @@ export interface SchemaReference {
   readonly version: number;
 }
 
+/**
+ * A schema a reference names, directly or through the references of the schemas it names: the reference as
+ * written and the referenced schema's text.
+ */
+export interface ResolvedReference extends SchemaReference {
+  readonly schema: string;
+}
+
 /** Confluent's user metadata on a schema (data contracts): tags per path, properties, sensitive names. */
 export interface SchemaMetadata {
   readonly tags?: Readonly<Record<string, readonly string[]>>;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { idTaken } from '../errors.js';
 import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
-import type { NewSchema, ResolvedSchema } from './types.js';
+import type { CheckReads, NewSchema, RegistrationCheck, SubjectVersion } from './types.js';
 
 /** The schema rows a registration reads and writes, through the connection of its transaction. */
 
@@ -38,30 +38,32 @@ export async function idsWithFingerprint(client: pg.PoolClient, fingerprint: str
   return (await client.query<{ id: number }>(sql, [fingerprint])).rows.map((r) => r.id);
 }
 
-/** The stored schemas `ids` names, each with the texts of the live versions its references name. */
-export async function resolvedSchemas(
+/** What `check` asks to read, read through the transaction's connection: schemas by id, then referenced versions. */
+export async function checkReads(
   client: pg.PoolClient,
-  ids: readonly number[],
-): Promise<Map<number, ResolvedSchema>> {
-  const out = new Map<number, ResolvedSchema>();
-  if (ids.length === 0) return out;
-  const rows = (await client.query<SchemaRow>('SELECT * FROM registry_schemas WHERE id = ANY($1)', [ids]))
-    .rows;
-  for (const row of rows) {
-    const stored = toSchema(row);
-    const referencedTexts: (string | undefined)[] = [];
-    for (const reference of stored.references) {
-      const found = await client.query<{ schema: string }>(
-        `SELECT s.schema FROM registry_versions v JOIN registry_schemas s ON s.id = v.schema_id
+  check: RegistrationCheck,
+  live: readonly SubjectVersion[],
+): Promise<CheckReads> {
+  const schemas = new Map<number, StoredSchema>();
+  const ids = check.needs(live);
+  if (ids.length > 0) {
+    const sql = 'SELECT * FROM registry_schemas WHERE id = ANY($1)';
+    for (const row of (await client.query<SchemaRow>(sql, [ids])).rows) schemas.set(row.id, toSchema(row));
+  }
+  const reads = { schemas, referenced: [] as [SchemaReference, StoredSchema | undefined][] };
+  for (let more = check.references(reads); more.length > 0; more = check.references(reads)) {
+    for (const reference of more) {
+      const found = await client.query<SchemaRow>(
+        `SELECT s.* FROM registry_versions v JOIN registry_schemas s ON s.id = v.schema_id
          WHERE v.subject = $1 AND NOT v.deleted AND ($2::int = -1 OR v.version = $2::int)
          ORDER BY v.version DESC LIMIT 1`,
         [reference.subject, reference.version],
       );
-      referencedTexts.push(found.rows[0]?.schema);
+      const row = found.rows[0];
+      reads.referenced.push([reference, row ? toSchema(row) : undefined]);
     }
-    out.set(row.id, { ...stored, referencedTexts });
   }
-  return out;
+  return reads;
 }
 
 /** Writes new content under the sequence's next id, passing over ids that imported schemas already hold. */

@@ -5,10 +5,10 @@ import type { SchemaType, StoredSchema } from '../schemas/types.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { preparePostgresLayout, rewriteOnce } from './postgres-layout.js';
 import {
+  checkReads,
   idsWithFingerprint,
   importedId,
   newId,
-  resolvedSchemas,
   type SchemaRow,
   toSchema,
 } from './postgres-schemas.js';
@@ -134,7 +134,7 @@ export class PostgresStore implements RegistryStore {
         (forced?.version === undefined || v.version === forced.version),
     );
     if (same) return { id: same.id, version: same.version, created: false };
-    check.run(live, await resolvedSchemas(client, check.needs(live)));
+    check.run(live, await checkReads(client, check, live));
     const id =
       forced?.id !== undefined
         ? await importedId(client, schema, forced.id)

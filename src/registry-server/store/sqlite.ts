@@ -5,12 +5,12 @@ import { idTaken } from '../errors.js';
 import type { RuleSet, SchemaMetadata, SchemaReference, SchemaType, StoredSchema } from '../schemas/types.js';
 import { prepareSqliteLayout, rewriteOnce } from './sqlite-layout.js';
 import {
+  type CheckReads,
   GLOBAL,
   type NewSchema,
   type Registration,
   type RegistrationCheck,
   type RegistryStore,
-  type ResolvedSchema,
   type SchemaRewrite,
   type SubjectVersion,
 } from './types.js';
@@ -97,7 +97,7 @@ export class SqliteStore implements RegistryStore {
           (forced?.version === undefined || v.version === forced.version),
       );
       if (same) return { id: same.id, version: same.version, created: false };
-      check.run(live, this.resolved(check.needs(live)));
+      check.run(live, this.checkReads(check, live));
       let id = forced?.id ?? holders[0];
       if (forced?.id !== undefined && !holders.includes(forced.id)) {
         if (this.db.prepare('SELECT 1 FROM schemas WHERE id = ?').get(forced.id)) throw idTaken(forced.id);
@@ -135,24 +135,26 @@ export class SqliteStore implements RegistryStore {
     return write.immediate();
   }
 
-  /** Stored schemas with the texts of the live versions their references name, read in the caller's transaction. */
-  private resolved(ids: readonly number[]): Map<number, ResolvedSchema> {
+  /** What `check` asks to read, read in the caller's transaction: schemas by id, then referenced versions. */
+  private checkReads(check: RegistrationCheck, live: readonly SubjectVersion[]): CheckReads {
     const byId = this.db.prepare('SELECT * FROM schemas WHERE id = ?');
     const referenced = this.db.prepare(
-      `SELECT s.schema FROM versions v JOIN schemas s ON s.id = v.schema_id
+      `SELECT s.* FROM versions v JOIN schemas s ON s.id = v.schema_id
        WHERE v.subject = ? AND v.deleted = 0 AND (? = -1 OR v.version = ?) ORDER BY v.version DESC LIMIT 1`,
     );
-    const out = new Map<number, ResolvedSchema>();
-    for (const id of ids) {
+    const schemas = new Map<number, StoredSchema>();
+    for (const id of check.needs(live)) {
       const row = byId.get(id) as SchemaRow | undefined;
-      if (!row) continue;
-      const stored = toSchema(row);
-      const referencedTexts = stored.references.map(
-        (r) => (referenced.get(r.subject, r.version, r.version) as { schema: string } | undefined)?.schema,
-      );
-      out.set(id, { ...stored, referencedTexts });
+      if (row) schemas.set(id, toSchema(row));
     }
-    return out;
+    const reads = { schemas, referenced: [] as [SchemaReference, StoredSchema | undefined][] };
+    for (let more = check.references(reads); more.length > 0; more = check.references(reads)) {
+      for (const r of more) {
+        const row = referenced.get(r.subject, r.version, r.version) as SchemaRow | undefined;
+        reads.referenced.push([r, row ? toSchema(row) : undefined]);
+      }
+    }
+    return reads;
   }
 
   async schemaById(id: number): Promise<StoredSchema | undefined> {

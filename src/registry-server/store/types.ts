@@ -24,21 +24,31 @@ export interface Registration {
   readonly created: boolean;
 }
 
-/** A stored schema with the texts of the live versions its references name (undefined where none is live). */
-export interface ResolvedSchema extends StoredSchema {
-  readonly referencedTexts: readonly (string | undefined)[];
+/**
+ * What the store has read for a registration check inside its transaction: the stored schemas `needs` named, by
+ * id, and the live version of each reference `references` named, in the order read (undefined: none is live).
+ */
+export interface CheckReads {
+  readonly schemas: ReadonlyMap<number, StoredSchema>;
+  readonly referenced: readonly (readonly [SchemaReference, StoredSchema | undefined])[];
 }
 
 /**
  * The compatibility check of a registration, run inside the store's transaction with the subject's live versions,
  * so a decision and the write it allows are not separated. Nothing in it waits: what it compares against is read
- * in that same transaction and handed to it.
+ * in that same transaction and handed to it. The store reads the schemas `needs` names, then, as long as
+ * `references` names any, the versions their references name (and theirs), then runs the check.
  */
 export interface RegistrationCheck {
   /** The schema ids, among `live`, whose stored schemas `run` needs (those it does not hold already). */
   needs(live: readonly SubjectVersion[]): readonly number[];
-  /** Throws to refuse the registration; `schemas` holds what `needs` asked for, read in the transaction. */
-  run(live: readonly SubjectVersion[], schemas: ReadonlyMap<number, ResolvedSchema>): void;
+  /**
+   * The referenced versions (subject and version, -1 for the latest live one) still to read for what has been
+   * read; empty once the check has all it needs. It names each at most once and refuses too many.
+   */
+  references(reads: CheckReads): readonly SchemaReference[];
+  /** Throws to refuse the registration. */
+  run(live: readonly SubjectVersion[], reads: CheckReads): void;
 }
 
 /** What a rewrite makes of a stored schema: its new text and fingerprint, or undefined to leave it as it is. */
