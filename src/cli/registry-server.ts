@@ -16,6 +16,21 @@ export function addRegistryServerCommand(program: Command): void {
     .option('--postgres-url <url>', 'PostgreSQL for the postgres store')
     .option('--auth <mode>', 'none (loopback only), basic or bearer')
     .option('--default-compatibility <level>', 'compatibility until one is set (default BACKWARD)')
+    .option(
+      '--headers-timeout-seconds <s>',
+      'close a connection that has not sent its request headers within this (default 10)',
+      Number,
+    )
+    .option(
+      '--request-timeout-seconds <s>',
+      'close a connection that has not sent its whole request within this (default 60)',
+      Number,
+    )
+    .option(
+      '--keep-alive-timeout-seconds <s>',
+      'close an idle keep-alive connection after this (default 5)',
+      Number,
+    )
     .action(async (flags: Record<string, unknown>) => {
       const { config: file, ...rest } = flags;
       const config = loadConfig('registry_server', registryServerConfigSchema, {

@@ -48,6 +48,21 @@ export function addServeCommand(program: Command): void {
     .option('--oauth-resource <url>', "this gateway's public base URL (the tokens' audience)")
     .option('--redis-url <url>', 'share rate-limit counters between instances through Redis')
     .option('--audit-log <file>', 'append one JSONL record per call to this file (mode 0600)')
+    .option(
+      '--headers-timeout-seconds <s>',
+      'close a connection that has not sent its request headers within this (default 10)',
+      Number,
+    )
+    .option(
+      '--request-timeout-seconds <s>',
+      'close a connection that has not sent its whole request within this (default 60)',
+      Number,
+    )
+    .option(
+      '--keep-alive-timeout-seconds <s>',
+      'close an idle keep-alive connection after this (default 5)',
+      Number,
+    )
     .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent')
     .action(async (flags: Record<string, unknown>) => {
       const { config: file, ...rest } = flags;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpTimeoutOptions } from '../core/http-timeouts.js';
 import { SERVER_KIND_NAMES } from '../servers/catalog.js';
 
 /** What a server may be named, and so what may follow /mcp/ in a mounted URL. */
@@ -129,6 +130,7 @@ export const gatewayConfigSchema = z.object({
     .max(600)
     .default(10)
     .describe('On shutdown, how long calls in flight may run before their connections are closed'),
+  ...httpTimeoutOptions,
   auditLog: z.string().optional().describe('JSONL audit log for every call on every server (mode 0600)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpTimeoutOptions } from '../core/http-timeouts.js';
 import { COMPATIBILITY_LEVELS } from './compat/levels.js';
 
 const credential = z.object({
@@ -47,6 +48,7 @@ export const registryServerConfigSchema = z.object({
     .default(8 * 1024 * 1024)
     .describe('Largest request body'),
   drainSeconds: z.number().positive().default(10).describe('How long a stop waits for requests in flight'),
+  ...httpTimeoutOptions,
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),
 });
 
