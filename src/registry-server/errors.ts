@@ -6,7 +6,7 @@ export class RegistryError extends Error {
   override readonly name = 'RegistryError';
 
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 415 | 422 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500,
     readonly code: number,
     message: string,
   ) {

@@ -137,7 +137,8 @@ describe('registry-server attacks', () => {
     const writer = basicHeader(WRITER.name, WRITER.secret);
     const huge = JSON.stringify({ type: 'record', name: 'Big', doc: 'x'.repeat(100 * 1024), fields: [] });
     const answer = await request(basic, 'POST', '/subjects/big-value/versions', writer, { schema: huge });
-    expect(answer).toMatchObject({ status: 422, body: { error_code: 42201 } });
+    expect(answer).toMatchObject({ status: 413, body: { error_code: 42209 } });
+    expect(String(answer.body.message)).toContain(String(64 * 1024));
     expect((await request(basic, 'GET', '/subjects', writer)).body).not.toContain('big-value');
   });
 

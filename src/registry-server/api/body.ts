@@ -1,12 +1,24 @@
 import type { Context } from 'hono';
 import { type ZodType, z } from 'zod';
+import { readCappedBody } from '../../core/http-body.js';
 import { invalidConfig, invalidModeRequest, invalidSchema, RegistryError } from '../errors.js';
 import type { SchemaRequest } from '../registry.js';
 
+/**
+ * The request body as a JSON object, read with the cap enforced while reading: a larger body is refused with 413
+ * and Confluent's "schema too large" code (42209, which Confluent answers with a 500; a body over the limit is
+ * the client's error) without reading the rest of it.
+ */
 export async function readBody(c: Context, maxBytes: number): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > maxBytes)
-    throw new RegistryError(422, 42201, `Request body is over ${maxBytes} bytes`);
+  const body = await readCappedBody(c.req.raw, maxBytes);
+  if (body.status === 'too-large')
+    throw new RegistryError(
+      413,
+      42209,
+      `Request body is larger than ${maxBytes} bytes, the limit of this registry (maxBodyBytes)`,
+    );
+  if (body.status === 'unreadable') throw new RegistryError(400, 400, 'Request body could not be read');
+  const text = body.bytes.toString('utf8');
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
