@@ -10,8 +10,10 @@ export interface AuditRecord {
   tool: string;
   client: string;
   args: unknown;
-  outcome: 'ok' | 'refused' | 'error' | 'timeout' | 'cancelled' | 'confirming';
+  outcome: 'ok' | 'refused' | 'error' | 'timeout' | 'cancelled' | 'confirming' | 'rate_limited';
   ms: number;
+  /** For a request the gateway refused for its rate limit: the JSON-RPC calls it held (a batch holds many). */
+  calls?: number;
   /** The refusal or error line the client saw, when the outcome is not ok. */
   message?: string;
 }

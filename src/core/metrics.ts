@@ -1,4 +1,4 @@
-/** Tool-call metrics in Prometheus' text exposition format. No dependencies, no I/O. */
+/** Tool-call and rate-limit metrics in Prometheus' text exposition format. No dependencies, no I/O. */
 
 export interface CallObservation {
   readonly server: string;
@@ -9,6 +9,13 @@ export interface CallObservation {
 
 export interface MetricsSink {
   observe(call: CallObservation): void;
+}
+
+/** A request the gateway refused for its client's rate limit, and how many calls it held. */
+export interface RateLimitObservation {
+  readonly server: string;
+  readonly client: string;
+  readonly calls: number;
 }
 
 /** Latency buckets in seconds: fine below 100 ms, where most calls are, and out to the default time budget. */
@@ -34,6 +41,7 @@ function labels(pairs: Record<string, string>): string {
 export class Metrics implements MetricsSink {
   private readonly calls = new Map<string, { labels: string; value: number }>();
   private readonly durations = new Map<string, Series>();
+  private readonly limited = new Map<string, { labels: string; requests: number; calls: number }>();
 
   observe({ server, tool, outcome, ms }: CallObservation): void {
     const callLabels = labels({ server, tool, outcome });
@@ -54,6 +62,14 @@ export class Metrics implements MetricsSink {
     });
   }
 
+  rateLimited({ server, client, calls }: RateLimitObservation): void {
+    const seriesLabels = labels({ server, client });
+    const counter = this.limited.get(seriesLabels) ?? { labels: seriesLabels, requests: 0, calls: 0 };
+    counter.requests++;
+    counter.calls += calls;
+    this.limited.set(seriesLabels, counter);
+  }
+
   render(): string {
     const lines = [
       '# HELP rampart_tool_calls_total Tool calls by server, tool and outcome (ok, refused, error, timeout, cancelled, confirming).',
@@ -72,6 +88,14 @@ export class Metrics implements MetricsSink {
       lines.push(`rampart_tool_call_duration_seconds_sum{${series.labels}} ${series.sum}`);
       lines.push(`rampart_tool_call_duration_seconds_count{${series.labels}} ${series.count}`);
     }
+    lines.push(
+      "# HELP rampart_rate_limited_total Requests refused with 429 for their client's rate limit, by server and client.",
+      '# TYPE rampart_rate_limited_total counter',
+      ...[...this.limited.values()].map((c) => `rampart_rate_limited_total{${c.labels}} ${c.requests}`),
+      '# HELP rampart_rate_limited_calls_total JSON-RPC calls in the requests refused for the rate limit.',
+      '# TYPE rampart_rate_limited_calls_total counter',
+      ...[...this.limited.values()].map((c) => `rampart_rate_limited_calls_total{${c.labels}} ${c.calls}`),
+    );
     return `${lines.join('\n')}\n`;
   }
 }

@@ -1,16 +1,19 @@
 import {
-  type AuthInfo,
   hostHeaderValidationResponse,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
 } from '@modelcontextprotocol/server';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AuditSink } from '../core/audit.js';
 import type { Metrics } from '../core/metrics.js';
 import { credentialInQuery } from '../guards/http.js';
 import type { Authenticator } from './auth.js';
+import { type CallLimitVariables, limitCalls } from './call-limit.js';
+import { jsonError } from './json-error.js';
 import type { Mount } from './mounts.js';
+import { forHandler } from './rpc-body.js';
 
 export interface GatewayAppOptions {
   readonly mounts: readonly Mount[];
@@ -19,23 +22,15 @@ export interface GatewayAppOptions {
   readonly allowedOrigins: readonly string[];
   /** Rendered at /metrics (bearer token required). */
   readonly metrics: Metrics;
-  /** Counts requests per client (after authentication): in memory, or in Redis to share between instances. */
+  /** Counts calls per client (after authentication): in memory, or in Redis to share between instances. */
   readonly rateLimiter: RateLimiterAbstract;
+  /** Largest request body; the gateway reads /mcp/* bodies itself, to count the calls in them. */
+  readonly maxRequestBytes: number;
+  /** Where requests refused for the rate limit are recorded (tool calls are recorded by the servers). */
+  readonly audit: AuditSink;
 }
 
-type Variables = { authInfo: AuthInfo };
-
-function jsonError(
-  status: 400 | 403 | 404 | 429,
-  error: string,
-  description: string,
-  headers: Record<string, string> = {},
-) {
-  return new Response(JSON.stringify({ error, error_description: description }), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
+type Variables = CallLimitVariables;
 
 /**
  * The gateway's HTTP surface. Every request passes Host and Origin validation (DNS rebinding) before anything
@@ -92,24 +87,26 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   });
 
   app.use('/mcp/:name', authenticate);
-  app.use('/mcp/:name', async (c, next) => {
-    try {
-      await options.rateLimiter.consume(c.get('authInfo').clientId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      return jsonError(429, 'rate_limited', `too many requests; retry in ${seconds} s`, {
-        'retry-after': String(seconds),
-      });
-    }
-    await next();
-  });
+  app.use(
+    '/mcp/:name',
+    limitCalls({
+      limiter: options.rateLimiter,
+      maxRequestBytes: options.maxRequestBytes,
+      metrics: options.metrics,
+      audit: options.audit,
+      serverLabel: (name) => (mounts.has(name) ? name : '(none)'),
+    }),
+  );
 
   app.all('/mcp/:name', async (c) => {
     const name = c.req.param('name');
     const mount = mounts.get(name);
     if (!mount) return jsonError(404, 'not_found', `no server is mounted at /mcp/${name}`);
-    return mount.handler.fetch(c.req.raw, { authInfo: c.get('authInfo') });
+    const { request, parsedBody } = forHandler(c.req.raw, c.get('rpcBody'));
+    return mount.handler.fetch(request, {
+      authInfo: c.get('authInfo'),
+      ...(parsedBody === undefined ? {} : { parsedBody }),
+    });
   });
 
   app.notFound(() => jsonError(404, 'not_found', 'nothing here; servers are mounted at /mcp/<name>'));

@@ -78,7 +78,9 @@ export const gatewayConfigSchema = z.object({
     .int()
     .positive()
     .default(600)
-    .describe('Requests one client may make per rate-limit window; more get 429 with Retry-After'),
+    .describe(
+      'JSON-RPC calls one client may make per rate-limit window (each message of a batch is one); more get 429 with Retry-After',
+    ),
   rateLimitWindowSeconds: z.number().int().positive().default(60).describe('Length of the rate-limit window'),
   oauthIssuer: z
     .url({ protocol: /^https?$/ })

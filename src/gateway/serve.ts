@@ -139,6 +139,8 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     allowedOrigins: config.allowedOrigins,
     metrics,
     rateLimiter: rateLimit.limiter,
+    maxRequestBytes: config.maxRequestBytes,
+    audit,
   });
 
   return {
