@@ -348,6 +348,45 @@ describe('registry-server with schemas written straight into its store', () => {
     await registry?.close();
     registry = undefined;
   });
+
+  it('lets a stored JSON Schema with a $ref to nothing stand, so a compatible next version registers', async () => {
+    const dangling = JSON.stringify({
+      type: 'object',
+      properties: { id: { type: 'string' }, extra: { $ref: 'missing.json' } },
+    });
+    await start(path.join(base, 'dangling.db'), (store) =>
+      writeDirectly(store, 'legacy-value', 'JSON', dangling),
+    );
+    const next = JSON.stringify({
+      type: 'object',
+      title: 'Legacy',
+      properties: { id: { type: 'string' }, extra: {} },
+    });
+    const tested = await call('POST', '/compatibility/subjects/legacy-value/versions/latest', {
+      schemaType: 'JSON',
+      schema: next,
+    });
+    expect(tested).toMatchObject({ status: 200, body: { is_compatible: true } });
+    expect(
+      await call('POST', '/subjects/legacy-value/versions', { schemaType: 'JSON', schema: next }),
+    ).toMatchObject({
+      status: 200,
+      body: { version: 2 },
+    });
+    // An incompatible one is still refused: the stored schema is compared, not skipped.
+    const narrowed = JSON.stringify({ type: 'object', properties: { id: { type: 'integer' } } });
+    expect(
+      await call('POST', '/subjects/legacy-value/versions', { schemaType: 'JSON', schema: narrowed }),
+    ).toMatchObject({
+      status: 409,
+    });
+    // A client still cannot register the dangling $ref.
+    const refused = await call('POST', '/subjects/elsewhere-value/versions', {
+      schemaType: 'JSON',
+      schema: dangling,
+    });
+    expect(refused).toMatchObject({ status: 422, body: { error_code: 42201 } });
+  });
 });
 
 describe('the reference walk', () => {

@@ -20,9 +20,14 @@ const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
  * Loads a JSON Schema document into diff nodes, read as the draft its `$schema` names. A `$ref` may point into
  * the document (`#/…`, `#anchor`), at an `$id` inside it, or at a registered reference (by `name`, or by a
  * relative form of it); one that resolves to nothing makes the schema invalid (42201), as in Confluent's
- * registry. So does nesting deeper than the depth policy allows, directly or through `$ref`s.
+ * registry. So does nesting deeper than the depth policy allows, directly or through `$ref`s. With `strict` false
+ * (a schema already stored, judged by older rules), a `$ref` that resolves to nothing is let stand.
  */
-export function loadSchema(document: unknown, externals: ReadonlyMap<string, unknown> = new Map()): Node {
+export function loadSchema(
+  document: unknown,
+  externals: ReadonlyMap<string, unknown> = new Map(),
+  strict = true,
+): Node {
   if (exceedsJsonDepth(document, MAX_JSON_DEPTH)) {
     throw invalidSchema(`the schema nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`);
   }
@@ -34,7 +39,7 @@ export function loadSchema(document: unknown, externals: ReadonlyMap<string, unk
     }
   }
   const session: Session = { externals, documents: new Map(), refs: [] };
-  const root = documentLoader(document, session, { strict: true }).root();
+  const root = documentLoader(document, session, { strict }).root();
   // Resolving a $ref loads its target, which may hold more $refs: the list grows while it is read.
   for (let i = 0; i < session.refs.length; i++) {
     const pending = session.refs[i] as PendingRef;

@@ -27,28 +27,8 @@ export function parseSchema(
       );
       return { type, canonical, references, model };
     }
-    case 'JSON': {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw invalidSchema(`not JSON: ${(error as Error).message}`);
-      }
-      if (typeof json !== 'boolean' && (typeof json !== 'object' || json === null || Array.isArray(json))) {
-        throw invalidSchema('a JSON Schema is an object or a boolean');
-      }
-      const externals = new Map<string, unknown>();
-      for (const reference of resolved) {
-        try {
-          externals.set(reference.name, JSON.parse(reference.schema));
-        } catch {
-          throw invalidSchema(`reference ${reference.name} is not a JSON Schema`);
-        }
-      }
-      // The loader bounds the depth first: sortKeys and JSON.stringify recurse on the document.
-      const model = loadSchema(json, externals);
-      return { type, canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model };
-    }
+    case 'JSON':
+      return parseJsonSchema(text, references, resolved, normalize);
     case 'PROTOBUF': {
       try {
         const parsed = parseProtobuf(text, references, resolved, normalize);
@@ -62,6 +42,39 @@ export function parseSchema(
       }
     }
   }
+}
+
+/**
+ * A JSON Schema, each referenced schema loaded as a document under its reference's name. `strict: false` lets
+ * `$ref`s that resolve to nothing stand, for schemas already stored (see parse-stored.ts).
+ */
+export function parseJsonSchema(
+  text: string,
+  references: readonly SchemaReference[],
+  resolved: readonly ResolvedReference[],
+  normalize: boolean,
+  strict = true,
+): ParsedSchema {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw invalidSchema(`not JSON: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'boolean' && (typeof json !== 'object' || json === null || Array.isArray(json))) {
+    throw invalidSchema('a JSON Schema is an object or a boolean');
+  }
+  const externals = new Map<string, unknown>();
+  for (const reference of resolved) {
+    try {
+      externals.set(reference.name, JSON.parse(reference.schema));
+    } catch {
+      throw invalidSchema(`reference ${reference.name} is not a JSON Schema`);
+    }
+  }
+  // The loader bounds the depth first: sortKeys and JSON.stringify recurse on the document.
+  const model = loadSchema(json, externals, strict);
+  return { type: 'JSON', canonical: JSON.stringify(normalize ? sortKeys(json) : json), references, model };
 }
 
 /** `normalize=true` for JSON Schema: keys sorted at every level (array order is meaningful and kept). */
