@@ -22,9 +22,11 @@ const CONNECT_TIMEOUT_MS = 3_000;
 const COMMAND_TIMEOUT_MS = 1_000;
 
 /**
- * Per-client request counting. With Redis, a gateway that cannot reach Redis at start refuses to start (a shared
- * limit that silently is not shared is a misconfiguration); if Redis goes away later, each instance falls back to
- * counting in memory until it is back, and says so in the log.
+ * Per-client call counting (a point is one JSON-RPC call). With Redis, a gateway that cannot reach Redis at start
+ * refuses to start (a shared limit that silently is not shared is a misconfiguration). If Redis goes away later,
+ * each instance counts in memory, with the same budget, until it is back, and says so in the log: a client can
+ * then make up to that budget at each instance, never an unlimited number of calls, and an outage of the counter
+ * store does not take every server offline, as failing closed would.
  */
 export async function createRateLimiter(settings: RateLimitSettings, log: Logger): Promise<RateLimiter> {
   const options = { points: settings.points, duration: settings.durationSeconds };
