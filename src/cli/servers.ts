@@ -38,6 +38,7 @@ function commonFlags(command: Command): Command {
     .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
     .option('--max-result-bytes <n>', 'largest tool result in bytes', Number)
     .option('--max-arg-bytes <n>', 'largest tool arguments in bytes', Number)
+    .option('--max-message-bytes <n>', 'largest JSON-RPC message read on stdio, in bytes', Number)
     .option('--timeout-ms <n>', 'per-call time budget in milliseconds', Number)
     .option('--audit-log <file>', 'append one JSONL record per call to this file (mode 0600)')
     .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent');

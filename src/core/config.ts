@@ -191,6 +191,14 @@ export const commonOptions = {
     .min(1024)
     .default(1024 * 1024)
     .describe('Largest tool result, in bytes; longer results are cut with a marker saying how to continue'),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .optional()
+    .describe(
+      'Largest JSON-RPC message read on stdio, in bytes; a longer one is refused and the server keeps serving (default 3 × maxArgBytes + 64 KiB)',
+    ),
   timeoutMs: z.number().int().positive().default(60_000).describe('Per-call time budget in milliseconds'),
   auditLog: z.string().optional().describe('Path of a JSONL audit log (created with mode 0600)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),

@@ -7,6 +7,7 @@ import type { MetricsSink } from './metrics.js';
 export interface RuntimeOptions {
   maxArgBytes?: number;
   maxResultBytes?: number;
+  maxMessageBytes?: number | undefined;
   timeoutMs?: number;
   auditLog?: string | undefined;
   logLevel?: LogLevel;
@@ -23,6 +24,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     maxArgBytes: options.maxArgBytes ?? DEFAULT_LIMITS.maxArgBytes,
     maxResultBytes: options.maxResultBytes ?? DEFAULT_LIMITS.maxResultBytes,
     timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
+    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
   };
   const log = createLogger({
     level: options.logLevel ?? 'info',

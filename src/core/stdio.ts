@@ -1,9 +1,11 @@
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { MAX_JSON_DEPTH, maxMessageBytesOf } from '../guards/limits.js';
 import type { ServerDefinition } from './define.js';
 import type { Runtime } from './envelope.js';
 import { errorFields } from './log.js';
 import { buildMcpServer } from './server.js';
 import { listenForStop, type StopSignal } from './shutdown.js';
+import { StdioLineTransport } from './stdio-transport.js';
 
 export interface StdioOptions {
   /** Closes what the server holds open for the whole process (a pool, a Redis client); called once, at the end. */
@@ -30,15 +32,27 @@ export async function runStdio(
 ): Promise<'stdin' | StopSignal> {
   const stop = listenForStop();
   const made: ServerDefinition[] = [];
+  let stopping = false;
   const handle = serveStdio(
     () => {
       const definition = makeDefinition();
       made.push(definition);
       return buildMcpServer(definition, runtime);
     },
-    { onerror: (error) => runtime.log.debug('stdio transport error', errorFields(error)) },
+    {
+      transport: new StdioLineTransport({
+        maxMessageBytes: maxMessageBytesOf(runtime.limits),
+        maxDepth: MAX_JSON_DEPTH,
+        log: runtime.log,
+      }),
+      // Answers still being written when the connection closes fail by design; anything before that is news.
+      onerror: (error) => {
+        if (!stopping) runtime.log.warn('stdio connection error', errorFields(error));
+      },
+    },
   );
   const reason = await Promise.race([stdinEnded(), stop.signal]);
+  stopping = true;
   try {
     await handle.close();
     for (const result of await Promise.allSettled(made.map((d) => d.dispose?.()))) {
