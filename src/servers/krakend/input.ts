@@ -1,5 +1,6 @@
 import { Refusal } from '../../core/errors.js';
 import type { Sandbox } from '../../core/sandbox.js';
+import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
 
 export interface ConfigText {
   readonly text: string;
@@ -15,9 +16,16 @@ export function looksInline(value: string): boolean {
   return start === '{' || start === '[' || value.includes('\n');
 }
 
+/** Refuses a config nested deeper than the policy allows, read from its text before any parser recurses on it. */
+function withinDepth(config: ConfigText): ConfigText {
+  if (exceedsTextDepth(config.text, MAX_JSON_DEPTH)) throw new Refusal(tooDeepMessage(config.label));
+  return config;
+}
+
 /**
  * A tool's `config` argument: JSON text as it is, or a path read inside the allowed roots (the same checks as
- * the fs server: no way out through `..` or links, and the descriptor is verified after open).
+ * the fs server: no way out through `..` or links, and the descriptor is verified after open). Either way its
+ * size and nesting are capped before anything parses it.
  */
 export async function readConfigArgument(
   value: string,
@@ -29,7 +37,7 @@ export async function readConfigArgument(
     if (Buffer.byteLength(value) > maxBytes) {
       throw new Refusal(`${label} is over the ${maxBytes}-byte limit for a config`);
     }
-    return { text: value, label: `the inline ${label}` };
+    return withinDepth({ text: value, label: `the inline ${label}` });
   }
   if (sandbox.roots.length === 0) {
     throw new Refusal(
@@ -44,7 +52,7 @@ export async function readConfigArgument(
       );
     }
     const text = await opened.handle.readFile({ encoding: 'utf8' });
-    return { text, file: opened.real, label: `"${value}"` };
+    return withinDepth({ text, file: opened.real, label: `"${value}"` });
   } finally {
     await opened.handle.close();
   }

@@ -2,6 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-file.js';
 import { Refusal } from '../../../core/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../../guards/limits.js';
 import { download } from '../download.js';
 
 export type SchemaOrigin = 'local' | 'cache' | 'download';
@@ -94,9 +95,13 @@ async function readJson(file: string, relative: string): Promise<unknown> {
 }
 
 function parseSchemaText(text: string, where: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new Refusal(`schema ${where} is not valid JSON: ${(error as Error).message}`);
   }
+  // ajv compiles a schema by recursing on it; KrakenD's own nest 15 levels at most.
+  if (exceedsJsonDepth(parsed, MAX_JSON_DEPTH)) throw new Refusal(tooDeepMessage(`schema ${where}`));
+  return parsed;
 }
