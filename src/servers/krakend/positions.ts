@@ -1,4 +1,5 @@
-import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
 
 export interface Position {
   readonly line: number;
@@ -10,20 +11,25 @@ export interface Position {
  * report: a valid config never pays for the syntax tree.
  */
 export class DocumentPositions {
-  private tree: Node | undefined;
+  private tree: Node | null | undefined;
   private lineStarts: number[] | undefined;
 
   constructor(private readonly text: string) {}
 
   /** Where the value at `pointer` starts, or where its key is when `atKey` (an unknown key is reported there). */
   of(pointer: string, atKey = false): Position {
-    this.tree ??= parseTree(this.text, [], { disallowComments: true }) ?? undefined;
+    // jsonc-parser recurses on nesting: past the depth policy there is no tree, and positions fall back to 1:1.
+    if (this.tree === undefined) {
+      this.tree = exceedsTextDepth(this.text, MAX_JSON_DEPTH)
+        ? null
+        : (parseTree(this.text, [], { disallowComments: true }) ?? null);
+    }
     if (!this.tree) return { line: 1, column: 1 };
-    const path = pointerSegments(pointer);
-    let node = findNodeAtLocation(this.tree, path);
+    const path = pointer === '' ? [] : pointer.slice(1).split('/').map(unescapeSegment);
+    let node = nodeAt(this.tree, path);
     // The pointer may name something the document lacks (a missing key): report its nearest existing parent.
     for (let length = path.length - 1; !node && length >= 0; length--) {
-      node = findNodeAtLocation(this.tree, path.slice(0, length));
+      node = nodeAt(this.tree, path.slice(0, length));
     }
     if (!node) return this.at(0);
     const property = node.parent?.type === 'property' ? node.parent : undefined;
@@ -50,6 +56,8 @@ export interface SyntaxProblem extends Position {
 
 /** Why `text` is not strict JSON (KrakenD's parser takes no comments or trailing commas), with where. */
 export function syntaxProblems(text: string): SyntaxProblem[] {
+  if (exceedsTextDepth(text, MAX_JSON_DEPTH))
+    return [{ line: 1, column: 1, message: tooDeepMessage('the config') }];
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const positions = new DocumentPositions(text);
@@ -86,6 +94,29 @@ function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+function unescapeSegment(raw: string): string {
+  return raw.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * The node a pointer's segments lead to. A segment is an index only in an array: in an object, "0" or "200" is a
+ * key (jsonc-parser's own lookup takes a number-looking segment for an index everywhere).
+ */
+function nodeAt(root: Node, segments: readonly string[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const segment of segments) {
+    if (node?.type === 'array') {
+      node = /^(0|[1-9]\d*)$/.test(segment) ? node.children?.[Number(segment)] : undefined;
+    } else if (node?.type === 'object') {
+      const property: Node | undefined = node.children?.find((p) => p.children?.[0]?.value === segment);
+      node = property?.children?.[1];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
 }
 
 export function pointerSegments(pointer: string): (string | number)[] {

@@ -1,3 +1,4 @@
+import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
 import { audit } from './audit/audit.js';
 import { complaintsOf, type SchemaComplaint } from './diagnostics.js';
 import { editionOf, namespacesUsed } from './editions.js';
@@ -83,6 +84,9 @@ export async function validateText(
       flexibleConfiguration: flexible,
     };
   }
+  // Validation, positions and the edition walk recurse on the document: its depth is bounded before any of them.
+  if (exceedsTextDepth(text, MAX_JSON_DEPTH))
+    return failedWhole('invalid_json', tooDeepMessage('the config'));
   let config: unknown;
   try {
     config = JSON.parse(text);

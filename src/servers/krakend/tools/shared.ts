@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Refusal } from '../../../core/errors.js';
 import type { Sandbox } from '../../../core/sandbox.js';
+import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../../guards/limits.js';
 import type { DocsLibrary } from '../docs/library.js';
 import { detectFlexibleConfiguration } from '../flexible.js';
 import { type ConfigText, readConfigArgument } from '../input.js';
@@ -60,6 +61,8 @@ export function parseConfigJson(config: ConfigText): Record<string, unknown> {
       `${config.label} is a Flexible Configuration template; render it (FC_ENABLE=1 … FC_OUT=out.json) and pass the rendered file`,
     );
   }
+  // The audit rules and the edition walk recurse on the config: its depth is bounded first.
+  if (exceedsTextDepth(config.text, MAX_JSON_DEPTH)) throw new Refusal(tooDeepMessage(config.label));
   let parsed: unknown;
   try {
     parsed = JSON.parse(config.text);
