@@ -6,6 +6,7 @@ import { runStdio } from '../core/stdio.js';
 import { PathRefusal } from '../guards/path.js';
 import { splitCallArgs } from './call-args.js';
 import type { InProcessSession } from './client.js';
+import { addKrakendSyncCommand } from './krakend-sync.js';
 import { addRegistryServerCommand } from './registry-server.js';
 import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
@@ -162,6 +163,7 @@ function buildProgram(): Command {
         await runStdio(launch.makeDefinition, launch.runtime, { close: () => launch.close() });
       });
     command.exitOverride();
+    if (entry.name === 'krakend') addKrakendSyncCommand(command);
   }
 
   addServeCommand(program);

@@ -246,7 +246,11 @@ export class DocsLibrary {
     }
     try {
       const cached = JSON.parse(text) as CachedIndex;
-      if (cached.format !== INDEX_FORMAT || cached.source !== this.source) return undefined;
+      // A folder's index is that folder's; a downloaded one serves whichever URL it came from (a mirror, or a
+      // cache synced elsewhere and imported), until it is stale and re-read from the configured URL.
+      const fromUrl = /^https?:\/\//.test(cached.source);
+      if (cached.format !== INDEX_FORMAT) return undefined;
+      if (this.options.localDir ? cached.source !== this.options.localDir : !fromUrl) return undefined;
       return { index: DocsIndex.fromJSON(cached.index), cached };
     } catch {
       return undefined; // a damaged cache is rebuilt, not trusted

@@ -3,7 +3,10 @@ import cliProgress from 'cli-progress';
 export type ProgressListener = (done: number, total: number, message: string) => void;
 
 /** A progress bar on stderr when it is a terminal (someone running the CLI by hand); nothing otherwise. */
-export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressListener | undefined {
+export function terminalProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  label = 'krakend docs',
+): ProgressListener | undefined {
   if (!stream.isTTY) return undefined;
   let bar: cliProgress.SingleBar | undefined;
   return (done, total, message) => {
@@ -11,7 +14,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       bar = new cliProgress.SingleBar(
         {
           stream,
-          format: 'krakend docs [{bar}] {value}/{total} {message}',
+          format: `${label} [{bar}] {value}/{total} {message}`,
           hideCursor: true,
           clearOnComplete: true,
         },
