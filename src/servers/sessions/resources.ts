@@ -3,6 +3,7 @@ import { checkName } from '../../guards/state-names.js';
 import type { PreparedSessions } from './prepared.js';
 import type { Session } from './session.js';
 import { COORDINATION_SCOPES, readSettings } from './storage.js';
+import { storedValue } from './stored-value.js';
 
 const json = (uri: string, value: unknown) => [
   { uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) },
@@ -13,7 +14,7 @@ async function sessionState(prepared: PreparedSessions, id: string): Promise<Rec
   const scope = `session:${id}`;
   const state: Record<string, unknown> = {};
   for (const key of await prepared.store().listKeys(scope))
-    state[key] = (await prepared.store().get(scope, key))?.value;
+    state[key] = storedValue(scope, key, (await prepared.store().get(scope, key))?.value);
   return state;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { TEMP_MARK, writeFileAtomic } from '../../../core/atomic-file.js';
 import { Refusal } from '../../../core/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../../guards/limits.js';
 import { decodeName, encodeName } from '../../../guards/state-names.js';
 import { withFileLock } from './file-lock.js';
 import {
@@ -15,6 +16,9 @@ import {
   type SlotRequest,
   slotName,
 } from './types.js';
+
+/** How deep a stored value sits in its state file: the file, `entries`, the entry. */
+const FILE_NESTING = 3;
 
 const entrySchema = z.object({
   value: z.unknown(),
@@ -250,7 +254,10 @@ export class FileStore implements SessionStore {
     }
     let parsed: D;
     try {
-      parsed = schema.parse(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      // Deeper than any value a tool accepts: not written by Rampart, and rewriting the file would recurse on it.
+      if (exceedsJsonDepth(json, MAX_JSON_DEPTH + FILE_NESTING)) throw new Error('nested too deep');
+      parsed = schema.parse(json);
     } catch {
       const quarantined = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(file, quarantined).catch(() => undefined);

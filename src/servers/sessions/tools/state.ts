@@ -3,6 +3,7 @@ import { defineTool, type ToolDefinition } from '../../../core/define.js';
 import { checkName } from '../../../guards/state-names.js';
 import { globToRegExp } from '../glob.js';
 import type { Entry } from '../store/types.js';
+import { storedValue } from '../stored-value.js';
 import { annotations, keyArg, type SessionsContext, scopeArg, valueArg } from './shared.js';
 
 const entryOutput = {
@@ -11,8 +12,12 @@ const entryOutput = {
   updated_at: z.string().nullable(),
 };
 
-function describeEntry(entry: Entry | undefined) {
-  return { value: entry?.value ?? null, version: entry?.version ?? 0, updated_at: entry?.updatedAt ?? null };
+function describeEntry(scope: string, key: string, entry: Entry | undefined) {
+  return {
+    value: storedValue(scope, key, entry?.value ?? null),
+    version: entry?.version ?? 0,
+    updated_at: entry?.updatedAt ?? null,
+  };
 }
 
 /** Checks names, then renews the session (every call is a heartbeat) before touching shared state. */
@@ -46,7 +51,7 @@ export function stateTools(ctx: SessionsContext): ToolDefinition[] {
     annotations: annotations(true, false, true),
     handler: async (args) => {
       await prepare(ctx, { scope: args.scope, key: args.key });
-      return describeEntry(await ctx.store().get(args.scope, args.key));
+      return describeEntry(args.scope, args.key, await ctx.store().get(args.scope, args.key));
     },
     present: (r) => JSON.stringify(r.value, null, 2),
   });
@@ -127,7 +132,7 @@ export function stateTools(ctx: SessionsContext): ToolDefinition[] {
       const result = await ctx
         .store()
         .compareAndSet(args.scope, args.key, args.expected_version, args.value ?? null);
-      return { swapped: result.ok, ...describeEntry(result.entry) };
+      return { swapped: result.ok, ...describeEntry(args.scope, args.key, result.entry) };
     },
     present: (r) =>
       r.swapped
