@@ -22,7 +22,8 @@ export function parseAvro(
   } catch (error) {
     throw invalidSchema(`not JSON: ${(error as Error).message}`);
   }
-  const registry = {};
+  // No prototype: in a plain {} avsc would find "constructor" or "toString" and take Object's members for types.
+  const registry: Record<string, avro.Type> = Object.create(null);
   try {
     for (const reference of referenced)
       avro.Type.forSchema(JSON.parse(reference), { registry, wrapUnions: true });
