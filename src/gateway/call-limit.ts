@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuditSink } from '../core/audit.js';
 import type { Metrics } from '../core/metrics.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../guards/limits.js';
 import { jsonError } from './json-error.js';
 import { callCount, callLabel, carriesRpcBody, type RpcBody, readRpcBody } from './rpc-body.js';
 
@@ -83,6 +84,8 @@ export function limitCalls(options: CallLimitOptions): MiddlewareHandler<{ Varia
     }
     if (body?.kind === 'unreadable')
       return rpcError(400, -32700, 'Parse error: the request body could not be read');
+    if (body?.kind === 'parsed' && exceedsJsonDepth(body.value, MAX_JSON_DEPTH))
+      return rpcError(400, -32000, tooDeepMessage('request body'));
     c.set('rpcBody', body);
     await next();
   };
