@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { type ZodType, z } from 'zod';
 import { readCappedBody } from '../../core/http-body.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
 import { invalidConfig, invalidModeRequest, invalidSchema, RegistryError } from '../errors.js';
 import type { SchemaRequest } from '../registry.js';
 
@@ -20,14 +21,17 @@ export async function readBody(c: Context, maxBytes: number): Promise<Record<str
   if (body.status === 'unreadable') throw new RegistryError(400, 400, 'Request body could not be read');
   const text = body.bytes.toString('utf8');
   if (text.trim() === '') return {};
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
+    parsed = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
       throw new Error('not an object');
-    return parsed as Record<string, unknown>;
   } catch (error) {
     throw new RegistryError(400, 400, `Request body is not a JSON object: ${(error as Error).message}`);
   }
+  if (exceedsJsonDepth(parsed, MAX_JSON_DEPTH))
+    throw new RegistryError(400, 400, tooDeepMessage('Request body'));
+  return parsed as Record<string, unknown>;
 }
 
 const strings = z.record(z.string(), z.string());
