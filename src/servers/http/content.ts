@@ -1,4 +1,5 @@
 import { NodeHtmlMarkdown } from 'node-html-markdown';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../guards/limits.js';
 
 export type ContentKind = 'markdown' | 'json' | 'text' | 'binary';
 
@@ -44,10 +45,14 @@ export function render(body: Buffer, contentType: string | undefined, raw: boole
   const text = body.toString(charsetOf(contentType));
   if (isJson(type) && !raw) {
     try {
-      return { kind: 'json', text: JSON.stringify(JSON.parse(text), null, 2) };
+      const value: unknown = JSON.parse(text);
+      // Past the depth policy the body stays text: its parsed data would be walked by recursion downstream.
+      if (!exceedsJsonDepth(value, MAX_JSON_DEPTH))
+        return { kind: 'json', text: JSON.stringify(value, null, 2) };
     } catch {
-      return { kind: 'text', text };
+      // shown as text below
     }
+    return { kind: 'text', text };
   }
   if (isHtml(type) && !raw) return { kind: 'markdown', text: converter.translate(text).trim() };
   return { kind: 'text', text };
