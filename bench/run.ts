@@ -53,6 +53,12 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       '_CHECKS; BENCH_REGISTRY_PG_URL)',
     load: () => import('./registry/index.js'),
   },
+  stdio: {
+    summary:
+      "round trip of a trivial call over stdio through the SDK's transport and Rampart's bounded one, on the same " +
+      'bare SDK server (BENCH_STDIO_ROUNDS, _WARMUP, _CALLS for a shorter run)',
+    load: () => import('./stdio/index.js'),
+  },
   sessions: {
     summary:
       'session stores (Redis and file) vs raw ioredis GET/SET on the same Redis: store/retrieve/compare_and_set p50, ' +
