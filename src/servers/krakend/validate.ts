@@ -63,6 +63,8 @@ export interface ValidateOptions {
   readonly edition?: Edition;
   readonly signal?: AbortSignal;
   readonly maxIssues?: number;
+  /** The text is already a template's output: `{{` in it is data (a raw partial), not a template to render. */
+  readonly rendered?: boolean;
 }
 
 const DEFAULT_MAX_ISSUES = 200;
@@ -73,7 +75,7 @@ export async function validateText(
   registry: SchemaRegistry,
   options: ValidateOptions = {},
 ): Promise<ValidationReport> {
-  const flexible = detectFlexibleConfiguration(text);
+  const flexible = detectFlexibleConfiguration(options.rendered ? '' : text);
   if (flexible.detected) {
     return {
       ...failedWhole(

@@ -48,6 +48,11 @@ export const issueSchema = z.object({
     .string()
     .optional()
     .describe('What the schemas say about it: another scope, another version, a 1.x name'),
+  template_file: z
+    .string()
+    .optional()
+    .describe('For a rendered Flexible Configuration: the template, partial or $ref file that produced it'),
+  template_line: z.number().int().optional().describe('The line in that file'),
 });
 
 export async function readConfig(ctx: KrakendContext, value: string, label = 'config'): Promise<ConfigText> {

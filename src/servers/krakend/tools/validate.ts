@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
+import { sandboxFiles } from '../flexible/sandbox-files.js';
+import { type TemplateIssue, type TemplateReport, validateTemplate } from '../flexible/validate-template.js';
 import { detectFlexibleConfiguration } from '../flexible.js';
 import { nativeCheck, nativeRunner } from '../native.js';
 import { validateText } from '../validate.js';
@@ -29,6 +32,16 @@ const flexibleSchema = z.object({
   partials: z.array(z.string()).describe('Files it includes verbatim (FC_PARTIALS)'),
   templates: z.array(z.string()).describe('Sub-templates it renders (FC_TEMPLATES)'),
   explanation: z.string(),
+  rendered: z.boolean().describe('Rampart rendered the template itself, and the errors point into its files'),
+  edition: z
+    .enum(['ce', 'ee'])
+    .optional()
+    .describe('Which engine rendered it: ee when flexible_config.json sits beside the template'),
+  settings_files: z.array(z.string()).optional().describe('Settings files the render read'),
+  notes: z
+    .array(z.string())
+    .optional()
+    .describe('What the render did differently from a run of KrakenD, and why'),
 });
 
 export function validateConfigTool(ctx: KrakendContext) {
@@ -52,7 +65,17 @@ export function validateConfigTool(ctx: KrakendContext) {
         .string()
         .optional()
         .describe(
-          'For a Flexible Configuration template: the rendered config (JSON or a path) to validate instead',
+          'For a Flexible Configuration template: a config KrakenD rendered (FC_OUT), to validate instead of rendering here',
+        ),
+      flexible: z
+        .object({
+          settings: z.string().optional().describe('FC_SETTINGS: the settings folder, e.g. "settings/prod"'),
+          partials: z.string().optional().describe('FC_PARTIALS: default "partials" beside the template'),
+          templates: z.string().optional().describe('FC_TEMPLATES: default "templates" beside the template'),
+        })
+        .optional()
+        .describe(
+          'Community Flexible Configuration folders, relative to the template; Enterprise reads flexible_config.json instead',
         ),
       cross_check: z
         .boolean()
@@ -80,16 +103,27 @@ export function validateConfigTool(ctx: KrakendContext) {
     async handler(args, { signal }) {
       const given = await readConfig(ctx, args.config);
       const template = detectFlexibleConfiguration(given.text);
+      const renderHere = template.detected && !args.rendered;
       const target =
         template.detected && args.rendered ? await readConfig(ctx, args.rendered, 'rendered') : given;
-      const report = await validateText(target.text, ctx.registry, {
-        ...(args.edition ? { edition: args.edition } : {}),
-        signal,
-      });
+      const options = { ...(args.edition ? { edition: args.edition } : {}), signal };
+      const report: TemplateReport = renderHere
+        ? await validateTemplate(
+            {
+              text: given.text,
+              file: given.file ?? path.join(ctx.sandbox.roots[0]?.real ?? process.cwd(), 'inline.tmpl'),
+            },
+            sandboxFiles(ctx.sandbox, ctx.maxConfigBytes),
+            args.flexible ?? {},
+            ctx.registry,
+            { ...options, maxBytes: ctx.maxConfigBytes },
+          )
+        : await validateText(target.text, ctx.registry, options);
+      const checked = renderHere ? report.rendered?.text : target.text;
       const native = await crossCheck(
         ctx,
-        args.cross_check && report.config !== undefined,
-        target.text,
+        args.cross_check && report.config !== undefined && checked !== undefined,
+        checked ?? '',
         report.valid,
         signal,
       );
@@ -111,8 +145,8 @@ export function validateConfigTool(ctx: KrakendContext) {
         ...(report.versionNote ? { version_note: report.versionNote } : {}),
         ...(report.draft ? { draft: report.draft } : {}),
         ...(report.schemaOrigin ? { schema_origin: report.schemaOrigin } : {}),
-        errors: [...report.errors],
-        warnings: [...report.warnings],
+        errors: report.errors.map(issueOut),
+        warnings: report.warnings.map(issueOut),
         ...(report.requiredEdition ? { required_edition: report.requiredEdition } : {}),
         ...(template.detected
           ? {
@@ -121,6 +155,14 @@ export function validateConfigTool(ctx: KrakendContext) {
                 settings: [...template.settings],
                 partials: [...template.partials],
                 templates: [...template.templates],
+                rendered: renderHere && report.rendered !== undefined,
+                ...(report.rendered
+                  ? {
+                      edition: report.rendered.edition,
+                      settings_files: [...report.rendered.settingsFiles],
+                      notes: [...report.rendered.notes],
+                    }
+                  : {}),
               },
             }
           : {}),
@@ -143,15 +185,19 @@ export function validateConfigTool(ctx: KrakendContext) {
         if (layer.status !== 'ran' && layer.layer !== 'native') lines.push(`${layer.layer}: ${layer.detail}`);
       }
       if (result.version_note) lines.push(`(${result.version_note})`);
+      const where = (i: (typeof result.errors)[number]) =>
+        i.template_file ? `${i.template_file}:${i.template_line}` : `${i.line}:${i.column}`;
       for (const e of result.errors)
-        lines.push(
-          `error ${e.line}:${e.column} ${e.pointer || '/'}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
-        );
+        lines.push(`error ${where(e)} ${e.pointer || '/'}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
       for (const w of result.warnings)
+        lines.push(`warning ${where(w)} ${w.pointer || '/'}: ${w.message}${w.hint ? ` — ${w.hint}` : ''}`);
+      const fc = result.flexible_configuration;
+      if (fc?.rendered) {
         lines.push(
-          `warning ${w.line}:${w.column} ${w.pointer || '/'}: ${w.message}${w.hint ? ` — ${w.hint}` : ''}`,
+          `rendered as KrakenD ${fc.edition?.toUpperCase()} would (settings: ${fc.settings_files?.join(', ') || 'none'})`,
         );
-      if (result.flexible_configuration) lines.push(result.flexible_configuration.explanation);
+        for (const note of fc.notes ?? []) lines.push(`note: ${note}`);
+      } else if (fc) lines.push(fc.explanation);
       const native = result.native_check;
       lines.push(
         native.ran
@@ -161,6 +207,14 @@ export function validateConfigTool(ctx: KrakendContext) {
       return lines.join('\n');
     },
   });
+}
+
+function issueOut(issue: TemplateIssue) {
+  const { templateFile, templateLine, ...rest } = issue;
+  return {
+    ...rest,
+    ...(templateFile ? { template_file: templateFile, template_line: templateLine } : {}),
+  };
 }
 
 async function crossCheck(
