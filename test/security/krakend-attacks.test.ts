@@ -207,7 +207,7 @@ describe('krakend server attacks', () => {
       await withBinary.call('validate_config', { config });
       expect(existsSync(marker)).toBe(false);
       const args = readFileSync(log, 'utf8');
-      expect(args).toMatch(/^check\n-c\n\/.*rampart-krakend-[^/]+\/krakend\.json\ndrwx------$/m);
+      expect(args).toMatch(/^check\n-tlc\n\/.*rampart-krakend-[^/]+\/krakend\.json\ndrwx------$/m);
       expect(args).not.toContain('touch');
     } finally {
       await withBinary.close();
