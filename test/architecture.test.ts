@@ -149,6 +149,9 @@ describe('architecture', () => {
     expect(placeOf('servers/fs/index.ts')).toEqual({ layer: 'server', unit: 'servers/fs' });
     expect(placeOf('registry-server/registry.ts').layer).toBe('server');
     expect(placeOf('cli/main.ts').layer).toBe('surface');
+    // The toolkit is a surface: a facade over core, guards and the servers' engines and clients, which no server imports.
+    expect(placeOf('toolkit/index.ts').layer).toBe('surface');
+    expect(violation('servers/fs/index.ts', 'toolkit/index.ts')).toBe('server imports surface');
     expect(violation('core/version.ts', 'cli/main.ts')).toBe('core imports surface');
     expect(violation('servers/git/index.ts', 'servers/fs/walk.ts')).toContain('imports server');
   });
