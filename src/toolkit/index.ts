@@ -42,6 +42,12 @@ export {
   GuardedClient,
   type GuardedClientOptions,
 } from './net.js';
-export { openSandbox, readTextInSandbox, Sandbox, writeTextInSandbox } from './sandbox.js';
+export {
+  listDirectoryInSandbox,
+  openSandbox,
+  readTextInSandbox,
+  Sandbox,
+  writeTextInSandbox,
+} from './sandbox.js';
 export { type ServeStdioOptions, serveStdio } from './stdio.js';
 export { connectTestClient, type TestClient, type ToolAnswer } from './testing.js';

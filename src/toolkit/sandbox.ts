@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { Sandbox } from '../core/sandbox.js';
 import { canonicalRoots } from '../guards/path.js';
 import { atomicWrite } from '../servers/fs/io.js';
@@ -35,6 +36,25 @@ export async function writeTextInSandbox(
 ): Promise<{ created: boolean }> {
   const { created } = await atomicWrite(sandbox, requested, text);
   return { created };
+}
+
+/** The entries of a directory inside the sandbox, read through its verified descriptor. */
+export async function listDirectoryInSandbox(
+  sandbox: Sandbox,
+  requested: string,
+): Promise<{ name: string; type: 'file' | 'directory' | 'other' }[]> {
+  const anchor = await sandbox.openDirectory(requested);
+  try {
+    const entries = await readdir(anchor.entry(''), { withFileTypes: true });
+    return entries
+      .map((e) => ({
+        name: e.name,
+        type: e.isFile() ? ('file' as const) : e.isDirectory() ? ('directory' as const) : ('other' as const),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  } finally {
+    await anchor.close();
+  }
 }
 
 export { Sandbox };
