@@ -55,7 +55,8 @@ function readParameter(
   raw: unknown,
   where: string,
 ): Omit<Parameter, 'arg'> | undefined {
-  const p = deref(doc, raw) as Record<string, unknown>;
+  const p = deref(doc, raw) as Record<string, unknown> | null;
+  if (!isObject(p)) throw new ConfigError(`openapi ${where}: a parameter is not an object`);
   const location = p.in;
   if (location === 'cookie') return undefined;
   if (location !== 'path' && location !== 'query' && location !== 'header')
@@ -75,12 +76,26 @@ function readParameter(
   };
 }
 
-function readBody(doc: OpenApiDocument, raw: unknown): Operation['body'] {
+function readBody(doc: OpenApiDocument, raw: unknown, where: string): Operation['body'] {
   if (raw === undefined) return undefined;
-  const body = deref(doc, raw) as { required?: boolean; content?: Record<string, { schema?: unknown }> };
-  const json = Object.entries(body.content ?? {}).find(([type]) => /^application\/(.+\+)?json/.test(type));
+  const body = deref(doc, raw) as {
+    required?: boolean;
+    content?: Record<string, { schema?: unknown }>;
+  } | null;
+  if (!isObject(body)) throw new ConfigError(`openapi ${where}: its requestBody is not an object`);
+  const json = Object.entries(isObject(body.content) ? body.content : {}).find(([type]) =>
+    /^application\/(.+\+)?json/.test(type),
+  );
   if (!json) return undefined;
-  return { required: body.required === true, schema: toJsonSchema(doc, json[1].schema ?? {}) };
+  const media = json[1] as { schema?: unknown } | null;
+  return {
+    required: body.required === true,
+    schema: toJsonSchema(doc, isObject(media) ? (media.schema ?? {}) : {}),
+  };
+}
+
+function isObject<T>(value: T | null | undefined): value is T & object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -95,6 +110,7 @@ export function readOperations(
   const skipped: string[] = [];
   const names = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths)) {
+    if (!isObject(item)) throw new ConfigError(`openapi ${path}: a path item is not an object`);
     const shared = Array.isArray(item.parameters) ? item.parameters : [];
     for (const method of METHODS) {
       const op = item[method] as Record<string, unknown> | undefined;
@@ -138,7 +154,7 @@ export function readOperations(
         title: summary ?? op.operationId,
         description: [summary, description].filter(Boolean).join('\n\n') || `${method.toUpperCase()} ${path}`,
         parameters,
-        body: readBody(doc, op.requestBody),
+        body: readBody(doc, op.requestBody, where),
       });
     }
   }

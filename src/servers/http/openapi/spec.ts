@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../../core/config.js';
+import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../../guards/limits.js';
 
 /** The parts of an OpenAPI 3 document Rampart reads; everything else is ignored. */
 export interface OpenApiDocument {
@@ -23,13 +24,35 @@ export async function loadSpec(
   } catch (error) {
     throw new ConfigError(`openapi ${source}: could not read it (${(error as Error).message})`);
   }
+  return { doc: parseSpec(text, source), base: isUrl ? source : `file://${source}` };
+}
+
+/** A spec's text (JSON or YAML) as a document of the shape Rampart reads; `source` names it in messages. */
+export function parseSpec(text: string, source: string): OpenApiDocument {
+  if (nestedTooDeep(text)) throw new ConfigError(`openapi ${source}: ${tooDeepMessage('the spec')}`);
   let doc: unknown;
   try {
     doc = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
     throw new ConfigError(`openapi ${source}: not JSON or YAML (${(error as Error).message.split('\n')[0]})`);
   }
-  return { doc: checkShape(doc, source), base: isUrl ? source : `file://${source}` };
+  return checkShape(doc, source);
+}
+
+/** Block indentation and `- `, `? `, `: ` indicators at the start of a line: each can open one level. */
+const LINE_LEAD = /^(?:[ \t]|[-?:](?=[ \t]|$))*/;
+
+/**
+ * The yaml parser recurses on nesting and overflows the stack at some 800 levels, after which a second deep
+ * document can kill the process outright (V8 runs out of memory compiling a regular expression): flow brackets
+ * and block levels are each bounded by the depth policy before it runs.
+ */
+function nestedTooDeep(text: string): boolean {
+  if (exceedsTextDepth(text, MAX_JSON_DEPTH)) return true;
+  for (const line of text.split('\n')) {
+    if ((LINE_LEAD.exec(line)?.[0].length ?? 0) > MAX_JSON_DEPTH) return true;
+  }
+  return false;
 }
 
 function checkShape(doc: unknown, source: string): OpenApiDocument {
