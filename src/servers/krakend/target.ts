@@ -1,5 +1,6 @@
 import { Refusal } from '../../core/errors.js';
 import { editionOf, namespacesUsed } from './editions.js';
+import { builtinCatalog } from './features/builtin.js';
 import type { Catalog, Edition } from './schema/catalog.js';
 import type { SchemaRegistry } from './schema/registry.js';
 import { KNOWN_VERSIONS, parseSchemaUrl } from './schema/versions.js';
@@ -11,6 +12,8 @@ export interface Target {
   readonly version: string;
   readonly note?: string;
   readonly edition: Edition | 'unknown';
+  /** Whether the edition came from the version's schema or, without one, from Rampart's built-in list. */
+  readonly editionSource: 'schema' | 'rampart';
   /** What could not be checked, each with why and how to check it. */
   readonly unchecked: string[];
 }
@@ -44,7 +47,8 @@ export async function detectTarget(
     note = `assumed v${version}, the newest this release knows`;
     unchecked.push(`version: the config's $schema could not be read (${why(error)})`);
   }
-  if (!config) return { version, ...(note ? { note } : {}), edition: 'ce', unchecked };
+  if (!config)
+    return { version, ...(note ? { note } : {}), edition: 'ce', editionSource: 'schema', unchecked };
   let catalog: Catalog | undefined = await registry.catalogWithoutDownload(version);
   let missing = `it is not in ${registry.source.describe()}`;
   if (!catalog && !offline) {
@@ -55,13 +59,18 @@ export async function detectTarget(
     }
   }
   if (!catalog) {
-    unchecked.push(
-      `edition: needs the v${version} schema and ${missing}; validate_config or check_edition_compatibility ` +
-        'answers once the schema is available (online, or with --schema-dir), and an Enterprise config runs on ' +
-        `krakend/krakend-ee:${version}`,
-    );
-    return { version, ...(note ? { note } : {}), edition: 'unknown', unchecked };
+    // Rampart's own list knows every published namespace's edition; only names it does not know stay unchecked.
+    const uses = namespacesUsed(config, builtinCatalog(version));
+    const unknown = [...new Set(uses.filter((use) => !use.feature).map((use) => use.namespace))];
+    if (unknown.length > 0)
+      unchecked.push(
+        `edition of ${unknown.join(', ')}: not in Rampart's built-in list for v${version}, and the v${version} ` +
+          `schema is needed to decide (${missing}); validate_config or check_edition_compatibility answers once ` +
+          `the schema is available (rampart krakend sync, or --schema-dir)`,
+      );
+    const edition = editionOf(uses).required;
+    return { version, ...(note ? { note } : {}), edition, editionSource: 'rampart', unchecked };
   }
   const edition = editionOf(namespacesUsed(config, catalog)).required;
-  return { version, ...(note ? { note } : {}), edition, unchecked };
+  return { version, ...(note ? { note } : {}), edition, editionSource: 'schema', unchecked };
 }

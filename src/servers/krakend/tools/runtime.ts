@@ -20,8 +20,8 @@ export function detectRuntimeTool(ctx: KrakendContext) {
       'Reports whether a krakend binary and Docker are installed (and their versions), which KrakenD version and ' +
       'edition a config targets, whether the local binary matches, and the commands to check, audit or run it ' +
       '(with the Flexible Configuration variables when the config is a template). Answers without waiting on the ' +
-      'network: what needs a schema that is neither local nor cached (and cannot be downloaded at once) is listed ' +
-      'in unchecked. Rampart validates and audits without krakend or Docker; they are only cross-checks.',
+      "network: without the schema, the edition comes from Rampart's built-in namespace list (edition_source " +
+      'says which), and what only the schema can decide is listed in unchecked. Rampart validates and audits without krakend or Docker; they are only cross-checks.',
     input: z.object({
       config: z
         .string()
@@ -36,7 +36,12 @@ export function detectRuntimeTool(ctx: KrakendContext) {
       version_note: z.string().optional(),
       edition: z
         .enum(['ce', 'ee', 'unknown'])
-        .describe('The edition the config needs; unknown when its schema could not be read (see unchecked)'),
+        .describe('The edition the config needs; unknown only when the config itself could not be read'),
+      edition_source: z
+        .enum(['schema', 'rampart'])
+        .describe(
+          "Where the edition came from: the version's schema, or Rampart's built-in namespace list when the schema was not at hand",
+        ),
       version_match: z.boolean().describe('The local krakend has the target major.minor'),
       execution_mode: z.enum(['native', 'docker', 'native_mismatch', 'schema_only']),
       recommended_image: z.string(),
@@ -83,6 +88,7 @@ export function detectRuntimeTool(ctx: KrakendContext) {
         target_version: target.version,
         ...(target.note ? { version_note: target.note } : {}),
         edition,
+        edition_source: target.editionSource,
         version_match: versionMatch,
         execution_mode: mode,
         recommended_image: image,
@@ -96,6 +102,9 @@ export function detectRuntimeTool(ctx: KrakendContext) {
         `krakend: ${r.krakend.installed ? `${r.krakend.path} (${r.krakend.version ?? 'version unknown'})` : 'not installed'}`,
         `docker: ${r.docker.installed ? `${r.docker.path} (${r.docker.version ?? 'version unknown'})` : 'not installed'}`,
         `target: KrakenD ${r.edition === 'unknown' ? '(edition unknown)' : r.edition.toUpperCase()} v${r.target_version}${r.version_note ? ` (${r.version_note})` : ''}; mode ${r.execution_mode}`,
+        ...(r.edition_source === 'rampart' && r.edition !== 'unknown'
+          ? ["edition: from Rampart's built-in namespace list (the schema was not at hand)"]
+          : []),
         ...r.commands.map((c) => `${c.purpose}: ${c.command}`),
         ...r.unchecked.map((line) => `not checked: ${line}`),
       ].join('\n'),
