@@ -23,6 +23,11 @@ interface Report {
   };
 }
 
+interface Audited {
+  findings: { rule: string; pointer: string; line: number; template_file?: string; template_line?: number }[];
+  flexible_configuration?: { edition: string; settings_files: string[] };
+}
+
 let base: string;
 
 function write(root: string, files: Record<string, string>): string {
@@ -70,6 +75,17 @@ describe('Flexible Configuration rendered by Rampart (our own examples)', () => 
       'templates/bad.tmpl': '{\n  "endpoint": "/now",\n  "when": "{{ now }}"\n}',
       'escape.tmpl': '{ "version": 3, "x": {{ include "../../../etc/passwd" }} }',
       'partials/.keep': '',
+      'audit.tmpl': '{\n  "version": 3,\n  "endpoints": [{{ template "write.tmpl" . }}]\n}',
+      'templates/write.tmpl': [
+        '{',
+        '  "endpoint": "/w",',
+        '  "method": "POST",',
+        '  "backend": [',
+        '    { "host": ["http://a"], "url_pattern": "/a" },',
+        '    { "host": ["http://b"], "url_pattern": "/b" }',
+        '  ]',
+        '}',
+      ].join('\n'),
     });
     ee = write(path.join(base, 'ee'), {
       'flexible_config.json': JSON.stringify({
@@ -169,6 +185,66 @@ describe('Flexible Configuration rendered by Rampart (our own examples)', () => 
         message: expect.stringMatching(/map has no entry for key "nope"/),
       }),
     ]);
+  });
+
+  it('audits a Community template by rendering it, each finding at the template or sub-template line', async () => {
+    const result = await session.call('audit_security', {
+      config: path.join(ce, 'audit.tmpl'),
+      cross_check: false,
+    });
+    expect(result.isError, result.text).toBe(false);
+    const audited = result.structured as unknown as Audited;
+    expect(audited.flexible_configuration).toMatchObject({
+      edition: 'ce',
+      settings_files: ['settings/service.json'],
+    });
+    // Two writing backends in one endpoint: the "backend" key is line 4 of the sub-template.
+    expect(audited.findings).toContainEqual(
+      expect.objectContaining({
+        rule: '5.1.6',
+        pointer: '/endpoints/0/backend',
+        template_file: 'templates/write.tmpl',
+        template_line: 4,
+      }),
+    );
+    // No circuit breaker anywhere: the finding points at the template's "endpoints" line.
+    expect(audited.findings).toContainEqual(
+      expect.objectContaining({ rule: '3.1.3', template_file: 'audit.tmpl', template_line: 3 }),
+    );
+    for (const finding of audited.findings) expect(finding.template_file).toBeDefined();
+    expect(result.text).toMatch(/5\.1\.6\t\[MEDIUM\].*\n\ttemplates\/write\.tmpl:4 \/endpoints\/0\/backend/);
+    expect(result.text).toMatch(/rendered as KrakenD CE would/);
+  });
+
+  it('audits an Enterprise template, a finding inside a $ref file pointing at that file', async () => {
+    const result = await session.call('audit_security', {
+      config: path.join(ee, 'krakend.tmpl'),
+      cross_check: false,
+    });
+    expect(result.isError, result.text).toBe(false);
+    const audited = result.structured as unknown as Audited;
+    expect(audited.flexible_configuration).toMatchObject({
+      edition: 'ee',
+      settings_files: ['settings/prod/service.yaml'],
+    });
+    // auth/api-keys came in through $ref: line 3 of service/extra_config.json.
+    expect(audited.findings).toContainEqual(
+      expect.objectContaining({
+        rule: '1.1.2',
+        pointer: '/extra_config/auth~1api-keys',
+        template_file: 'service/extra_config.json',
+        template_line: 3,
+      }),
+    );
+    expect(audited.findings).toContainEqual(
+      expect.objectContaining({ rule: '3.1.3', template_file: 'krakend.tmpl', template_line: 6 }),
+    );
+  });
+
+  it('refuses to audit a template that does not render, naming its file and line', async () => {
+    const result = await session.call('audit_security', { config: path.join(ee, 'undefined.tmpl') });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/does not render: undefined\.tmpl:3: .*map has no entry for key "nope"/);
   });
 });
 

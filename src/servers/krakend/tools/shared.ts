@@ -60,8 +60,12 @@ export async function readConfig(ctx: KrakendContext, value: string, label = 'co
 }
 
 /** Parses a config's JSON, refusing with the first syntax problem's line and column. */
-export function parseConfigJson(config: ConfigText): Record<string, unknown> {
-  if (detectFlexibleConfiguration(config.text).detected) {
+export function parseConfigJson(
+  config: ConfigText,
+  { rendered = false }: { rendered?: boolean } = {},
+): Record<string, unknown> {
+  // A rendered config may hold `{{` as text (an Enterprise raw partial), so only a config as given is asked.
+  if (!rendered && detectFlexibleConfiguration(config.text).detected) {
     throw new Refusal(
       `${config.label} is a Flexible Configuration template; render it (FC_ENABLE=1 … FC_OUT=out.json) and pass the rendered file`,
     );

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
 import { sandboxFiles } from '../flexible/sandbox-files.js';
@@ -6,6 +5,7 @@ import { type TemplateIssue, type TemplateReport, validateTemplate } from '../fl
 import { detectFlexibleConfiguration } from '../flexible.js';
 import { nativeCheck, nativeRunner } from '../native.js';
 import { validateText } from '../validate.js';
+import { flexibleArgument, templateFile } from './flexible-input.js';
 import { configArgument, issueSchema, type KrakendContext, READ_ONLY, readConfig } from './shared.js';
 
 const layerSchema = z.object({
@@ -67,16 +67,7 @@ export function validateConfigTool(ctx: KrakendContext) {
         .describe(
           'For a Flexible Configuration template: a config KrakenD rendered (FC_OUT), to validate instead of rendering here',
         ),
-      flexible: z
-        .object({
-          settings: z.string().optional().describe('FC_SETTINGS: the settings folder, e.g. "settings/prod"'),
-          partials: z.string().optional().describe('FC_PARTIALS: default "partials" beside the template'),
-          templates: z.string().optional().describe('FC_TEMPLATES: default "templates" beside the template'),
-        })
-        .optional()
-        .describe(
-          'Community Flexible Configuration folders, relative to the template; Enterprise reads flexible_config.json instead',
-        ),
+      flexible: flexibleArgument,
       cross_check: z
         .boolean()
         .default(true)
@@ -111,7 +102,7 @@ export function validateConfigTool(ctx: KrakendContext) {
         ? await validateTemplate(
             {
               text: given.text,
-              file: given.file ?? path.join(ctx.sandbox.roots[0]?.real ?? process.cwd(), 'inline.tmpl'),
+              file: templateFile(ctx, given),
             },
             sandboxFiles(ctx.sandbox, ctx.maxConfigBytes),
             args.flexible ?? {},
