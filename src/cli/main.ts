@@ -1,18 +1,17 @@
 #!/usr/bin/env node
+// Every command's work is imported when that command runs (`await import(…)` in its action), so that a command
+// loads only what it runs and `--version` loads next to nothing; a command module imports commander and types.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../core/config.js';
 import { exitAfterGrace, listenForStop, SIGNAL_EXIT_CODE, type StopSignal } from '../core/shutdown.js';
-import { runStdio } from '../core/stdio.js';
+import { packageVersion } from '../core/version.js';
 import { PathRefusal } from '../guards/path.js';
 import { splitCallArgs } from './call-args.js';
 import type { InProcessSession } from './client.js';
-import { addKrakendSyncCommand } from './krakend-sync.js';
 import { addRegistryServerCommand } from './registry-server.js';
 import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
 import { findServer, SERVERS, type ServerEntry } from './servers.js';
 import { UsageError } from './usage-error.js';
-import { packageVersion } from '../core/version.js';
 
 function requireServer(name: string): ServerEntry {
   const entry = findServer(name);
@@ -140,7 +139,18 @@ async function callTool(serverName: string, argv: string[], json: boolean): Prom
   });
 }
 
-function buildProgram(): Command {
+/** The command line's words before the first flag: `krakend sync` in `rampart krakend sync --offline`. */
+function commandWords(argv: readonly string[]): string[] {
+  const words: string[] = [];
+  for (const arg of argv.slice(2)) {
+    if (arg.startsWith('-')) break;
+    words.push(arg);
+  }
+  return words;
+}
+
+async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const words = commandWords(argv);
   const program = new Command('rampart')
     .description('Security-hardened MCP servers: every promise enforced in code and proven by a test.')
     .version(packageVersion(), '-v, --version')
@@ -158,12 +168,17 @@ function buildProgram(): Command {
         const flags = params[params.length - 2] as Record<string, unknown>;
         const positional = entry.positional ? (params[0] as string[] | string | undefined) : undefined;
         const args = positional === undefined ? [] : Array.isArray(positional) ? positional : [positional];
-        const launch = await entry.launch(args, flags);
+        const [launch, { runStdio }] = await Promise.all([
+          entry.launch(args, flags),
+          import('../core/stdio.js'),
+        ]);
         launch.runtime.log.info(`serving ${entry.name} on stdio`);
         await runStdio(launch.makeDefinition, launch.runtime, { close: () => launch.close() });
       });
     command.exitOverride();
-    if (entry.name === 'krakend') addKrakendSyncCommand(command);
+    // Its module loads the sync machinery, so only `rampart krakend …` that may name it loads it.
+    if (entry.name === 'krakend' && words[0] === 'krakend' && (words.length > 1 || argv.includes('--help')))
+      (await import('./krakend-sync.js')).addKrakendSyncCommand(command);
   }
 
   addServeCommand(program);
@@ -204,7 +219,7 @@ function buildProgram(): Command {
 
 async function main(): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await (await buildProgram(process.argv)).parseAsync(process.argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode;
@@ -214,6 +229,7 @@ async function main(): Promise<void> {
       process.exitCode = SIGNAL_EXIT_CODE[error.signal];
       return;
     }
+    const { ConfigError } = await import('../core/config.js');
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof PathRefusal) {
       console.error(`rampart: ${error.message}`);
       process.exitCode = 2;

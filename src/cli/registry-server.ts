@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config.js';
-import { listenForStop } from '../core/shutdown.js';
-import { registryServerConfigSchema, startRegistryServer } from '../registry-server/index.js';
 
 /** `rampart registry-server`: the embedded Confluent-compatible Schema Registry over HTTP. */
 export function addRegistryServerCommand(program: Command): void {
@@ -32,6 +29,12 @@ export function addRegistryServerCommand(program: Command): void {
       Number,
     )
     .action(async (flags: Record<string, unknown>) => {
+      const [{ loadConfig }, { listenForStop }, { registryServerConfigSchema, startRegistryServer }] =
+        await Promise.all([
+          import('../core/config.js'),
+          import('../core/shutdown.js'),
+          import('../registry-server/index.js'),
+        ]);
       const { config: file, ...rest } = flags;
       const config = loadConfig('registry_server', registryServerConfigSchema, {
         flags: rest,

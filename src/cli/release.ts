@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { buildRelease } from '../release/release.js';
-import { loadSigningKey } from '../release/signing.js';
 import { packageVersion } from '../core/version.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,6 +15,10 @@ export function addReleaseCommand(program: Command): void {
     .option('--release-version <version>', 'the version to stamp (default: package.json)')
     .option('--signing-key <file>', 'ed25519 private key in PEM (default: RAMPART_RELEASE_SIGNING_KEY)')
     .action(async (flags: { out: string; releaseVersion?: string; signingKey?: string }) => {
+      const [{ buildRelease }, { loadSigningKey }] = await Promise.all([
+        import('../release/release.js'),
+        import('../release/signing.js'),
+      ]);
       const signingKey = loadSigningKey(flags.signingKey, process.env);
       const release = await buildRelease({
         repo: REPO,

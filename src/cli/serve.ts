@@ -1,18 +1,14 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { ConfigError, loadConfig, readConfigKey } from '../core/config.js';
-import { listenForStop } from '../core/shutdown.js';
-import {
-  defaultServers,
-  gatewayConfigSchema,
-  type ServerEntry,
-  serverEntrySchema,
-} from '../gateway/config.js';
-import { startGateway } from '../gateway/serve.js';
-import { startEmbeddedRegistry } from './embedded-registry.js';
-import { startupMessage } from './serve-message.js';
+import type { ServerEntry } from '../gateway/config.js';
 
-function configuredServers(file: string | undefined): { servers: ServerEntry[]; source: string } {
+async function configuredServers(
+  file: string | undefined,
+): Promise<{ servers: ServerEntry[]; source: string }> {
+  const [{ z }, { ConfigError, readConfigKey }, { defaultServers, serverEntrySchema }] = await Promise.all([
+    import('zod'),
+    import('../core/config.js'),
+    import('../gateway/config.js'),
+  ]);
   const listed = readConfigKey('servers', file ? { file } : {});
   if (!listed) return { servers: defaultServers(process.cwd()), source: 'the defaults' };
   const parsed = z.array(serverEntrySchema).min(1, 'list at least one server').safeParse(listed.value);
@@ -65,13 +61,30 @@ export function addServeCommand(program: Command): void {
     )
     .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent')
     .action(async (flags: Record<string, unknown>) => {
+      const [
+        { loadConfig },
+        { listenForStop },
+        { gatewayConfigSchema },
+        { startGateway },
+        embedded,
+        message,
+      ] = await Promise.all([
+        import('../core/config.js'),
+        import('../core/shutdown.js'),
+        import('../gateway/config.js'),
+        import('../gateway/serve.js'),
+        import('./embedded-registry.js'),
+        import('./serve-message.js'),
+      ]);
+      const { startEmbeddedRegistry } = embedded;
+      const { startupMessage } = message;
       const { config: file, ...rest } = flags;
       const configFile = typeof file === 'string' ? file : undefined;
       const config = loadConfig('gateway', gatewayConfigSchema, {
         flags: rest,
         ...(configFile ? { file: configFile } : {}),
       });
-      const { servers, source } = configuredServers(configFile);
+      const { servers, source } = await configuredServers(configFile);
       const gateway = await startGateway({ config, servers, source });
       const registry =
         (config.embeddedRegistry ?? source === 'the defaults')

@@ -1,18 +1,10 @@
 import type { Client } from '@modelcontextprotocol/client';
 import type { Command } from 'commander';
-import { loadConfig } from '../core/config.js';
+import type { ConfigSources } from '../core/config.js';
 import type { ServerDefinition } from '../core/define.js';
 import type { Runtime } from '../core/envelope.js';
-import { createRuntime } from '../core/runtime.js';
-import { SERVER_KINDS } from '../servers/catalog.js';
-import { dbConfigSchema } from '../servers/db/index.js';
-import { fsConfigSchema } from '../servers/fs/index.js';
-import { gitConfigSchema } from '../servers/git/index.js';
-import { httpConfigSchema } from '../servers/http/index.js';
-import { krakendConfigSchema } from '../servers/krakend/index.js';
-import { registryConfigSchema } from '../servers/registry/index.js';
-import { sessionsConfigSchema } from '../servers/sessions/index.js';
-import { type CallPreparation, signOnForCall } from './sessions-call.js';
+import { SERVER_KINDS, type ServerKindName } from '../servers/catalog.js';
+import type { CallPreparation } from './sessions-call.js';
 
 /** What a CLI command needs to run one server: a per-connection definition factory and the shared runtime. */
 export interface Launch {
@@ -56,22 +48,28 @@ const fsEntry: ServerEntry = {
       .option('--max-walk-entries <n>', 'most entries one search, tree or grep visits', Number),
   async launch(positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('fs', fsConfigSchema, {
+    return launchKind('fs', {
       flags: { ...rest, roots: positional.length > 0 ? positional : undefined },
       cliNames: { roots: 'directories as arguments (rampart fs <dir>…)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('fs', config);
   },
 };
 
-/** Prepares a server of `kind` from its loaded config, warns about what the operator must know, and runs it. */
-async function launchPrepared(
-  kind: keyof typeof SERVER_KINDS,
-  config: Record<string, unknown> & Parameters<typeof createRuntime>[0],
-): Promise<Launch> {
+/**
+ * Loads a server of `kind` (its modules are imported only now), reads its config, prepares it, warns about what
+ * the operator must know, and returns it ready to run.
+ */
+async function launchKind(kind: ServerKindName, sources: ConfigSources): Promise<Launch> {
+  const [{ loadConfig }, { createRuntime }, loaded] = await Promise.all([
+    import('../core/config.js'),
+    import('../core/runtime.js'),
+    SERVER_KINDS[kind].load(),
+  ]);
+  const config = loadConfig(kind, loaded.configSchema, sources) as Record<string, unknown> &
+    Parameters<typeof createRuntime>[0];
   const runtime = await createRuntime({ ...config, scope: kind });
-  const prepared = await SERVER_KINDS[kind].prepare(config).catch(async (error) => {
+  const prepared = await loaded.prepare(config).catch(async (error) => {
     await runtime.audit.close();
     throw error;
   });
@@ -99,12 +97,11 @@ const dbEntry: ServerEntry = {
       .option('--pool-size <n>', 'most connections at once (PostgreSQL, MySQL)', Number),
   async launch(positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('db', dbConfigSchema, {
+    return launchKind('db', {
       flags: { ...rest, url: positional[0] },
       cliNames: { url: 'the URL as argument (rampart db <url>)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('db', config);
   },
 };
 
@@ -148,12 +145,11 @@ const httpEntry: ServerEntry = {
       .option('--max-response-bytes <n>', 'most response bytes read', Number),
   async launch(_positional, flags) {
     const { config: file, allow, ...rest } = flags;
-    const config = loadConfig('http', httpConfigSchema, {
+    return launchKind('http', {
       flags: { ...rest, allowHosts: allow },
       cliNames: { allowHosts: 'flag --allow' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('http', config);
   },
 };
 
@@ -168,12 +164,11 @@ const gitEntry: ServerEntry = {
       .option('--max-output-bytes <n>', 'most bytes read from one git command', Number),
   async launch(positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('git', gitConfigSchema, {
+    return launchKind('git', {
       flags: { ...rest, repositories: positional.length > 0 ? positional : undefined },
       cliNames: { repositories: 'repositories as arguments (rampart git <repo>…)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('git', config);
   },
 };
 
@@ -199,14 +194,13 @@ const sessionsEntry: ServerEntry = {
       .option('--session-ttl-ms <n>', 'how long a slot lasts without a call', Number),
   async launch(positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('sessions', sessionsConfigSchema, {
+    return launchKind('sessions', {
       flags: { ...rest, projectDir: positional[0] },
       cliNames: { projectDir: 'the project directory as argument (rampart sessions <dir>)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('sessions', config);
   },
-  beforeCall: signOnForCall,
+  beforeCall: async (client, tool) => (await import('./sessions-call.js')).signOnForCall(client, tool),
 };
 
 const krakendEntry: ServerEntry = {
@@ -235,12 +229,11 @@ const krakendEntry: ServerEntry = {
       .option('--krakend-binary <path>', 'krakend executable for cross-checks (default: krakend on PATH)'),
   async launch(positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('krakend', krakendConfigSchema, {
+    return launchKind('krakend', {
       flags: { ...rest, roots: positional.length > 0 ? positional : undefined },
       cliNames: { roots: 'directories as arguments (rampart krakend <dir>…)' },
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('krakend', config);
   },
 };
 
@@ -253,11 +246,10 @@ const registryEntry: ServerEntry = {
     commonFlags(command).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
   async launch(_positional, flags) {
     const { config: file, ...rest } = flags;
-    const config = loadConfig('registry', registryConfigSchema, {
+    return launchKind('registry', {
       flags: rest,
       ...(typeof file === 'string' ? { file } : {}),
     });
-    return launchPrepared('registry', config);
   },
 };
 

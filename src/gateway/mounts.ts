@@ -34,18 +34,19 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
       `${context.source} servers.${entry.name}: ${entry.kind} cannot be served here: ${serverKind.needsConnections}`,
     );
   }
-  const shape = serverKind.configSchema.shape as Record<string, unknown>;
+  const loaded = await serverKind.load();
+  const shape = loaded.configSchema.shape as Record<string, unknown>;
   for (const key of Object.keys(entry.options)) {
     if (!Object.hasOwn(shape, key))
       throw new ConfigError(`${where}.${key} is not an option of ${entry.kind}`);
   }
-  const parsed = serverKind.configSchema.safeParse({ logLevel: context.logLevel, ...entry.options });
+  const parsed = loaded.configSchema.safeParse({ logLevel: context.logLevel, ...entry.options });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data as Record<string, unknown> & Parameters<typeof createRuntime>[0];
-  const prepared = await serverKind.prepare(config);
+  const prepared = await loaded.prepare(config);
   const runtime = await createRuntime({
     ...config,
     audit: context.audit,

@@ -1,22 +1,5 @@
 import type { z } from 'zod';
 import type { ServerDefinition } from '../core/define.js';
-import { type DbConfig, dbConfigSchema, dbServer, openEngine } from './db/index.js';
-import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from './fs/index.js';
-import { type GitConfig, gitConfigSchema, gitServer, prepareGit } from './git/index.js';
-import { type HttpConfig, httpConfigSchema, httpServer, prepareHttp } from './http/index.js';
-import { type KrakendConfig, krakendConfigSchema, krakendServer, prepareKrakend } from './krakend/index.js';
-import {
-  prepareRegistry,
-  type RegistryConfig,
-  registryConfigSchema,
-  registryServer,
-} from './registry/index.js';
-import {
-  prepareSessions,
-  type SessionsConfig,
-  sessionsConfigSchema,
-  sessionsServer,
-} from './sessions/index.js';
 
 /** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
 export interface PreparedServer {
@@ -26,6 +9,12 @@ export interface PreparedServer {
   close(): Promise<void>;
 }
 
+/** A server kind's code, loaded: its config schema and how to prepare it from a config. */
+export interface LoadedKind {
+  readonly configSchema: z.ZodObject;
+  prepare(config: Record<string, unknown>): Promise<PreparedServer>;
+}
+
 export interface ServerKind {
   readonly name: string;
   /**
@@ -33,56 +22,118 @@ export interface ServerKind {
    * session slot, say) that a request-per-call transport would mix up between clients.
    */
   readonly needsConnections?: string;
-  readonly configSchema: z.ZodObject;
-  prepare(config: Record<string, unknown>): Promise<PreparedServer>;
+  /** Imports the server's modules on first use: a command loads only the server it runs. */
+  load(): Promise<LoadedKind>;
 }
 
 function kind<S extends z.ZodObject>(
   name: string,
-  configSchema: S,
-  prepare: (config: z.output<S>) => Promise<PreparedServer>,
+  load: () => Promise<{ configSchema: S; prepare: (config: z.output<S>) => Promise<PreparedServer> }>,
 ): ServerKind {
-  return { name, configSchema, prepare: (config) => prepare(config as z.output<S>) };
+  let loading: Promise<LoadedKind> | undefined;
+  return {
+    name,
+    load: () => {
+      loading ??= load().then(({ configSchema, prepare }) => ({
+        configSchema,
+        prepare: (config) => prepare(config as z.output<S>),
+      }));
+      return loading;
+    },
+  };
 }
 
-/** Every server Rampart can run, by kind: what the CLI and the gateway both start. */
+/**
+ * Every server Rampart can run, by kind: what the CLI and the gateway both start. Only names and loaders live
+ * here; each server's modules (and its heavy dependencies) load when that server is started.
+ */
 export const SERVER_KINDS = {
-  fs: kind('fs', fsConfigSchema, async (config: FsConfig) => {
-    const options = await prepareFsOptions(config);
-    return { makeDefinition: () => fsServer(options), warnings: [], close: async () => {} };
-  }),
-  db: kind('db', dbConfigSchema, async (config: DbConfig) => {
-    const engine = await openEngine(config);
+  fs: kind('fs', async () => {
+    const { fsConfigSchema, fsServer, prepareFsOptions } = await import('./fs/index.js');
     return {
-      makeDefinition: () => dbServer(engine, config),
-      warnings: engine.warnings,
-      close: () => engine.close(),
+      configSchema: fsConfigSchema,
+      prepare: async (config) => {
+        const options = await prepareFsOptions(config);
+        return { makeDefinition: () => fsServer(options), warnings: [], close: async () => {} };
+      },
     };
   }),
-  http: kind('http', httpConfigSchema, async (config: HttpConfig) => {
-    const prepared = await prepareHttp(config);
+  db: kind('db', async () => {
+    const { dbConfigSchema, dbServer, openEngine } = await import('./db/index.js');
     return {
-      makeDefinition: () => httpServer(prepared),
-      warnings: prepared.warnings,
-      close: () => prepared.close(),
+      configSchema: dbConfigSchema,
+      prepare: async (config) => {
+        const engine = await openEngine(config);
+        return {
+          makeDefinition: () => dbServer(engine, config),
+          warnings: engine.warnings,
+          close: () => engine.close(),
+        };
+      },
     };
   }),
-  git: kind('git', gitConfigSchema, async (config: GitConfig) => {
-    const prepared = await prepareGit(config);
-    return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
+  http: kind('http', async () => {
+    const { httpConfigSchema, httpServer, prepareHttp } = await import('./http/index.js');
+    return {
+      configSchema: httpConfigSchema,
+      prepare: async (config) => {
+        const prepared = await prepareHttp(config);
+        return {
+          makeDefinition: () => httpServer(prepared),
+          warnings: prepared.warnings,
+          close: () => prepared.close(),
+        };
+      },
+    };
   }),
-  krakend: kind('krakend', krakendConfigSchema, async (config: KrakendConfig) => {
-    const prepared = await prepareKrakend(config);
-    return { makeDefinition: () => krakendServer(prepared), warnings: [], close: async () => {} };
+  git: kind('git', async () => {
+    const { gitConfigSchema, gitServer, prepareGit } = await import('./git/index.js');
+    return {
+      configSchema: gitConfigSchema,
+      prepare: async (config) => {
+        const prepared = await prepareGit(config);
+        return { makeDefinition: () => gitServer(prepared), warnings: [], close: async () => {} };
+      },
+    };
   }),
-  registry: kind('registry', registryConfigSchema, async (config: RegistryConfig) => {
-    const prepared = prepareRegistry(config);
-    return { makeDefinition: () => registryServer(prepared), warnings: [], close: () => prepared.close() };
+  krakend: kind('krakend', async () => {
+    const { krakendConfigSchema, krakendServer, prepareKrakend } = await import('./krakend/index.js');
+    return {
+      configSchema: krakendConfigSchema,
+      prepare: async (config) => {
+        const prepared = await prepareKrakend(config);
+        return { makeDefinition: () => krakendServer(prepared), warnings: [], close: async () => {} };
+      },
+    };
+  }),
+  registry: kind('registry', async () => {
+    const { registryConfigSchema, registryServer, prepareRegistry } = await import('./registry/index.js');
+    return {
+      configSchema: registryConfigSchema,
+      prepare: async (config) => {
+        const prepared = prepareRegistry(config);
+        return {
+          makeDefinition: () => registryServer(prepared),
+          warnings: [],
+          close: () => prepared.close(),
+        };
+      },
+    };
   }),
   sessions: {
-    ...kind('sessions', sessionsConfigSchema, async (config: SessionsConfig) => {
-      const prepared = await prepareSessions(config);
-      return { makeDefinition: () => sessionsServer(prepared), warnings: [], close: () => prepared.close() };
+    ...kind('sessions', async () => {
+      const { prepareSessions, sessionsConfigSchema, sessionsServer } = await import('./sessions/index.js');
+      return {
+        configSchema: sessionsConfigSchema,
+        prepare: async (config) => {
+          const prepared = await prepareSessions(config);
+          return {
+            makeDefinition: () => sessionsServer(prepared),
+            warnings: [],
+            close: () => prepared.close(),
+          };
+        },
+      };
     }),
     needsConnections:
       'each connection of the sessions server is one session holding a slot, and the gateway serves stateless ' +
