@@ -1,6 +1,5 @@
 import { Refusal } from '../../core/errors.js';
 import { type GateMode, gateStatement } from '../../guards/sql.js';
-import { gatePostgres } from '../../guards/sql-postgres.js';
 import type { Engine } from './engine.js';
 
 /**
@@ -10,7 +9,11 @@ import type { Engine } from './engine.js';
 export async function admit(engine: Engine, sql: string, mode: GateMode, signal: AbortSignal): Promise<void> {
   const verdict =
     engine.dialect === 'postgres'
-      ? gatePostgres(sql, { mode, allowedSchemas: engine.schemas })
+      ? // PostgreSQL's parser (WebAssembly) is loaded by the PostgreSQL engine only, never for SQLite or MySQL.
+        (await import('../../guards/sql-postgres.js')).gatePostgres(sql, {
+          mode,
+          allowedSchemas: engine.schemas,
+        })
       : gateStatement(sql, { dialect: engine.dialect, mode, allowedSchemas: engine.schemas });
   if (!verdict.ok) throw new Refusal(`sql: ${verdict.reason}`);
   if (verdict.qualifiers.length > 0 && engine.schemasAmong) {

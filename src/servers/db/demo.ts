@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { expandHome } from '../../guards/path.js';
 
 export const DEMO_DATABASE = '~/.rampart/demo.sqlite';
@@ -45,6 +44,7 @@ export async function ensureDemoDatabase(file = DEMO_DATABASE): Promise<string> 
   await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
+    const { default: Database } = await import('better-sqlite3');
     const db = new Database(temp);
     db.exec(`
       CREATE TABLE artists (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, country TEXT NOT NULL);

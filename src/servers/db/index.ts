@@ -6,9 +6,6 @@ import { expandHome } from '../../guards/path.js';
 import type { DbConfig } from './config.js';
 import { DEMO_DATABASE, ensureDemoDatabase } from './demo.js';
 import type { Engine } from './engine.js';
-import { MysqlEngine } from './mysql.js';
-import { PostgresEngine } from './postgres.js';
-import { SqliteEngine } from './sqlite.js';
 import { dbTools } from './tools.js';
 
 export { type DbConfig, dbConfigSchema } from './config.js';
@@ -18,7 +15,9 @@ import { hideUrlPassword } from '../../guards/redact.js';
 
 export const DB_VERSION = '0.1.0';
 
-async function openSqlite(location: string, writable: boolean): Promise<SqliteEngine> {
+// Each engine's module (and its driver: pg with libpg_query, mysql2, better-sqlite3) loads only when its URL is
+// given.
+async function openSqlite(location: string, writable: boolean): Promise<Engine> {
   const file = path.resolve(expandHome(location));
   if (!existsSync(file) && !writable)
     throw new ConfigError(
@@ -30,6 +29,7 @@ async function openSqlite(location: string, writable: boolean): Promise<SqliteEn
     const { default: Database } = await import('better-sqlite3');
     new Database(file).close();
   }
+  const { SqliteEngine } = await import('./sqlite.js');
   return new SqliteEngine({ file, writable });
 }
 
@@ -48,9 +48,12 @@ export async function openEngine(config: DbConfig): Promise<Engine> {
       throw new ConfigError('schemas: a SQLite database has one schema, main');
     return openSqlite(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''), config.allowWrites);
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return PostgresEngine.connect(settings);
-  if (/^(mysql|mariadb):\/\//.test(url))
+  if (/^postgres(ql)?:\/\//.test(url))
+    return (await import('./postgres.js')).PostgresEngine.connect(settings);
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    const { MysqlEngine } = await import('./mysql.js');
     return MysqlEngine.connect({ ...settings, url: url.replace(/^mariadb:/, 'mysql:') });
+  }
   throw new ConfigError(`url ${hideUrlPassword(url)}: use sqlite:<path>, postgres://… or mysql://…`);
 }
 
