@@ -26,6 +26,7 @@ export function typecheck(folders: ReadonlyMap<string, ReadonlyMap<string, strin
     noUncheckedIndexedAccess: true,
     skipLibCheck: true,
     esModuleInterop: true,
+    resolveJsonModule: true,
     verbatimModuleSyntax: true,
     noEmit: true,
     baseUrl: REPO,
@@ -36,6 +37,10 @@ export function typecheck(folders: ReadonlyMap<string, ReadonlyMap<string, strin
   const fileExists = host.fileExists.bind(host);
   host.readFile = (name) => files.get(name) ?? readFile(name);
   host.fileExists = (name) => files.has(name) || fileExists(name);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (dir) =>
+    [...files.keys()].some((name) => name.startsWith(`${dir}/`)) || (directoryExists?.(dir) ?? false);
+  host.realpath = (name) => (files.has(name) ? name : (ts.sys.realpath?.(name) ?? name));
   host.getSourceFile = (name, language) => {
     const text = files.get(name) ?? (fileExists(name) ? readFileSync(name, 'utf8') : undefined);
     return text === undefined ? undefined : ts.createSourceFile(name, text, language, true);

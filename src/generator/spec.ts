@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { npmNameProblem, toolNameProblem } from './names.js';
+
+const npmName = z.string().superRefine((name, ctx) => {
+  const problem = npmNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `package name "${name}" ${problem}` });
+});
+
+const toolName = z.string().superRefine((name, ctx) => {
+  const problem = toolNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: `tool name "${name}" ${problem}` });
+});
+
+/** Free text from the user: stored as data (never spliced into code), but bounded and without NUL. */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\0'), 'may not hold NUL');
+
+const common = {
+  name: npmName,
+  description: text(2_000).default(''),
+};
+
+export const fsSpec = z
+  .object({
+    kind: z.literal('fs'),
+    ...common,
+    roots: z
+      .array(
+        text(4_096)
+          .min(1)
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+          .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'may not hold control characters'),
+      )
+      .min(1)
+      .max(32)
+      .default(['.']),
+    readOnly: z.boolean().default(false),
+  })
+  .strict();
+
+export const customSpec = z
+  .object({
+    kind: z.literal('custom'),
+    ...common,
+    tools: z
+      .array(z.object({ name: toolName, description: text(2_000).default('') }).strict())
+      .min(1)
+      .max(64)
+      .refine((tools) => new Set(tools.map((t) => t.name)).size === tools.length, 'tool names must differ'),
+  })
+  .strict();
+
+export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec]);
+
+export type ProjectSpec = z.output<typeof projectSpec>;
+export type FsSpec = z.output<typeof fsSpec>;
+export type CustomSpec = z.output<typeof customSpec>;
+export type Kind = ProjectSpec['kind'];
+export const KINDS: readonly Kind[] = ['fs', 'custom'];
+
+export interface GenerateOptions {
+  /** The version range (or `file:` tarball) of rampart-mcp the project depends on. */
+  readonly toolkit: string;
+}
