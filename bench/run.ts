@@ -53,11 +53,25 @@ const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
       '_CHECKS; BENCH_REGISTRY_PG_URL)',
     load: () => import('./registry/index.js'),
   },
+  startup: {
+    summary:
+      "every server's cold start and trivial-call p50 against its anchor (fs and db against the reference servers, " +
+      'the rest against a bare SDK v2 server), and `rampart --version` (BENCH_STARTUP_RUNS, _ROUNDS, _WARMUP, _CALLS; ' +
+      'BENCH_DB_URL)',
+    load: () => import('./startup/index.js'),
+  },
   stdio: {
     summary:
       "round trip of a trivial call over stdio through the SDK's transport and Rampart's bounded one, on the same " +
       'bare SDK server (BENCH_STDIO_ROUNDS, _WARMUP, _CALLS for a shorter run)',
     load: () => import('./stdio/index.js'),
+  },
+  reliability: {
+    summary:
+      'faults survived (Redis and PostgreSQL killed, frozen or crashed under running servers), load held through a ' +
+      'crash, and bad inputs tried by the fuzz tests, each counted (BENCH_RELIABILITY_WRITES, _CALLS_DOWN, _CLIENTS, ' +
+      '_SECONDS, _FUZZ_RUNS for a shorter run)',
+    load: () => import('./reliability/index.js'),
   },
   sessions: {
     summary:

@@ -1,5 +1,5 @@
 import { type CallToolResult, Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { trackChild } from './children.js';
 import { REPO_ROOT } from './paths.js';
 
@@ -9,6 +9,8 @@ export interface ServerSpec {
   readonly label: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Variables added to the SDK's default child environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Session {
@@ -25,6 +27,7 @@ export async function openSession(spec: ServerSpec): Promise<Session> {
     args: [...spec.args],
     stderr: 'ignore',
     cwd: REPO_ROOT,
+    ...(spec.env ? { env: { ...getDefaultEnvironment(), ...spec.env } } : {}),
   });
   const client = new Client({ name: 'rampart-bench', version: '1.0.0' });
   try {
