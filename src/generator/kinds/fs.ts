@@ -206,8 +206,7 @@ ${writes}
     const readOnly = await connectTestClient(await createServer({ roots: [root], readOnly: true }));
     try {
       assert.deepEqual((await readOnly.toolNames()).sort(), ['list_directory', 'read_file']);
-      const answer = await readOnly.call('write_file', { path: 'x.txt', content: 'x' });
-      assert.equal(answer.isError, true);
+      await assert.rejects(readOnly.call('write_file', { path: 'x.txt', content: 'x' }), /write_file/);
     } finally {
       await readOnly.close();
     }
