@@ -8,7 +8,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The KrakenD docs snapshot (Apache-2.0, with its LICENSE and NOTICE), so docs search works offline from the start.
+ARG KRAKEND_DOCS_URL=https://www.krakend.io/llms-full.txt
+RUN npm run build \
+  && node dist/release/snapshot-docs.js --from "$KRAKEND_DOCS_URL" \
+  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
@@ -19,6 +23,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /src/package.json ./
 COPY --from=build --chown=root:root /src/node_modules ./node_modules
 COPY --from=build --chown=root:root /src/dist ./dist
+COPY --from=build --chown=root:root /src/krakend-docs ./krakend-docs
 ENV NODE_ENV=production HOME=/data
 USER node
 VOLUME ["/data"]

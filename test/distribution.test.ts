@@ -35,6 +35,10 @@ describe('distribution metadata', () => {
     expect(final).toMatch(/^USER node$/m);
     expect(final).toMatch(/^ENTRYPOINT \["node", "\/app\/dist\/cli\/main\.js"\]$/m);
     expect(final).not.toMatch(/COPY[^\n]*(\.env|\.pem|release-signing)/);
+    // The KrakenD docs snapshot is made in the build stage and found beside /app/package.json.
+    expect(dockerfile).toMatch(/node dist\/release\/snapshot-docs\.js --from "\$KRAKEND_DOCS_URL"/);
+    expect(final).toMatch(/^COPY --from=build --chown=root:root \/src\/krakend-docs \.\/krakend-docs$/m);
+    expect(json('package.json').files).toContain('krakend-docs');
     const ignored = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git', 'plugin/runtime']));
   });

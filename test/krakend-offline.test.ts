@@ -43,6 +43,8 @@ async function call(
     HOME: emptyHome(),
     RAMPART_KRAKEND_SCHEMA_BASE_URL: `${refused}/schema/`,
     RAMPART_KRAKEND_DOCS_URL: `${refused}/llms-full.txt`,
+    // A checkout holds no snapshot unless someone made one; this run is the clone that has none.
+    RAMPART_KRAKEND_DOCS_SNAPSHOT_DIR: path.join(base, 'no-snapshot'),
     ...env,
   });
   try {
@@ -152,6 +154,9 @@ describe('krakend on a first run with no network', () => {
     expect(result.isError, result.text).toBe(false);
     expect(result.structured).toMatchObject({ results: [] });
     expect(result.text).toMatch(/^no documentation to search: .*rampart krakend sync/);
+    expect(result.text).toMatch(
+      /no docs snapshot ships with this copy of Rampart .*npm run snapshot:krakend-docs/,
+    );
   });
 
   it('answers within the download timeout when the network never responds, for every tool', async () => {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundle } from './bundle.js';
+import { type KrakendDocsRequest, krakendDocsFiles } from './krakend-docs.js';
 import { shippedFiles } from './shipped.js';
 import { checksums, publicKeyOf, signChecksums } from './signing.js';
 import { type TarEntry, tarGz } from './tar.js';
@@ -11,6 +12,8 @@ export interface ReleaseRequest {
   readonly outDir: string;
   readonly version: string;
   readonly signingKey: KeyObject;
+  /** Where to fetch the KrakenD docs snapshot from; without it the release ships none. */
+  readonly krakendDocs?: KrakendDocsRequest;
 }
 
 export interface Release {
@@ -51,6 +54,7 @@ export async function buildRelease(request: ReleaseRequest): Promise<Release> {
   const files = [
     ...(await bundle(request.repo, request.version)),
     ...shippedFiles(request.repo),
+    ...(request.krakendDocs ? await krakendDocsFiles(request.krakendDocs) : []),
     {
       path: 'package.json',
       data: Buffer.from(

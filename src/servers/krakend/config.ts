@@ -34,6 +34,12 @@ export const krakendConfigSchema = z.object({
     .url()
     .default('https://www.krakend.io/llms-full.txt')
     .describe('The documentation to download and index when docsDir is not set'),
+  docsSnapshotDir: z
+    .string()
+    .optional()
+    .describe(
+      'The dated docs snapshot to use when nothing is cached: default the one shipped beside the program; "none" for none',
+    ),
   docsMaxAgeDays: z
     .number()
     .positive()

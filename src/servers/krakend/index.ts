@@ -6,6 +6,7 @@ import { canonicalRoots } from '../../guards/path.js';
 import type { KrakendConfig } from './config.js';
 import { DocsLibrary } from './docs/library.js';
 import { type ProgressListener, terminalProgress } from './docs/progress.js';
+import { shippedSnapshotDir } from './docs/snapshot.js';
 import { findDocker, findKrakend } from './native.js';
 import { SchemaRegistry } from './schema/registry.js';
 import { SchemaSource } from './schema/source.js';
@@ -55,8 +56,15 @@ export async function prepareKrakend(
       ...download,
     }),
   );
+  const seedDir =
+    config.docsSnapshotDir === 'none'
+      ? undefined
+      : config.docsSnapshotDir
+        ? path.resolve(config.docsSnapshotDir)
+        : shippedSnapshotDir();
   const docs = new DocsLibrary(
     {
+      ...(seedDir ? { seedDir } : {}),
       ...(config.docsDir ? { localDir: path.resolve(config.docsDir) } : {}),
       url: config.docsUrl,
       cacheDir: path.join(dataDir, 'docs'),

@@ -8,6 +8,7 @@ import type { DocPage } from './pages.js';
 import { pagesFromLlmsText } from './pages.js';
 import type { ProgressListener } from './progress.js';
 import { DocsIndex, INDEX_FORMAT } from './search-index.js';
+import { readSnapshot } from './snapshot.js';
 import { folderFingerprint, markdownFiles, pagesFromFolder } from './sources.js';
 
 export interface DocsOptions {
@@ -21,7 +22,10 @@ export interface DocsOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly siteBase: string;
-  /** A dated docs index shipped with the program (`rampart release`), used when nothing is cached yet. */
+  /**
+   * A dated docs snapshot shipped with the program (`rampart release`, `npm run snapshot:krakend-docs`), used
+   * when nothing is cached yet or the cache is older; checked against its SHA-256 manifest before it is trusted.
+   */
   readonly seedDir?: string;
 }
 
@@ -63,6 +67,8 @@ export class DocsLibrary {
   private current: { index: DocsIndex; cached: CachedIndex } | undefined;
   private loading: Promise<{ index: DocsIndex; cached: CachedIndex }> | undefined;
   private refreshing: Promise<RefreshReport> | undefined;
+  /** Why the shipped snapshot was not used, for the message when nothing else answers either. */
+  private seedProblem: string | undefined;
 
   constructor(
     readonly options: DocsOptions,
@@ -181,21 +187,30 @@ export class DocsLibrary {
       this.current = await this.buildFromFolder(cached, this.onProgress);
       return this.current;
     }
-    if (cached) {
-      this.current = cached;
-      return cached;
-    }
     const seeded = await this.readSeed();
-    if (seeded) {
-      this.current = seeded;
-      return seeded;
+    // Whichever was confirmed current last answers: a cache refreshed since the release, or a newer snapshot.
+    const best =
+      cached && seeded
+        ? Date.parse(seeded.cached.checkedAt) > Date.parse(cached.cached.checkedAt)
+          ? seeded
+          : cached
+        : (cached ?? seeded);
+    if (best) {
+      this.current = best;
+      return best;
     }
+    const why = this.seedProblem ? `; ${this.seedProblem}` : '';
     if (this.options.offline) {
       throw new Refusal(
-        `no cached KrakenD docs in ${this.options.cacheDir} and downloads are off; set docsDir to a folder of the docs' markdown`,
+        `no cached KrakenD docs in ${this.options.cacheDir} and downloads are off; set docsDir to a folder of the docs' markdown${why}`,
       );
     }
-    await this.refresh({ force: true, ...(signal ? { signal } : {}) });
+    try {
+      await this.refresh({ force: true, ...(signal ? { signal } : {}) });
+    } catch (error) {
+      if (error instanceof Refusal && why) throw new Refusal(`${error.message}${why}`);
+      throw error;
+    }
     return this.current as { index: DocsIndex; cached: CachedIndex };
   }
 
@@ -257,16 +272,30 @@ export class DocsLibrary {
     }
   }
 
-  /** The shipped snapshot: trusted whatever URL it was built from, and as old as its date says. */
+  /** The shipped snapshot, only when every file matches its manifest: as old as its date says, whatever its URL. */
   private async readSeed(): Promise<{ index: DocsIndex; cached: CachedIndex } | undefined> {
-    if (!this.options.seedDir) return undefined;
+    const dir = this.options.seedDir;
+    if (!dir) {
+      this.seedProblem = 'no docs snapshot is in use (docsSnapshotDir is none)';
+      return undefined;
+    }
+    const read = await readSnapshot(dir);
+    if (read.status === 'absent') {
+      this.seedProblem = `no docs snapshot ships with this copy of Rampart (none in ${dir}; a git checkout makes one with npm run snapshot:krakend-docs)`;
+      return undefined;
+    }
+    if (read.status === 'refused') {
+      this.seedProblem = `the shipped docs snapshot in ${dir} was refused: ${read.reason}`;
+      process.stderr.write(`krakend docs: ${this.seedProblem}\n`);
+      return undefined;
+    }
     try {
-      const cached = JSON.parse(
-        await readFile(path.join(this.options.seedDir, INDEX_FILE), 'utf8'),
-      ) as CachedIndex;
-      if (cached.format !== INDEX_FORMAT) return undefined;
+      const cached = JSON.parse(read.index) as CachedIndex;
+      if (cached.format !== INDEX_FORMAT)
+        throw new Error(`index format ${cached.format} is not ${INDEX_FORMAT}`);
       return { index: DocsIndex.fromJSON(cached.index), cached };
-    } catch {
+    } catch (error) {
+      this.seedProblem = `the shipped docs snapshot in ${dir} was refused: ${(error as Error).message}`;
       return undefined;
     }
   }
