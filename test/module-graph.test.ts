@@ -38,11 +38,10 @@ const HEAVY = [
 
 /**
  * Heavy dependencies a server still loads at start, each a known remainder of issue 23 rather than an accident:
- * the guarded HTTP clients build their undici agent in the constructor, and krakend compiles its schemas with ajv.
+ * the http server's guarded client builds its undici agent in the constructor, and krakend compiles its schemas with ajv.
  */
 const STILL_EAGER: Partial<Record<Server, readonly string[]>> = {
   http: ['undici'],
-  registry: ['undici'],
   krakend: ['ajv', 'minisearch'],
 };
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { Refusal } from '../../core/errors.js';
 import { hideUrlPassword } from '../../guards/redact.js';
 import type { RegistryEntry } from './config.js';
@@ -23,7 +23,9 @@ export class RegistryApiError extends Refusal {
  * when configured), a time limit per request, and Confluent's error bodies turned into clear refusals.
  */
 export class RegistryClient {
-  private readonly dispatcher: Dispatcher;
+  /** undici loads on the first request, not at start (issue 23); the TLS files are read at start all the same. */
+  private dispatcher: Promise<Agent> | undefined;
+  private readonly connect: Agent.Options['connect'];
   private readonly authorization: string | undefined;
 
   constructor(
@@ -31,14 +33,12 @@ export class RegistryClient {
     private readonly timeoutMs: number,
   ) {
     const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
-    this.dispatcher = new Agent({
-      connect: {
-        ...(entry.tlsCa ? { ca: read(entry.tlsCa) } : {}),
-        ...(entry.tlsCert ? { cert: read(entry.tlsCert) } : {}),
-        ...(entry.tlsKey ? { key: read(entry.tlsKey) } : {}),
-        rejectUnauthorized: true,
-      },
-    });
+    this.connect = {
+      ...(entry.tlsCa ? { ca: read(entry.tlsCa) } : {}),
+      ...(entry.tlsCert ? { cert: read(entry.tlsCert) } : {}),
+      ...(entry.tlsKey ? { key: read(entry.tlsKey) } : {}),
+      rejectUnauthorized: true,
+    };
     this.authorization = entry.token
       ? `Bearer ${entry.token}`
       : entry.username !== undefined
@@ -67,9 +67,10 @@ export class RegistryClient {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     let response: Dispatcher.ResponseData;
     try {
+      const { request } = await import('undici');
       response = await request(url, {
         method,
-        dispatcher: this.dispatcher,
+        dispatcher: await this.agent(),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         headers: {
           accept: `${CONTENT_TYPE}, application/json`,
@@ -103,7 +104,12 @@ export class RegistryClient {
     return parsed as T;
   }
 
+  private agent(): Promise<Agent> {
+    this.dispatcher ??= import('undici').then(({ Agent }) => new Agent({ connect: this.connect }));
+    return this.dispatcher;
+  }
+
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await (await this.dispatcher)?.close();
   }
 }
