@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../src/registry-server/errors.js';
 import { jsonSchemaChanges } from '../src/registry-server/jsonschema/diff.js';
 import { loadSchema } from '../src/registry-server/jsonschema/loader.js';
+import { fuzzParameters } from './fuzz/budget.js';
 
 const DRAFTS = [
   'https://json-schema.org/draft/2020-12/schema',
@@ -124,7 +125,7 @@ describe('the JSON Schema loader and diff on generated input', () => {
           jsonSchemaChanges(loadSchema(original, references), loadSchema(update, references));
         });
       }),
-      { numRuns: 400 },
+      fuzzParameters(400),
     );
   });
 
@@ -136,7 +137,7 @@ describe('the JSON Schema loader and diff on generated input', () => {
           jsonSchemaChanges(model, model);
         });
       }),
-      { numRuns: 300 },
+      fuzzParameters(300),
     );
   });
 });

@@ -16,6 +16,7 @@ import { printProtoFile } from '../src/registry-server/protobuf/printer.js';
 import { readProtoSource } from '../src/registry-server/protobuf/schema.js';
 import { ProtoScope } from '../src/registry-server/protobuf/scope.js';
 import { ProtoSyntaxError } from '../src/registry-server/protobuf/tokenizer.js';
+import { fuzzParameters } from './fuzz/budget.js';
 
 const SCALARS = [
   'int32',
@@ -195,7 +196,7 @@ describe('the canonical .proto printer', () => {
         const printed = printProtoFile(model);
         expect(printProtoFile(parseProtoFile(printed))).toBe(printed);
       }),
-      { numRuns: 300 },
+      fuzzParameters(300),
     );
   });
 
@@ -206,7 +207,7 @@ describe('the canonical .proto printer', () => {
         const parsed = parseProtoFile(once);
         expect(printProtoFile(parsed, { normalize: true, scope: new ProtoScope(parsed) })).toBe(once);
       }),
-      { numRuns: 300 },
+      fuzzParameters(300),
     );
   });
 
@@ -219,7 +220,7 @@ describe('the canonical .proto printer', () => {
           printProtoFile(model, { normalize: true, scope }),
         );
       }),
-      { numRuns: 150 },
+      fuzzParameters(150),
     );
   });
 
@@ -256,7 +257,7 @@ describe('the canonical .proto printer', () => {
           expect(error instanceof ProtoSyntaxError || error instanceof DescriptorError).toBe(true);
         }
       }),
-      { numRuns: 500 },
+      fuzzParameters(500),
     );
   });
 });
