@@ -34,9 +34,13 @@ const REFUSED_KEYWORDS: Record<string, string> = {
 };
 
 /** Parses a Go template into nodes; an error names the file and line. */
+/** Blocks and parentheses nested deeper than this are refused: the parser and renderer recurse on them. */
+export const MAX_NESTING = 100;
+
 export function parseTemplate(source: string, file: string): Node[] {
   const items = lex(source, file);
   let index = 0;
+  let depth = 0;
   const parseList = (
     inLoop: boolean,
   ): { nodes: Node[]; stop?: { word: string; tokens: readonly Token[]; line: number } } => {
@@ -90,6 +94,8 @@ export function parseTemplate(source: string, file: string): Node[] {
     inLoop: boolean,
   ): Node => {
     const pipe = parsePipe(tokens, file, line, word === 'range');
+    if (++depth > MAX_NESTING)
+      throw new TemplateError(file, line, `blocks nest more than ${MAX_NESTING} deep`);
     const body = parseList(inLoop || word === 'range');
     if (!body.stop) throw new TemplateError(file, line, `{{${word}}} has no {{end}}`);
     let otherwise: Node[] = [];
@@ -98,6 +104,7 @@ export function parseTemplate(source: string, file: string): Node[] {
       if (chained?.kind === 'keyword' && (chained.text === 'if' || chained.text === 'with')) {
         // {{else if …}} is an {{if}} inside the else branch that shares the outer {{end}}.
         otherwise = [parseBlock(chained.text, body.stop.tokens.slice(1), body.stop.line, inLoop)];
+        depth--;
         return { kind: word, pipe, body: body.nodes, otherwise, line };
       }
       const rest = parseList(inLoop);
@@ -107,6 +114,7 @@ export function parseTemplate(source: string, file: string): Node[] {
     } else if (body.stop.tokens.length > 0) {
       throw new TemplateError(file, body.stop.line, 'unexpected words after {{end}}');
     }
+    depth--;
     return { kind: word, pipe, body: body.nodes, otherwise, line };
   };
   const top = parseList(false);
@@ -119,6 +127,7 @@ function parsePipe(tokens: readonly Token[], file: string, line: number, range =
     throw new TemplateError(file, line, reason);
   };
   let at = 0;
+  let parens = 0;
   const declare: string[] = [];
   let assign = false;
   // `$x :=`, `$x =`, and in a range `$i, $v :=`.
@@ -174,9 +183,11 @@ function parsePipe(tokens: readonly Token[], file: string, line: number, range =
       case 'nil':
         return { kind: 'literal', value: null };
       case 'lparen': {
+        if (++parens > MAX_NESTING) fail(`parentheses nest more than ${MAX_NESTING} deep`);
         const inner = parseCommands(true);
         if (tokens[at]?.kind !== 'rparen') fail('unclosed (');
         at++;
+        parens--;
         return { kind: 'pipe', pipe: { declare: [], assign: false, commands: inner }, path: chain() };
       }
       default:
