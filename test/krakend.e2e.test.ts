@@ -169,9 +169,9 @@ describe('krakend server over MCP', () => {
     expect(notJson).toMatchObject({ isError: true });
     expect(notJson.text).toMatch(/the inline config is not valid JSON at line 1, column 15/);
     const template = await session.call('audit_security', { config: '{"port": {{ .env.port }}}' });
-    expect(template.text).toMatch(
-      /is a Flexible Configuration template; render it .* and pass the rendered file/,
-    );
+    // A template is rendered first now; what it renders to must still be JSON.
+    expect(template).toMatchObject({ isError: true });
+    expect(template.text).toMatch(/the inline config \(rendered\) is not valid JSON at line 1, column 10/);
     const severity = await session.call('audit_security', { config: CONFIG, severities: ['URGENT'] });
     expect(severity.text).toMatch(/severity "URGENT" is not one of CRITICAL, HIGH, MEDIUM, LOW/);
   });
