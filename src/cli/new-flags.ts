@@ -1,0 +1,10 @@
+/** The flags of `rampart new`, as commander parses them. */
+export interface NewFlags {
+  name?: string;
+  description?: string;
+  root: string[];
+  readOnly?: boolean;
+  tool: string[];
+  force?: boolean;
+  toolkit?: string;
+}

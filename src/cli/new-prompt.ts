@@ -1,0 +1,39 @@
+import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { KINDS, npmNameProblem, toolNameProblem } from '../generator/index.js';
+
+/** Asks for a spec on a terminal (only when `rampart new` has no arguments). */
+export async function askForSpec(): Promise<{ spec: Record<string, unknown>; dir: string }> {
+  const kind = await select({ message: 'What kind of server?', choices: KINDS.map((k) => ({ value: k })) });
+  const name = await input({
+    message: 'Package name',
+    default: `my-${kind}-server`,
+    validate: (value) => {
+      const problem = npmNameProblem(value);
+      return problem ? `the name ${problem}` : true;
+    },
+  });
+  const description = await input({ message: 'What is it for? (one line, optional)' });
+  const dir = await input({ message: 'Folder', default: name.replace(/^@[^/]+\//, '') });
+  if (kind === 'fs') {
+    const roots = await input({ message: 'Directories it may reach (comma-separated)', default: '.' });
+    const modes = await checkbox({ message: 'Options', choices: [{ value: 'readOnly', name: 'read-only' }] });
+    const list = roots
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
+    return { dir, spec: { kind, name, description, roots: list, readOnly: modes.includes('readOnly') } };
+  }
+  const tools: string[] = [];
+  do {
+    tools.push(
+      await input({
+        message: 'Tool name (snake_case)',
+        validate: (value) => {
+          const problem = toolNameProblem(value) ?? (tools.includes(value) ? 'is taken' : undefined);
+          return problem ? `the name ${problem}` : true;
+        },
+      }),
+    );
+  } while (await confirm({ message: 'Another tool?', default: false }));
+  return { dir, spec: { kind, name, description, tools: tools.map((t) => ({ name: t })) } };
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { packageVersion } from '../core/version.js';
+import { generate, KINDS, parseSpec, SpecError } from '../generator/index.js';
+import type { NewFlags } from './new-flags.js';
+import { writeProject } from './new-write.js';
+import { UsageError } from './usage-error.js';
+
+function specFromFlags(
+  kind: string,
+  dir: string | undefined,
+  flags: NewFlags,
+): { spec: unknown; dir: string } {
+  if (!(KINDS as readonly string[]).includes(kind))
+    throw new UsageError(`unknown kind "${kind}" (known: ${KINDS.join(', ')})`);
+  const folder = dir ?? flags.name?.replace(/^@[^/]+\//, '') ?? `my-${kind}-server`;
+  const name = flags.name ?? path.basename(path.resolve(folder));
+  const common = {
+    kind,
+    name,
+    ...(flags.description === undefined ? {} : { description: flags.description }),
+  };
+  if (kind === 'fs')
+    return {
+      dir: folder,
+      spec: {
+        ...common,
+        ...(flags.root.length > 0 ? { roots: flags.root } : {}),
+        readOnly: Boolean(flags.readOnly),
+      },
+    };
+  if (flags.tool.length === 0) throw new UsageError('custom needs at least one --tool <name>');
+  return { dir: folder, spec: { ...common, tools: flags.tool.map((t) => ({ name: t })) } };
+}
+
+export async function runNew(
+  kind: string | undefined,
+  dir: string | undefined,
+  flags: NewFlags,
+): Promise<void> {
+  let chosen: { spec: unknown; dir: string };
+  if (kind !== undefined) chosen = specFromFlags(kind, dir, flags);
+  else if (process.stdin.isTTY && process.stdout.isTTY)
+    chosen = await (await import('./new-prompt.js')).askForSpec();
+  else throw new UsageError(`give a kind (${KINDS.join(', ')}); see rampart new --help`);
+  const started = performance.now();
+  let files: Map<string, string>;
+  try {
+    parseSpec(chosen.spec);
+    files = generate(chosen.spec, { toolkit: flags.toolkit ?? `^${packageVersion()}` });
+  } catch (error) {
+    if (error instanceof SpecError) throw new UsageError(error.message);
+    throw error;
+  }
+  const written = await writeProject(chosen.dir, files, Boolean(flags.force));
+  const ms = Math.round(performance.now() - started);
+  console.log(`created ${written.length} files in ${chosen.dir} (${ms} ms)`);
+  console.log(`next: cd ${chosen.dir} && npm install && npm test`);
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { NewFlags } from './new-flags.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+const EXAMPLES = `
+One command per kind:
+  rampart new fs my-fs --root ./docs --read-only     sandboxed filesystem server
+  rampart new custom my-tools --tool summarize --tool translate
+                                                     a server with typed tool stubs to fill in
+With no arguments on a terminal, it asks.`;
+
+/** `rampart new <kind> [dir]`: the generator's module loads only when the command runs. */
+export function addNewCommand(program: Command): void {
+  program
+    .command('new')
+    .description('generate a hardened MCP server project that passes its own security tests')
+    .argument('[kind]', 'fs or custom')
+    .argument('[dir]', 'the folder to create (default: the project name)')
+    .option('--name <name>', 'npm package name (default: the folder name)')
+    .option('--description <text>', 'what the server is for (shown to the model as its instructions)')
+    .option('--root <dir>', 'fs: a directory the server may reach (repeatable; default .)', collect, [])
+    .option('--read-only', 'fs: no write tool at all')
+    .option('--tool <name>', 'custom: a snake_case tool name (repeatable)', collect, [])
+    .option('--force', 'write into a folder that is not empty (files are replaced, nothing is deleted)')
+    .option('--toolkit <range>', 'the rampart-mcp version range or tarball the project depends on')
+    .addHelpText('after', EXAMPLES)
+    .action(async (kind: string | undefined, dir: string | undefined, flags: NewFlags) => {
+      const { runNew } = await import('./new-run.js');
+      await runNew(kind, dir, flags);
+    });
+}

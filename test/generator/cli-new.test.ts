@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO } from '../helpers/mcp.js';
+
+const MAIN = path.join(REPO, 'src/cli/main.ts');
+const scratch = mkdtempSync(path.join(tmpdir(), 'rampart-new-'));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function rampartNew(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'new', ...args], {
+    cwd: scratch,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('rampart new', () => {
+  it('--help shows one command per kind', () => {
+    const { code, out } = rampartNew('--help');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}rampart new fs /m);
+    expect(out).toMatch(/^ {2}rampart new custom /m);
+  });
+
+  it('generates from flags without asking, in under a second', () => {
+    const { code, out, err } = rampartNew('fs', 'docs-server', '--root', './docs', '--read-only');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const ms = Number(/\((\d+) ms\)/.exec(out)?.[1]);
+    expect(ms).toBeLessThan(1000);
+    const settings = JSON.parse(readFileSync(path.join(scratch, 'docs-server/src/settings.json'), 'utf8'));
+    expect(settings).toMatchObject({ name: 'docs-server', roots: ['./docs'], readOnly: true });
+    expect(existsSync(path.join(scratch, 'docs-server/src/tools/write_file.ts'))).toBe(false);
+  });
+
+  it('refuses a folder that is not empty without --force, and deletes nothing with it', () => {
+    mkdirSync(path.join(scratch, 'busy'));
+    writeFileSync(path.join(scratch, 'busy/mine.txt'), 'keep');
+    const refused = rampartNew('custom', 'busy', '--tool', 'echo');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/not empty; use --force/);
+    expect(rampartNew('custom', 'busy', '--tool', 'echo', '--force').code).toBe(0);
+    expect(readFileSync(path.join(scratch, 'busy/mine.txt'), 'utf8')).toBe('keep');
+    expect(existsSync(path.join(scratch, 'busy/src/tools/echo.ts'))).toBe(true);
+  });
+
+  it('refuses to write through a symlink planted in the folder (even with --force)', () => {
+    const victim = path.join(scratch, 'victim.json');
+    writeFileSync(victim, 'untouched');
+    mkdirSync(path.join(scratch, 'planted'));
+    symlinkSync(victim, path.join(scratch, 'planted/package.json'));
+    const { code, err } = rampartNew('custom', 'planted', '--tool', 'echo', '--force');
+    expect(code).toBe(2);
+    expect(err).toMatch(/package.json: it is a symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
+  });
+
+  it('refuses a folder that is a symlink', () => {
+    mkdirSync(path.join(scratch, 'elsewhere'));
+    symlinkSync(path.join(scratch, 'elsewhere'), path.join(scratch, 'linked'));
+    expect(rampartNew('fs', 'linked').err).toMatch(/symbolic link/);
+  });
+
+  it.each([
+    [['fs', 'x', '--name', 'Bad Name'], /package name "Bad Name"/],
+    [['custom', 'y', '--tool', 'Not-Snake'], /tool name "Not-Snake"/],
+    [['custom', 'z'], /at least one --tool/],
+    [['nope'], /unknown kind "nope"/],
+    [[], /give a kind/],
+  ])('refuses %j with a one-line reason', (args, reason) => {
+    const { code, err } = rampartNew(...args);
+    expect(code).toBe(2);
+    expect(err).toMatch(reason);
+  });
+});
