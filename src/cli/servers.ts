@@ -225,6 +225,10 @@ const krakendEntry: ServerEntry = {
         'llms-full.txt to download and index (default https://www.krakend.io/llms-full.txt)',
       )
       .option('--docs-max-age-days <n>', 'age after which downloaded docs are re-checked', Number)
+      .option(
+        '--docs-snapshot-dir <dir>',
+        'the shipped KrakenD docs snapshot to seed search from (default: beside the package; none turns it off)',
+      )
       .option('--offline', 'never download; use schema-dir, docs-dir or the cache')
       .option('--krakend-binary <path>', 'krakend executable for cross-checks (default: krakend on PATH)'),
   async launch(positional, flags) {
