@@ -27,6 +27,8 @@ describe('rampart CLI', () => {
   it('prints its version and help', () => {
     const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version;
     expect(rampart(['--version']).stdout.trim()).toBe(version);
+    // Answered before commander loads (main.ts); every spelling must agree with the one commander knows.
+    for (const flag of ['-v', '-V']) expect(rampart([flag]).stdout.trim()).toBe(version);
     const help = rampart(['--help']);
     expect(help.code).toBe(0);
     for (const command of ['fs', 'tools', 'call']) expect(help.stdout).toContain(command);
