@@ -152,6 +152,12 @@ export class PostgresStore implements RegistryStore {
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out connection that dies between statements (the server crashed) says so with an 'error' event on
+    // the client; unheard, that event ends the process. The next statement then fails, and the work with it.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -163,6 +169,8 @@ export class PostgresStore implements RegistryStore {
       });
       throw error;
     } finally {
+      // A broken client keeps the listener: it may still report its end after it is released.
+      if (!broken) client.removeListener('error', onError);
       client.release(broken);
     }
   }

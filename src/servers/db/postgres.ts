@@ -123,6 +123,12 @@ export class PostgresEngine implements Engine {
     };
     signal.addEventListener('abort', cancel, { once: true });
     let broken = false;
+    // A checked-out connection that dies between statements (the server crashed) says so with an 'error' event on
+    // the client; unheard, that event ends the process. The next statement then fails, and the call with it.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error) {
@@ -132,6 +138,8 @@ export class PostgresEngine implements Engine {
       throw unavailable(error, this.settings.shownUrl, true) ?? asRefusal(error);
     } finally {
       signal.removeEventListener('abort', cancel);
+      // A broken client keeps the listener: it may still report its end after it is released.
+      if (!broken) client.removeListener('error', onError);
       client.release(broken);
     }
   }
