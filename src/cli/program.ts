@@ -7,6 +7,7 @@ import { packageVersion } from '../core/version.js';
 import { PathRefusal } from '../guards/path.js';
 import { splitCallArgs } from './call-args.js';
 import type { InProcessSession } from './client.js';
+import { addNewCommand } from './new.js';
 import { addRegistryServerCommand } from './registry-server.js';
 import { addReleaseCommand } from './release.js';
 import { addServeCommand } from './serve.js';
@@ -184,6 +185,7 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
   addServeCommand(program);
   addRegistryServerCommand(program);
   addReleaseCommand(program);
+  addNewCommand(program);
 
   program
     .command('tools')
