@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeWithBinary } from './describe-with-binary.js';
-import { dbLoadThroughCrash, registryLoadThroughCrash } from './load.js';
+import { dbLoadThroughCrash, registryLoadThroughCrash, sessionsLoadThroughKill } from './load.js';
 import { postgresBinaries } from './own-postgres.js';
+import { redisServerBinary } from './own-redis.js';
 
 const bin = postgresBinaries();
 /** Long enough that connections are checked out, mid-transaction, when PostgreSQL goes. */
@@ -31,3 +32,14 @@ describeWithBinary(
     }, 120_000);
   },
 );
+
+describeWithBinary('redis-server', redisServerBinary(), 'faults under load: Redis killed mid-stream', () => {
+  it('the sessions Redis store keeps every acknowledged increment when Redis is killed under 8 clients', async () => {
+    const run = await sessionsLoadThroughKill(8, CLOCK);
+    expect(run.acknowledged).toBeGreaterThan(0);
+    expect(run.failed).toBeGreaterThan(0);
+    expect(run.lost).toBe(0);
+    expect(run.slowestMs).toBeLessThan(3_000);
+    expect(run.recoveredMs).toBeLessThan(5_000);
+  }, 60_000);
+});
