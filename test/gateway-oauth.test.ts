@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/core/config.js';
 import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
+import { type AuditRecord, auditRecordsWhen } from './helpers/audit.js';
 import { connectOverHttp, postMcp, toolCallBody } from './helpers/http-client.js';
 import { textOf } from './helpers/mcp.js';
 import { startTestIssuer, type TestIssuer } from './helpers/oidc.js';
@@ -64,14 +65,10 @@ describe('rampart serve (OAuth resource-server mode, against a real authorizatio
     expect(result.isError).toBeFalsy();
     expect(textOf(result).text).toContain('hello');
     await client.close();
-    const records = readFileSync(audit, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
     // The audit names the token's client, not whatever the client called itself.
-    expect(
-      records.some((r) => r.tool === 'read_text_file' && r.outcome === 'ok' && r.client === 'reader'),
-    ).toBe(true);
+    const named = (r: AuditRecord) =>
+      r.tool === 'read_text_file' && r.outcome === 'ok' && r.client === 'reader';
+    expect((await auditRecordsWhen(audit, named)).some(named)).toBe(true);
     expect(gateway.auth).toEqual({ mode: 'oauth', issuer: issuer.issuer, resource: gateway.url });
   });
 

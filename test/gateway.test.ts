@@ -5,6 +5,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
+import { type AuditRecord, auditRecordsWhen } from './helpers/audit.js';
 import { textOf } from './helpers/mcp.js';
 import { type Layout, makeLayout, SECRET } from './helpers/sandbox.js';
 
@@ -105,14 +106,8 @@ describe('rampart serve (local token mode)', () => {
   });
 
   it('audits calls made over HTTP', async () => {
-    const records = (await import('node:fs'))
-      .readFileSync(audit, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(records.some((r) => r.tool === 'read_text_file' && r.outcome === 'ok' && r.server === 'fs')).toBe(
-      true,
-    );
+    const served = (r: AuditRecord) => r.tool === 'read_text_file' && r.outcome === 'ok' && r.server === 'fs';
+    expect((await auditRecordsWhen(audit, served)).some(served)).toBe(true);
     expect(statSync(audit).mode & 0o777).toBe(0o600);
   });
 
