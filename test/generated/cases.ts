@@ -1,0 +1,11 @@
+/** The projects CI generates and tests: every kind, and its options that change the generated code. */
+export const CASES: Record<string, unknown> = {
+  fs: { kind: 'fs', name: 'gen-fs', description: 'Reads and writes the project folder.' },
+  'fs-read-only': { kind: 'fs', name: 'gen-fs-read-only', roots: ['.'], readOnly: true },
+  custom: {
+    kind: 'custom',
+    name: 'gen-custom',
+    description: `Hostile text stays data: ' " \` */ ${'${'}x}`,
+    tools: [{ name: 'summarize', description: 'Summarizes a text.' }, { name: 'translate' }],
+  },
+};
