@@ -1,5 +1,6 @@
 import { customProject } from './kinds/custom.js';
 import { fsProject } from './kinds/fs.js';
+import { gitProject } from './kinds/git.js';
 import { type GenerateOptions, type ProjectSpec, projectSpec } from './spec.js';
 
 export { npmNameProblem, toolNameProblem } from './names.js';
@@ -28,5 +29,7 @@ export function generate(input: unknown, options: GenerateOptions): Map<string, 
       return fsProject(spec, options);
     case 'custom':
       return customProject(spec, options);
+    case 'git':
+      return gitProject(spec, options);
   }
 }

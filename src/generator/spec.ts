@@ -18,6 +18,12 @@ const text = (max: number) =>
     .max(max)
     .refine((s) => !s.includes('\0'), 'may not hold NUL');
 
+/** A path the user gives: shown in JSON and the README, so no control characters (a newline would end a fence). */
+const pathText = text(4_096)
+  .min(1)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'may not hold control characters');
+
 const common = {
   name: npmName,
   description: text(2_000).default(''),
@@ -27,16 +33,7 @@ export const fsSpec = z
   .object({
     kind: z.literal('fs'),
     ...common,
-    roots: z
-      .array(
-        text(4_096)
-          .min(1)
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
-          .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'may not hold control characters'),
-      )
-      .min(1)
-      .max(32)
-      .default(['.']),
+    roots: z.array(pathText).min(1).max(32).default(['.']),
     readOnly: z.boolean().default(false),
   })
   .strict();
@@ -53,13 +50,22 @@ export const customSpec = z
   })
   .strict();
 
-export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec]);
+export const gitSpec = z
+  .object({
+    kind: z.literal('git'),
+    ...common,
+    repository: pathText.default('.'),
+  })
+  .strict();
+
+export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec]);
 
 export type ProjectSpec = z.output<typeof projectSpec>;
 export type FsSpec = z.output<typeof fsSpec>;
 export type CustomSpec = z.output<typeof customSpec>;
+export type GitSpec = z.output<typeof gitSpec>;
 export type Kind = ProjectSpec['kind'];
-export const KINDS: readonly Kind[] = ['fs', 'custom'];
+export const KINDS: readonly Kind[] = ['fs', 'custom', 'git'];
 
 export interface GenerateOptions {
   /** The version range (or `file:` tarball) of rampart-mcp the project depends on. */

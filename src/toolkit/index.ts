@@ -33,6 +33,7 @@ export {
   GitRefusal,
   type GitRepository,
   type GitRunner,
+  type OpenedRepository,
   openRepository,
 } from './git.js';
 export { type RunningHttp, type ServeHttpOptions, serveHttp } from './http.js';

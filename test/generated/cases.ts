@@ -8,4 +8,5 @@ export const CASES: Record<string, unknown> = {
     description: `Hostile text stays data: ' " \` */ ${'${'}x}`,
     tools: [{ name: 'summarize', description: 'Summarizes a text.' }, { name: 'translate' }],
   },
+  git: { kind: 'git', name: 'gen-git', description: 'Reads this repository.' },
 };

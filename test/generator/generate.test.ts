@@ -17,6 +17,7 @@ const SAMPLES: Record<string, unknown> = {
     name: 'my-tools',
     tools: [{ name: 'summarize', description: 'Summarizes.' }, { name: 'a'.repeat(40) }],
   },
+  git: { kind: 'git', name: 'my-git', repository: '/srv/repo' },
 };
 const scratch = mkdtempSync(path.join(tmpdir(), 'rampart-generate-'));
 
