@@ -1,4 +1,5 @@
 import { customProject } from './kinds/custom.js';
+import { dbProject } from './kinds/db.js';
 import { fsProject } from './kinds/fs.js';
 import { gitProject } from './kinds/git.js';
 import { type GenerateOptions, type ProjectSpec, projectSpec } from './spec.js';
@@ -31,5 +32,7 @@ export function generate(input: unknown, options: GenerateOptions): Map<string, 
       return customProject(spec, options);
     case 'git':
       return gitProject(spec, options);
+    case 'db':
+      return dbProject(spec, options);
   }
 }

@@ -58,14 +58,31 @@ export const gitSpec = z
   })
   .strict();
 
-export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec]);
+export const dbSpec = z
+  .object({
+    kind: z.literal('db'),
+    ...common,
+    engine: z.enum(['sqlite', 'postgres', 'mysql']).default('sqlite'),
+    urlEnv: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an environment variable name: A-Z, 0-9 and _')
+      .default('DATABASE_URL'),
+    schemas: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'a plain schema name'))
+      .max(32)
+      .default([]),
+  })
+  .strict();
+
+export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec, dbSpec]);
 
 export type ProjectSpec = z.output<typeof projectSpec>;
 export type FsSpec = z.output<typeof fsSpec>;
 export type CustomSpec = z.output<typeof customSpec>;
 export type GitSpec = z.output<typeof gitSpec>;
+export type DbSpec = z.output<typeof dbSpec>;
 export type Kind = ProjectSpec['kind'];
-export const KINDS: readonly Kind[] = ['fs', 'custom', 'git'];
+export const KINDS: readonly Kind[] = ['fs', 'custom', 'git', 'db'];
 
 export interface GenerateOptions {
   /** The version range (or `file:` tarball) of rampart-mcp the project depends on. */

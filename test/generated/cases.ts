@@ -9,4 +9,5 @@ export const CASES: Record<string, unknown> = {
     tools: [{ name: 'summarize', description: 'Summarizes a text.' }, { name: 'translate' }],
   },
   git: { kind: 'git', name: 'gen-git', description: 'Reads this repository.' },
+  db: { kind: 'db', name: 'gen-db', description: 'Reads the app database.' },
 };

@@ -18,6 +18,7 @@ const SAMPLES: Record<string, unknown> = {
     tools: [{ name: 'summarize', description: 'Summarizes.' }, { name: 'a'.repeat(40) }],
   },
   git: { kind: 'git', name: 'my-git', repository: '/srv/repo' },
+  db: { kind: 'db', name: 'my-db', engine: 'postgres', urlEnv: 'APP_DB_URL', schemas: ['public'] },
 };
 const scratch = mkdtempSync(path.join(tmpdir(), 'rampart-generate-'));
 
