@@ -5,6 +5,10 @@ export interface NewFlags {
   root: string[];
   readOnly?: boolean;
   tool: string[];
+  repo?: string;
+  engine?: string;
+  urlEnv?: string;
+  schema: string[];
   force?: boolean;
   toolkit?: string;
 }

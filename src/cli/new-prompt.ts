@@ -23,6 +23,18 @@ export async function askForSpec(): Promise<{ spec: Record<string, unknown>; dir
       .filter(Boolean);
     return { dir, spec: { kind, name, description, roots: list, readOnly: modes.includes('readOnly') } };
   }
+  if (kind === 'git') {
+    const repository = await input({ message: 'Repository path', default: '.' });
+    return { dir, spec: { kind, name, description, repository } };
+  }
+  if (kind === 'db') {
+    const engine = await select({
+      message: 'Database engine',
+      choices: [{ value: 'sqlite' }, { value: 'postgres' }, { value: 'mysql' }],
+    });
+    const urlEnv = await input({ message: 'Environment variable with the URL', default: 'DATABASE_URL' });
+    return { dir, spec: { kind, name, description, engine, urlEnv } };
+  }
   const tools: string[] = [];
   do {
     tools.push(

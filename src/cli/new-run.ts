@@ -28,6 +28,18 @@ function specFromFlags(
         readOnly: Boolean(flags.readOnly),
       },
     };
+  if (kind === 'git')
+    return { dir: folder, spec: { ...common, ...(flags.repo ? { repository: flags.repo } : {}) } };
+  if (kind === 'db')
+    return {
+      dir: folder,
+      spec: {
+        ...common,
+        ...(flags.engine ? { engine: flags.engine } : {}),
+        ...(flags.urlEnv ? { urlEnv: flags.urlEnv } : {}),
+        schemas: flags.schema,
+      },
+    };
   if (flags.tool.length === 0) throw new UsageError('custom needs at least one --tool <name>');
   return { dir: folder, spec: { ...common, tools: flags.tool.map((t) => ({ name: t })) } };
 }

@@ -8,6 +8,9 @@ One command per kind:
   rampart new fs my-fs --root ./docs --read-only     sandboxed filesystem server
   rampart new custom my-tools --tool summarize --tool translate
                                                      a server with typed tool stubs to fill in
+  rampart new git my-git --repo .                    read-only git inspection
+  rampart new db my-db --engine postgres --url-env APP_DB_URL --schema public
+                                                     read-only SQL behind the statement gate
 With no arguments on a terminal, it asks.`;
 
 /** `rampart new <kind> [dir]`: the generator's module loads only when the command runs. */
@@ -15,13 +18,17 @@ export function addNewCommand(program: Command): void {
   program
     .command('new')
     .description('generate a hardened MCP server project that passes its own security tests')
-    .argument('[kind]', 'fs or custom')
+    .argument('[kind]', 'fs, custom, git or db')
     .argument('[dir]', 'the folder to create (default: the project name)')
     .option('--name <name>', 'npm package name (default: the folder name)')
     .option('--description <text>', 'what the server is for (shown to the model as its instructions)')
     .option('--root <dir>', 'fs: a directory the server may reach (repeatable; default .)', collect, [])
     .option('--read-only', 'fs: no write tool at all')
     .option('--tool <name>', 'custom: a snake_case tool name (repeatable)', collect, [])
+    .option('--repo <path>', 'git: the repository it reads (default .)')
+    .option('--engine <engine>', 'db: sqlite, postgres or mysql (default sqlite)')
+    .option('--url-env <NAME>', 'db: the environment variable holding the URL (default DATABASE_URL)')
+    .option('--schema <name>', 'db: a schema the queries may reach (repeatable)', collect, [])
     .option('--force', 'write into a folder that is not empty (files are replaced, nothing is deleted)')
     .option('--toolkit <range>', 'the rampart-mcp version range or tarball the project depends on')
     .addHelpText('after', EXAMPLES)

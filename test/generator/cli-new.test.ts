@@ -33,6 +33,8 @@ describe('rampart new', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^ {2}rampart new fs /m);
     expect(out).toMatch(/^ {2}rampart new custom /m);
+    expect(out).toMatch(/^ {2}rampart new git /m);
+    expect(out).toMatch(/^ {2}rampart new db /m);
   });
 
   it('generates from flags without asking, in under a second', () => {
@@ -44,6 +46,19 @@ describe('rampart new', () => {
     const settings = JSON.parse(readFileSync(path.join(scratch, 'docs-server/src/settings.json'), 'utf8'));
     expect(settings).toMatchObject({ name: 'docs-server', roots: ['./docs'], readOnly: true });
     expect(existsSync(path.join(scratch, 'docs-server/src/tools/write_file.ts'))).toBe(false);
+  });
+
+  it("takes each kind's own flags", () => {
+    expect(rampartNew('git', 'g', '--repo', '/srv/repo').code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(scratch, 'g/src/settings.json'), 'utf8')).repository).toBe(
+      '/srv/repo',
+    );
+    expect(
+      rampartNew('db', 'd', '--engine', 'postgres', '--url-env', 'APP_DB', '--schema', 'public').code,
+    ).toBe(0);
+    const settings = JSON.parse(readFileSync(path.join(scratch, 'd/src/settings.json'), 'utf8'));
+    expect(settings).toMatchObject({ urlEnv: 'APP_DB', schemas: ['public'] });
+    expect(rampartNew('db', 'e', '--engine', 'oracle').err).toMatch(/engine/);
   });
 
   it('refuses a folder that is not empty without --force, and deletes nothing with it', () => {
