@@ -25,6 +25,7 @@ interface VitestJson {
 
 export const FUZZ_FILES = [
   'test/fuzz/krakend-config.test.ts',
+  'test/fuzz/krakend-template.test.ts',
   'test/fuzz/registry-avro.test.ts',
   'test/registry-jsonschema-fuzz.test.ts',
   'test/registry-protobuf-printer.test.ts',

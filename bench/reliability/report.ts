@@ -11,6 +11,7 @@ const count = (value: number) => value.toLocaleString('en-US');
 const TARGETS: Readonly<Record<string, string>> = {
   'test/fuzz/krakend-config.test.ts':
     'KrakenD config loading (JSON, comments, templates, positions, validation)',
+  'test/fuzz/krakend-template.test.ts': 'KrakenD Flexible Configuration template engine',
   'test/fuzz/registry-avro.test.ts': 'Avro schema loader and compatibility check',
   'test/registry-jsonschema-fuzz.test.ts': 'JSON Schema loader and diff',
   'test/registry-protobuf-printer.test.ts': '.proto reader, printer and descriptors',
