@@ -9,6 +9,7 @@ export interface NewFlags {
   engine?: string;
   urlEnv?: string;
   schema: string[];
+  server: string[];
   force?: boolean;
   toolkit?: string;
 }

@@ -35,6 +35,15 @@ export async function askForSpec(): Promise<{ spec: Record<string, unknown>; dir
     const urlEnv = await input({ message: 'Environment variable with the URL', default: 'DATABASE_URL' });
     return { dir, spec: { kind, name, description, engine, urlEnv } };
   }
+  if (kind === 'client') {
+    const servers: { name: string; target: string }[] = [];
+    do {
+      const serverName = await input({ message: 'Server name (a-z, 0-9, -)' });
+      const target = await input({ message: `How to reach ${serverName}: a command, or an http(s) URL` });
+      servers.push({ name: serverName, target });
+    } while (await confirm({ message: 'Another server?', default: false }));
+    return { dir, spec: { kind, name, description, servers } };
+  }
   const tools: string[] = [];
   do {
     tools.push(

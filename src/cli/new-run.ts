@@ -40,6 +40,16 @@ function specFromFlags(
         schemas: flags.schema,
       },
     };
+  if (kind === 'client') {
+    if (flags.server.length === 0)
+      throw new UsageError('client needs at least one --server name=<command or URL>');
+    const servers = flags.server.map((given) => {
+      const at = given.indexOf('=');
+      if (at < 1) throw new UsageError(`--server ${given}: write name=<command or URL>`);
+      return { name: given.slice(0, at), target: given.slice(at + 1) };
+    });
+    return { dir: folder, spec: { ...common, servers } };
+  }
   if (flags.tool.length === 0) throw new UsageError('custom needs at least one --tool <name>');
   return { dir: folder, spec: { ...common, tools: flags.tool.map((t) => ({ name: t })) } };
 }

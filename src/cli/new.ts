@@ -11,6 +11,8 @@ One command per kind:
   rampart new git my-git --repo .                    read-only git inspection
   rampart new db my-db --engine postgres --url-env APP_DB_URL --schema public
                                                      read-only SQL behind the statement gate
+  rampart new client my-client --server files="npx rampart fs ." --server api=https://mcp.example.com/mcp
+                                                     an MCP client app for those servers
 With no arguments on a terminal, it asks.`;
 
 /** `rampart new <kind> [dir]`: the generator's module loads only when the command runs. */
@@ -18,7 +20,7 @@ export function addNewCommand(program: Command): void {
   program
     .command('new')
     .description('generate a hardened MCP server project that passes its own security tests')
-    .argument('[kind]', 'fs, custom, git or db')
+    .argument('[kind]', 'fs, custom, git, db or client')
     .argument('[dir]', 'the folder to create (default: the project name)')
     .option('--name <name>', 'npm package name (default: the folder name)')
     .option('--description <text>', 'what the server is for (shown to the model as its instructions)')
@@ -29,6 +31,12 @@ export function addNewCommand(program: Command): void {
     .option('--engine <engine>', 'db: sqlite, postgres or mysql (default sqlite)')
     .option('--url-env <NAME>', 'db: the environment variable holding the URL (default DATABASE_URL)')
     .option('--schema <name>', 'db: a schema the queries may reach (repeatable)', collect, [])
+    .option(
+      '--server <name=target>',
+      'client: a server, name=<command> or name=<http(s) URL> (repeatable)',
+      collect,
+      [],
+    )
     .option('--force', 'write into a folder that is not empty (files are replaced, nothing is deleted)')
     .option('--toolkit <range>', 'the rampart-mcp version range or tarball the project depends on')
     .addHelpText('after', EXAMPLES)

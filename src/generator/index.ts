@@ -1,3 +1,4 @@
+import { clientProject } from './kinds/client.js';
 import { customProject } from './kinds/custom.js';
 import { dbProject } from './kinds/db.js';
 import { fsProject } from './kinds/fs.js';
@@ -34,5 +35,7 @@ export function generate(input: unknown, options: GenerateOptions): Map<string, 
       return gitProject(spec, options);
     case 'db':
       return dbProject(spec, options);
+    case 'client':
+      return clientProject(spec, options);
   }
 }

@@ -74,15 +74,41 @@ export const dbSpec = z
   })
   .strict();
 
-export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec, dbSpec]);
+export const clientSpec = z
+  .object({
+    kind: z.literal('client'),
+    ...common,
+    servers: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a server name: a-z first, then a-z, 0-9 or -'),
+            target: pathText.refine(
+              (t) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(t) || /^https?:\/\//i.test(t),
+              'a command, or an http(s) URL',
+            ),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(32)
+      .refine(
+        (servers) => new Set(servers.map((s) => s.name)).size === servers.length,
+        'server names must differ',
+      ),
+  })
+  .strict();
+
+export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec, dbSpec, clientSpec]);
 
 export type ProjectSpec = z.output<typeof projectSpec>;
 export type FsSpec = z.output<typeof fsSpec>;
 export type CustomSpec = z.output<typeof customSpec>;
 export type GitSpec = z.output<typeof gitSpec>;
 export type DbSpec = z.output<typeof dbSpec>;
+export type ClientSpec = z.output<typeof clientSpec>;
 export type Kind = ProjectSpec['kind'];
-export const KINDS: readonly Kind[] = ['fs', 'custom', 'git', 'db'];
+export const KINDS: readonly Kind[] = ['fs', 'custom', 'git', 'db', 'client'];
 
 export interface GenerateOptions {
   /** The version range (or `file:` tarball) of rampart-mcp the project depends on. */

@@ -10,4 +10,12 @@ export const CASES: Record<string, unknown> = {
   },
   git: { kind: 'git', name: 'gen-git', description: 'Reads this repository.' },
   db: { kind: 'db', name: 'gen-db', description: 'Reads the app database.' },
+  client: {
+    kind: 'client',
+    name: 'gen-client',
+    servers: [
+      { name: 'files', target: 'npx rampart fs .' },
+      { name: 'remote', target: 'https://mcp.example.com/mcp' },
+    ],
+  },
 };

@@ -35,6 +35,7 @@ describe('rampart new', () => {
     expect(out).toMatch(/^ {2}rampart new custom /m);
     expect(out).toMatch(/^ {2}rampart new git /m);
     expect(out).toMatch(/^ {2}rampart new db /m);
+    expect(out).toMatch(/^ {2}rampart new client /m);
   });
 
   it('generates from flags without asking, in under a second', () => {
@@ -59,6 +60,16 @@ describe('rampart new', () => {
     const settings = JSON.parse(readFileSync(path.join(scratch, 'd/src/settings.json'), 'utf8'));
     expect(settings).toMatchObject({ urlEnv: 'APP_DB', schemas: ['public'] });
     expect(rampartNew('db', 'e', '--engine', 'oracle').err).toMatch(/engine/);
+    expect(
+      rampartNew('client', 'c', '--server', 'files=npx rampart fs .', '--server', 'api=https://x.test/mcp')
+        .code,
+    ).toBe(0);
+    const servers = JSON.parse(readFileSync(path.join(scratch, 'c/src/settings.json'), 'utf8')).servers;
+    expect(servers).toEqual([
+      { name: 'files', command: 'npx', args: ['rampart', 'fs', '.'] },
+      { name: 'api', url: 'https://x.test/mcp' },
+    ]);
+    expect(rampartNew('client', 'c2', '--server', 'nameless').err).toMatch(/name=<command or URL>/);
   });
 
   it('refuses a folder that is not empty without --force, and deletes nothing with it', () => {

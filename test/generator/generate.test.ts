@@ -19,6 +19,14 @@ const SAMPLES: Record<string, unknown> = {
   },
   git: { kind: 'git', name: 'my-git', repository: '/srv/repo' },
   db: { kind: 'db', name: 'my-db', engine: 'postgres', urlEnv: 'APP_DB_URL', schemas: ['public'] },
+  client: {
+    kind: 'client',
+    name: 'my-client',
+    servers: [
+      { name: 'files', target: 'npx rampart fs .' },
+      { name: 'api', target: 'https://mcp.example.com/mcp' },
+    ],
+  },
 };
 const scratch = mkdtempSync(path.join(tmpdir(), 'rampart-generate-'));
 
@@ -96,6 +104,8 @@ describe('generate refuses bad names', () => {
     refused({ kind: 'fs', name: 'ok', extra: 1 });
     refused({ kind: 'nope', name: 'ok' });
   });
+  it('a client server target that is neither a command nor an http(s) URL', () =>
+    refused({ kind: 'client', name: 'ok', servers: [{ name: 'x', target: 'file:///etc/passwd' }] }));
   it('a root with a newline', () => refused({ kind: 'fs', name: 'ok', roots: ['a\n```'] }));
 });
 
