@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import { addHttpTimeoutFlags } from './http-timeout-flags.js';
 
 /** `rampart registry-server`: the embedded Confluent-compatible Schema Registry over HTTP. */
 export function addRegistryServerCommand(program: Command): void {
-  program
-    .command('registry-server')
+  addHttpTimeoutFlags(program.command('registry-server'))
     .description('an embedded Confluent-compatible Schema Registry (SQLite by default, PostgreSQL to scale)')
     .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
@@ -13,21 +13,6 @@ export function addRegistryServerCommand(program: Command): void {
     .option('--postgres-url <url>', 'PostgreSQL for the postgres store')
     .option('--auth <mode>', 'none (loopback only), basic or bearer')
     .option('--default-compatibility <level>', 'compatibility until one is set (default BACKWARD)')
-    .option(
-      '--headers-timeout-seconds <s>',
-      'close a connection that has not sent its request headers within this (default 10)',
-      Number,
-    )
-    .option(
-      '--request-timeout-seconds <s>',
-      'close a connection that has not sent its whole request within this (default 60)',
-      Number,
-    )
-    .option(
-      '--keep-alive-timeout-seconds <s>',
-      'close an idle keep-alive connection after this (default 5)',
-      Number,
-    )
     .action(async (flags: Record<string, unknown>) => {
       const [{ loadConfig }, { listenForStop }, { registryServerConfigSchema, startRegistryServer }] =
         await Promise.all([

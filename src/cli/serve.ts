@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ServerEntry } from '../gateway/config.js';
+import { addHttpTimeoutFlags } from './http-timeout-flags.js';
 
 async function configuredServers(
   file: string | undefined,
@@ -22,8 +23,7 @@ async function configuredServers(
 }
 
 export function addServeCommand(program: Command): void {
-  program
-    .command('serve')
+  addHttpTimeoutFlags(program.command('serve'))
     .description(
       'serve the servers listed in rampart.yaml over Streamable HTTP; with none listed, fs on this directory ' +
         '(read-only) and db on a demo SQLite database, with the embedded Schema Registry beside them',
@@ -44,21 +44,6 @@ export function addServeCommand(program: Command): void {
     .option('--oauth-resource <url>', "this gateway's public base URL (the tokens' audience)")
     .option('--redis-url <url>', 'share rate-limit counters between instances through Redis')
     .option('--audit-log <file>', 'append one JSONL record per call to this file (mode 0600)')
-    .option(
-      '--headers-timeout-seconds <s>',
-      'close a connection that has not sent its request headers within this (default 10)',
-      Number,
-    )
-    .option(
-      '--request-timeout-seconds <s>',
-      'close a connection that has not sent its whole request within this (default 60)',
-      Number,
-    )
-    .option(
-      '--keep-alive-timeout-seconds <s>',
-      'close an idle keep-alive connection after this (default 5)',
-      Number,
-    )
     .option('--log-level <level>', 'stderr log level: debug, info, warn, error, silent')
     .action(async (flags: Record<string, unknown>) => {
       const [
