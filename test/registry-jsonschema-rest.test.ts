@@ -1,15 +1,9 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRegistry,
-  registryServerConfigSchema,
-  startRegistryServer,
-} from '../src/registry-server/index.js';
+import type { RunningRegistry } from '../src/registry-server/index.js';
+import { sqliteBackend } from './helpers/registry-backends.js';
+import { REGISTRY_CONTENT_TYPE as CONTENT_TYPE } from './helpers/registry-rest.js';
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-let base: string;
+const backend = sqliteBackend();
 let registry: RunningRegistry;
 
 async function register(
@@ -30,20 +24,10 @@ async function register(
 }
 
 beforeAll(async () => {
-  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-registry-json-')));
-  registry = await startRegistryServer(
-    registryServerConfigSchema.parse({
-      port: 0,
-      sqlitePath: path.join(base, 'registry.db'),
-      logLevel: 'silent',
-    }),
-  );
+  registry = await backend.start();
 });
 
-afterAll(async () => {
-  await registry?.close();
-  rmSync(base, { recursive: true, force: true });
-});
+afterAll(() => backend.cleanup());
 
 describe('registry-server refuses JSON Schemas it cannot resolve or bound (42201, as Confluent)', () => {
   it('refuses a $ref to an unknown document, naming the $ref', async () => {

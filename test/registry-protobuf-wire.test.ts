@@ -1,6 +1,3 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { create, createFileRegistry, createMutableRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   type FileDescriptorProto,
@@ -15,30 +12,13 @@ import {
   SerdeType,
 } from '@confluentinc/schemaregistry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRegistry,
-  registryServerConfigSchema,
-  startRegistryServer,
-} from '../src/registry-server/index.js';
+import type { RunningRegistry } from '../src/registry-server/index.js';
+import { sqliteBackend } from './helpers/registry-backends.js';
+import { restClient } from './helpers/registry-rest.js';
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-let base: string;
+const backend = sqliteBackend();
 let registry: RunningRegistry;
-
-// biome-ignore lint/suspicious/noExplicitAny: REST answers are JSON of many shapes, checked by each test
-async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${registry.url}${route}`, {
-    method,
-    headers: { 'content-type': CONTENT_TYPE },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) };
-  } catch {
-    return { status: response.status, body: text };
-  }
-}
+const call = restClient(() => registry.url);
 
 const register = (subject: string, schema: string, extra: Record<string, unknown> = {}, query = '') =>
   call('POST', `/subjects/${encodeURIComponent(subject)}/versions${query}`, {
@@ -48,20 +28,10 @@ const register = (subject: string, schema: string, extra: Record<string, unknown
   });
 
 beforeAll(async () => {
-  base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-proto-wire-')));
-  registry = await startRegistryServer(
-    registryServerConfigSchema.parse({
-      port: 0,
-      sqlitePath: path.join(base, 'registry.db'),
-      logLevel: 'silent',
-    }),
-  );
+  registry = await backend.start();
 });
 
-afterAll(async () => {
-  await registry.close();
-  rmSync(base, { recursive: true, force: true });
-});
+afterAll(() => backend.cleanup());
 
 /** wire/v1/user.proto as protoc would describe it: type names fully qualified, no json_name. */
 function userDescriptor(): FileDescriptorProto {
