@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlackHole, startBlackHole } from './helpers/black-hole.js';
 import { writeSyntheticSchemas } from './helpers/krakend-schemas.js';
 import { spawnRampart, type TextResult } from './helpers/mcp.js';
 
@@ -33,8 +33,7 @@ interface Detected {
 
 let base: string;
 let project: string;
-let blackHole: Server;
-const sockets = new Set<Socket>();
+let blackHole: BlackHole;
 
 /** A fresh HOME with nothing in it: no cached schema, no docs. */
 function emptyHome(): string {
@@ -65,17 +64,11 @@ beforeAll(async () => {
   mkdirSync(project);
   writeFileSync(path.join(project, 'krakend.json'), CONFIG);
   writeFileSync(path.join(project, 'unknown.json'), UNKNOWN);
-  // Accepts connections and never answers: a download from it hangs the way an unanswered DNS lookup does.
-  blackHole = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+  blackHole = await startBlackHole();
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => blackHole?.close(resolve));
+  await blackHole?.close();
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -110,9 +103,8 @@ describe('detect_runtime_environment without the schema', () => {
   });
 
   it('answers within the download timeout when the schema source never responds', async () => {
-    const port = (blackHole.address() as { port: number }).port;
     const { result, ms } = await detect(
-      ['--schema-base-url', `http://127.0.0.1:${port}/schema/`],
+      ['--schema-base-url', `${blackHole.url}/schema/`],
       { HOME: emptyHome(), RAMPART_KRAKEND_DOWNLOAD_TIMEOUT_MS: '1500' },
       'unknown.json',
     );

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BlackHole, startBlackHole } from './helpers/black-hole.js';
 import { spawnRampart, type TextResult } from './helpers/mcp.js';
 
 /**
@@ -27,8 +28,7 @@ const CONFIG = JSON.stringify(
 let base: string;
 let project: string;
 let refused: string;
-let blackHole: Server;
-const sockets = new Set<Socket>();
+let blackHole: BlackHole;
 
 function emptyHome(): string {
   return mkdtempSync(path.join(base, 'home-'));
@@ -66,16 +66,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   refused = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
   await new Promise((resolve) => probe.close(resolve));
-  blackHole = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+  blackHole = await startBlackHole();
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => blackHole?.close(resolve));
+  await blackHole?.close();
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -160,7 +155,7 @@ describe('krakend on a first run with no network', () => {
   });
 
   it('answers within the download timeout when the network never responds, for every tool', async () => {
-    const hole = `http://127.0.0.1:${(blackHole.address() as { port: number }).port}`;
+    const hole = blackHole.url;
     const env = {
       RAMPART_KRAKEND_SCHEMA_BASE_URL: `${hole}/schema/`,
       RAMPART_KRAKEND_DOCS_URL: `${hole}/llms-full.txt`,
