@@ -41,6 +41,24 @@ export interface Clock {
   readonly totalMs: number;
 }
 
+/** What every load-through-a-fault report measures the same way: time, calls, latency and recovery. */
+function timings(
+  clock: Clock,
+  latencies: readonly number[],
+  restartedAt: number,
+  acknowledgedAt: readonly number[],
+): Pick<LoadThroughFault, 'seconds' | 'downSeconds' | 'calls' | 'p99Ms' | 'slowestMs' | 'recoveredMs'> {
+  const firstAfter = acknowledgedAt.find((at) => at > restartedAt);
+  return {
+    seconds: clock.totalMs / 1000,
+    downSeconds: clock.downMs / 1000,
+    calls: latencies.length,
+    p99Ms: percentile(latencies, 99),
+    slowestMs: Math.max(...latencies),
+    recoveredMs: firstAfter !== undefined ? firstAfter - restartedAt : Number.NaN,
+  };
+}
+
 /** Runs `loop(client, stop)` for each client while `fault` takes the service down and back up on schedule. */
 async function underFault(
   clients: number,
@@ -122,21 +140,20 @@ export async function registryLoadThroughCrash(
       const versions = (await rest('GET', `/subjects/load-${client}/versions`)).body as number[];
       landed += versions.length;
     }
-    const firstAfter = acknowledged.find((item) => item.at > restartedAt);
     return {
       scenario:
         'registry-server (PostgreSQL store), clients registering schemas; PostgreSQL crashed (stop -m immediate) and restarted',
       clients,
-      seconds: clock.totalMs / 1000,
-      downSeconds: clock.downMs / 1000,
-      calls: latencies.length,
       acknowledged: acknowledged.length,
       failed,
       lost,
       landedUnacknowledged: landed - acknowledged.length,
-      p99Ms: percentile(latencies, 99),
-      slowestMs: Math.max(...latencies),
-      recoveredMs: firstAfter ? firstAfter.at - restartedAt : Number.NaN,
+      ...timings(
+        clock,
+        latencies,
+        restartedAt,
+        acknowledged.map((item) => item.at),
+      ),
     };
   } finally {
     await registry.stop();
@@ -176,21 +193,15 @@ export async function sessionsLoadThroughKill(clients: number, clock: Clock): Pr
       },
     );
     const final = Number((await store.get('load', 'counter'))?.value ?? 0);
-    const firstAfter = acknowledgedAt.find((at) => at > restartedAt);
     return {
       scenario:
         'sessions Redis store, clients incrementing one counter; Redis killed (kill -9) and restarted',
       clients,
-      seconds: clock.totalMs / 1000,
-      downSeconds: clock.downMs / 1000,
-      calls: latencies.length,
       acknowledged: acknowledgedAt.length,
       failed,
       lost: Math.max(0, acknowledgedAt.length - final),
       landedUnacknowledged: Math.max(0, final - acknowledgedAt.length),
-      p99Ms: percentile(latencies, 99),
-      slowestMs: Math.max(...latencies),
-      recoveredMs: firstAfter ? firstAfter - restartedAt : Number.NaN,
+      ...timings(clock, latencies, restartedAt, acknowledgedAt),
     };
   } finally {
     await store.close();
@@ -256,21 +267,20 @@ export async function dbLoadThroughCrash(
     const { rows } = await client.query<{ id: number; v: string }>('SELECT id, v FROM t');
     await client.end();
     const found = new Map(rows.map((row) => [row.id, row.v]));
-    const firstAfter = acknowledged.find((item) => item.at > restartedAt);
     return {
       scenario:
         'db server (PostgreSQL), clients inserting rows; PostgreSQL crashed (stop -m immediate) and restarted',
       clients,
-      seconds: clock.totalMs / 1000,
-      downSeconds: clock.downMs / 1000,
-      calls: latencies.length,
       acknowledged: acknowledged.length,
       failed,
       lost: acknowledged.filter(({ id }) => found.get(id) !== `v${id}`).length,
       landedUnacknowledged: rows.length - acknowledged.filter(({ id }) => found.has(id)).length,
-      p99Ms: percentile(latencies, 99),
-      slowestMs: Math.max(...latencies),
-      recoveredMs: firstAfter ? firstAfter.at - restartedAt : Number.NaN,
+      ...timings(
+        clock,
+        latencies,
+        restartedAt,
+        acknowledged.map((item) => item.at),
+      ),
     };
   } finally {
     server.kill();
