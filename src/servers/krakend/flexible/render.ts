@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { Refusal } from '../../../core/errors.js';
 import { type MappedText, splice } from './source-map.js';
 import { TemplateError } from './template/errors.js';
-import { Renderer } from './template/exec.js';
+import { Renderer, type Sources } from './template/exec.js';
 import { type Node, parseTemplate } from './template/parser.js';
 import type { Value } from './template/values.js';
 
@@ -38,6 +38,33 @@ function inside(dir: string, name: string, what: string): string {
   if (full !== dir && !full.startsWith(`${dir}${path.sep}`))
     throw new Refusal(`${what} "${name}" is outside ${dir}`);
   return full;
+}
+
+/**
+ * What a render includes, read through the caller's files: a template is parsed once however often it is
+ * included; a partial is text. `locate` turns an include's name into its file, or refuses it.
+ */
+function fileSources(
+  files: FlexibleFiles,
+  base: string,
+  parsed: Map<string, readonly Node[]>,
+  locate: { template(name: string): Promise<string>; partial(name: string): Promise<string> },
+): Sources {
+  return {
+    template: async (name) => {
+      const file = await locate.template(name);
+      let nodes = parsed.get(file);
+      if (!nodes) {
+        nodes = parseTemplate(await files.read(file), path.relative(base, file));
+        parsed.set(file, nodes);
+      }
+      return { nodes, file: path.relative(base, file) };
+    },
+    partial: async (name) => {
+      const file = await locate.partial(name);
+      return { text: await files.read(file), file: path.relative(base, file) };
+    },
+  };
 }
 
 async function parseSettingsFile(files: FlexibleFiles, file: string): Promise<Value> {
@@ -101,23 +128,16 @@ export async function renderFlexible(
       }
     }
     const renderer = new Renderer(
-      {
+      fileSources(files, base, parsed, {
         template: async (name) => {
           if (!templatesDir) throw new Refusal('no templates folder (flexible.templates, FC_TEMPLATES)');
-          const file = inside(templatesDir, name, 'template');
-          let nodesOf = parsed.get(file);
-          if (!nodesOf) {
-            nodesOf = parseTemplate(await files.read(file), path.relative(base, file));
-            parsed.set(file, nodesOf);
-          }
-          return { nodes: nodesOf, file: path.relative(base, file) };
+          return inside(templatesDir, name, 'template');
         },
         partial: async (name) => {
           if (!partialsDir) throw new Refusal('no partials folder (flexible.partials, FC_PARTIALS)');
-          const file = inside(partialsDir, name, 'partial');
-          return { text: await files.read(file), file: path.relative(base, file) };
+          return inside(partialsDir, name, 'partial');
         },
-      },
+      }),
       { missingKey: 'invalid', maxOutputBytes: maxBytes },
     );
     await renderer.render(nodes, path.basename(template.file), data);
@@ -213,21 +233,10 @@ async function renderEnterprise(
     );
   };
   const renderer = new Renderer(
-    {
-      template: async (name) => {
-        const file = await find(config.templates?.paths, name, 'template');
-        let nodesOf = parsed.get(file);
-        if (!nodesOf) {
-          nodesOf = parseTemplate(await files.read(file), path.relative(base, file));
-          parsed.set(file, nodesOf);
-        }
-        return { nodes: nodesOf, file: path.relative(base, file) };
-      },
-      partial: async (name) => {
-        const file = await find(config.partials?.paths, name, 'partial');
-        return { text: await files.read(file), file: path.relative(base, file) };
-      },
-    },
+    fileSources(files, base, parsed, {
+      template: (name) => find(config.templates?.paths, name, 'template'),
+      partial: (name) => find(config.partials?.paths, name, 'partial'),
+    }),
     { missingKey: config.templates?.undefined_vars ?? 'error', maxOutputBytes: maxBytes },
   );
   const templateName = path.basename(template.file);
