@@ -1,3 +1,4 @@
+import { serverKey } from './names.js';
 import type { GenerateOptions, ProjectSpec } from './spec.js';
 
 /** The files every generated project has besides its sources and tests. */
@@ -84,4 +85,24 @@ export function mcpJson(key: string, args: readonly string[], env: Record<string
   const server: Record<string, unknown> = { command: 'node', args: ['dist/src/index.js', ...args] };
   if (Object.keys(env).length > 0) server.env = env;
   return json({ mcpServers: { [key]: server } });
+}
+
+/**
+ * The files every generated server project starts with, in this order: package.json, tsconfig, Biome, .gitignore,
+ * Dockerfile and the `.mcp.json` that starts the built server with `args` (and `env`).
+ */
+export function serverProjectFiles(
+  spec: ProjectSpec,
+  options: GenerateOptions,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): [string, string][] {
+  return [
+    ['package.json', packageJson(spec, options)],
+    ['tsconfig.json', TSCONFIG],
+    ['biome.json', BIOME],
+    ['.gitignore', GITIGNORE],
+    ['Dockerfile', DOCKERFILE],
+    ['.mcp.json', mcpJson(serverKey(spec.name), args, env)],
+  ];
 }

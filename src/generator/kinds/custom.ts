@@ -1,4 +1,4 @@
-import { BIOME, DOCKERFILE, GITIGNORE, mcpJson, packageJson, TSCONFIG } from '../common.js';
+import { serverProjectFiles } from '../common.js';
 import { camelCase, serverKey } from '../names.js';
 import { readme } from '../readme.js';
 import type { CustomSpec, GenerateOptions } from '../spec.js';
@@ -114,12 +114,7 @@ export function customProject(spec: CustomSpec, options: GenerateOptions): Map<s
     ),
   };
   const files = new Map<string, string>([
-    ['package.json', packageJson(spec, options)],
-    ['tsconfig.json', TSCONFIG],
-    ['biome.json', BIOME],
-    ['.gitignore', GITIGNORE],
-    ['Dockerfile', DOCKERFILE],
-    ['.mcp.json', mcpJson(serverKey(spec.name), [])],
+    ...serverProjectFiles(spec, options, []),
     ['src/settings.json', `${JSON.stringify(settings, null, 2)}\n`],
     ['src/index.ts', INDEX],
     ['src/server.ts', serverFile(spec)],

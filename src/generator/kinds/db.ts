@@ -1,4 +1,4 @@
-import { BIOME, DOCKERFILE, GITIGNORE, mcpJson, packageJson, TSCONFIG } from '../common.js';
+import { serverProjectFiles } from '../common.js';
 import { serverKey } from '../names.js';
 import { readme } from '../readme.js';
 import type { DbSpec, GenerateOptions } from '../spec.js';
@@ -187,12 +187,7 @@ export function dbProject(spec: DbSpec, options: GenerateOptions): Map<string, s
         ? 'postgres://reader@localhost/app'
         : 'mysql://reader@localhost/app';
   return new Map([
-    ['package.json', packageJson(spec, options)],
-    ['tsconfig.json', TSCONFIG],
-    ['biome.json', BIOME],
-    ['.gitignore', GITIGNORE],
-    ['Dockerfile', DOCKERFILE],
-    ['.mcp.json', mcpJson(serverKey(spec.name), [], { [spec.urlEnv]: `\${${spec.urlEnv}}` })],
+    ...serverProjectFiles(spec, options, [], { [spec.urlEnv]: `\${${spec.urlEnv}}` }),
     ['src/settings.json', `${JSON.stringify(settings, null, 2)}\n`],
     ['src/index.ts', INDEX],
     ['src/server.ts', SERVER],

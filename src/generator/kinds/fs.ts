@@ -1,4 +1,4 @@
-import { BIOME, DOCKERFILE, GITIGNORE, mcpJson, packageJson, TSCONFIG } from '../common.js';
+import { serverProjectFiles } from '../common.js';
 import { serverKey } from '../names.js';
 import { readme } from '../readme.js';
 import type { FsSpec, GenerateOptions } from '../spec.js';
@@ -223,12 +223,7 @@ export function fsProject(spec: FsSpec, options: GenerateOptions): Map<string, s
     writes ? "import { writeFileTool } from './tools/write_file.js';\n\n" : '\n',
   ).replace('WRITE_REGISTER', writes ? '  if (!options.readOnly) tools.push(writeFileTool(sandbox));\n' : '');
   const files = new Map<string, string>([
-    ['package.json', packageJson(spec, options)],
-    ['tsconfig.json', TSCONFIG],
-    ['biome.json', BIOME],
-    ['.gitignore', GITIGNORE],
-    ['Dockerfile', DOCKERFILE],
-    ['.mcp.json', mcpJson(serverKey(spec.name), spec.roots)],
+    ...serverProjectFiles(spec, options, spec.roots),
     [
       'src/settings.json',
       `${JSON.stringify({ name: serverKey(spec.name), description: spec.description, roots: spec.roots, readOnly: spec.readOnly }, null, 2)}\n`,

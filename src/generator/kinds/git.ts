@@ -1,4 +1,4 @@
-import { BIOME, DOCKERFILE, GITIGNORE, mcpJson, packageJson, TSCONFIG } from '../common.js';
+import { serverProjectFiles } from '../common.js';
 import { serverKey } from '../names.js';
 import { readme } from '../readme.js';
 import type { GenerateOptions, GitSpec } from '../spec.js';
@@ -162,12 +162,7 @@ describe('the git server, through a real MCP client', () => {
 export function gitProject(spec: GitSpec, options: GenerateOptions): Map<string, string> {
   const settings = { name: serverKey(spec.name), description: spec.description, repository: spec.repository };
   return new Map([
-    ['package.json', packageJson(spec, options)],
-    ['tsconfig.json', TSCONFIG],
-    ['biome.json', BIOME],
-    ['.gitignore', GITIGNORE],
-    ['Dockerfile', DOCKERFILE],
-    ['.mcp.json', mcpJson(serverKey(spec.name), [spec.repository])],
+    ...serverProjectFiles(spec, options, [spec.repository]),
     ['src/settings.json', `${JSON.stringify(settings, null, 2)}\n`],
     ['src/index.ts', INDEX],
     ['src/server.ts', SERVER],
