@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RunningRegistry } from '../../src/registry-server/index.js';
 import { percentile } from '../lib/stats.js';
-
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+import { send as call } from './rest.js';
 
 export const CONCURRENT = { clients: [1, 8, 32], registrations: 1000, subjects: 4 } as const;
 
@@ -26,17 +25,6 @@ const evolvable = (tag: string) =>
       { name: `f_${tag}`, type: ['null', 'string'], default: null },
     ],
   });
-
-async function call(url: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': CONTENT_TYPE },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
-}
 
 /**
  * `registrations` distinct schemas registered by `clients` clients at once, alternating between the instances

@@ -18,10 +18,10 @@ import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
 import { CONCURRENT, type ConcurrentResult, measureConcurrentRegistration } from './concurrent.js';
+import { send } from './rest.js';
 
 const STANDARD = { requests: 4000, concurrency: 16, versions: 100, checks: 50 } as const;
 const MIGRATION = { subjects: 50, each: 4 } as const;
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const PG_ADMIN = process.env.BENCH_REGISTRY_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const recordSchema = (name: string, fields: number) =>
@@ -38,17 +38,6 @@ const recordSchema = (name: string, fields: number) =>
       })),
     ],
   });
-
-async function send(url: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: { 'content-type': CONTENT_TYPE },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
-}
 
 /** `total` requests made by `concurrency` workers; returns requests per second and per-request latencies. */
 async function load(
