@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -39,6 +39,16 @@ export function makeLayout(): Layout {
     secret: SECRET,
     cleanup: () => rmSync(base, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Plants the links a symlink attack uses inside the root: `link-to-secret` (a file outside), `link-to-outside`
+ * (the folder outside) and `dangling` (a file outside that does not exist yet, which a write would create).
+ */
+export function plantEscapeLinks(layout: Layout): void {
+  symlinkSync(layout.secretFile, path.join(layout.root, 'link-to-secret'));
+  symlinkSync(layout.outside, path.join(layout.root, 'link-to-outside'));
+  symlinkSync(path.join(layout.outside, 'not-yet.txt'), path.join(layout.root, 'dangling'));
 }
 
 export const OUTSIDE = /outside the allowed roots/;

@@ -1,8 +1,15 @@
-import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectFs, type Session } from '../helpers/mcp.js';
-import { expectRefused, type Layout, makeLayout, OUTSIDE, SECRET } from '../helpers/sandbox.js';
+import {
+  expectRefused,
+  type Layout,
+  makeLayout,
+  OUTSIDE,
+  plantEscapeLinks,
+  SECRET,
+} from '../helpers/sandbox.js';
 
 describe('fs refuses every way out of the sandbox', () => {
   let layout: Layout;
@@ -12,9 +19,7 @@ describe('fs refuses every way out of the sandbox', () => {
   beforeAll(async () => {
     layout = makeLayout();
     const { root, outside } = layout;
-    symlinkSync(layout.secretFile, path.join(root, 'link-to-secret'));
-    symlinkSync(outside, path.join(root, 'link-to-outside'));
-    symlinkSync(path.join(outside, 'not-yet.txt'), path.join(root, 'dangling'));
+    plantEscapeLinks(layout);
     victim = path.join(outside, 'victim.txt');
     writeFileSync(victim, 'victim original\n');
     linkSync(victim, path.join(root, 'hardlink'));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDefinition } from '../../src/core/define.js';
@@ -6,7 +6,14 @@ import { generate } from '../../src/generator/index.js';
 import { connectTestClient, type TestClient } from '../../src/toolkit/index.js';
 import { type Fixture, sqliteFixture, T_ROWS } from '../helpers/databases.js';
 import { REPO } from '../helpers/mcp.js';
-import { expectRefused, type Layout, makeLayout, OUTSIDE, SECRET } from '../helpers/sandbox.js';
+import {
+  expectRefused,
+  type Layout,
+  makeLayout,
+  OUTSIDE,
+  plantEscapeLinks,
+  SECRET,
+} from '../helpers/sandbox.js';
 import { VIRTUAL_ROOT } from '../helpers/typecheck.js';
 
 /**
@@ -37,10 +44,8 @@ describe('a generated fs server refuses what Rampart fs refuses', () => {
 
   beforeAll(async () => {
     layout = makeLayout();
-    const { root, outside } = layout;
-    symlinkSync(layout.secretFile, path.join(root, 'link-to-secret'));
-    symlinkSync(outside, path.join(root, 'link-to-outside'));
-    symlinkSync(path.join(outside, 'not-yet.txt'), path.join(root, 'dangling'));
+    const { root } = layout;
+    plantEscapeLinks(layout);
     mkdirSync(path.join(root, 'sub'));
     const createServer = await generatedServer({ kind: 'fs', name: 'attacked-fs' });
     client = await connectTestClient(
