@@ -1,5 +1,15 @@
-import { closeSync, constants as fsc, fstatSync, openSync, readlinkSync, statSync } from 'node:fs';
-import { lstat, open, readlink, realpath, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  close as fsClose,
+  constants as fsc,
+  open as fsOpen,
+  readlink as fsReadlink,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  statSync,
+} from 'node:fs';
+import { lstat, readlink, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GuardRefusal } from './refusal.js';
@@ -215,7 +225,7 @@ export function realRoots(roots: readonly Root[]): string[] {
  */
 export async function descriptorPath(fd: number): Promise<string | undefined> {
   if (!HAS_PROC_FD) return undefined;
-  return readlink(`/proc/self/fd/${fd}`);
+  return callback<string>((done) => fsReadlink(`/proc/self/fd/${fd}`, done));
 }
 
 /**
@@ -310,6 +320,58 @@ export function openEntrySync(
 }
 
 /**
+ * The synchronous twin of `anchorDirectory`, for walks: a directory walk makes four system calls a directory,
+ * and through the thread pool each costs several times the call itself (the walk is then CPU-bound on hops,
+ * not on the file system). Returns undefined when `realDir` cannot be opened as a directory without following
+ * a link, or its descriptor does not lie inside the roots (the descriptor is then already closed).
+ */
+export function openDirectorySync(realDir: string, roots: readonly Root[]): SyncDirAnchor | undefined {
+  let fd: number;
+  try {
+    fd = openSync(realDir, OPEN_DIR_FLAGS);
+  } catch {
+    return undefined;
+  }
+  let inside = false;
+  try {
+    if (HAS_PROC_FD) {
+      inside = isWithinAny(realRoots(roots), readlinkSync(`/proc/self/fd/${fd}`));
+    } else {
+      const opened = fstatSync(fd);
+      const named = statSync(realDir, { throwIfNoEntry: false });
+      inside = named !== undefined && opened.ino === named.ino && isWithinAny(realRoots(roots), realDir);
+    }
+  } catch {
+    // an unverifiable descriptor is never used
+  }
+  if (!inside) {
+    closeSync(fd);
+    return undefined;
+  }
+  const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
+  let open = true;
+  return {
+    fd,
+    real: realDir,
+    pinned: HAS_PROC_FD,
+    entry: (name: string) => pinnedEntry(base, name),
+    close: () => {
+      // Once only: a second close could hit a descriptor number the process has since reused.
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+function pinnedEntry(base: string, name: string): string {
+  // One name component only: '..' or a slash would step out of the pinned directory.
+  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+    throw new PathRefusal(`"${name}" is not a single directory entry name`);
+  }
+  return name === '' ? base : `${base}/${name}`;
+}
+
+/**
  * A directory held open and verified. Paths built with `entry()` go through `/proc/self/fd/N/` on Linux,
  * so later operations stay on the verified directory even if its path is swapped for a link meanwhile.
  */
@@ -325,15 +387,22 @@ export interface DirAnchor {
   close(): Promise<void>;
 }
 
+/** A `DirAnchor` opened and closed synchronously (see `openDirectorySync`). */
+export interface SyncDirAnchor extends Omit<DirAnchor, 'close'> {
+  close(): void;
+}
+
 export async function anchorDirectory(
   realDir: string,
   roots: readonly Root[],
   requested: string,
   label = 'path',
 ): Promise<DirAnchor> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // A raw descriptor through the callback API: a FileHandle and the promise API cost several times the system
+  // call itself, and a walk opens one directory per few dozen entries.
+  let fd: number;
   try {
-    handle = await open(realDir, OPEN_DIR_FLAGS);
+    fd = await callback<number>((done) => fsOpen(realDir, OPEN_DIR_FLAGS, done));
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ELOOP' || code === 'ENOTDIR') {
@@ -342,26 +411,32 @@ export async function anchorDirectory(
     if (code === 'ENOENT') throw new PathRefusal(`${label} "${requested}" does not exist`);
     throw error;
   }
+  const close = () => callback<void>((done) => fsClose(fd, done));
   try {
-    await verifyDescriptor(handle.fd, realDir, roots, requested, label);
+    await verifyDescriptor(fd, realDir, roots, requested, label);
   } catch (error) {
-    await handle.close();
+    await close();
     throw error;
   }
-  const base = HAS_PROC_FD ? `/proc/self/fd/${handle.fd}` : realDir;
+  const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
+  let closed: Promise<void> | undefined;
   return {
-    fd: handle.fd,
+    fd,
     real: realDir,
     pinned: HAS_PROC_FD,
-    entry: (name: string) => {
-      // One name component only: '..' or a slash would step out of the pinned directory.
-      if (name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-        throw new PathRefusal(`"${name}" is not a single directory entry name`);
-      }
-      return name === '' ? base : `${base}/${name}`;
+    entry: (name: string) => pinnedEntry(base, name),
+    // Once only: a second close could hit a descriptor number the process has since reused.
+    close: () => {
+      closed ??= close();
+      return closed;
     },
-    close: () => handle.close(),
   };
+}
+
+function callback<T>(
+  start: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
 }
 
 /** Canonicalizes the operator's directories: each must exist and be a directory. Nested roots are kept. */

@@ -31,7 +31,10 @@ function readDescriptor(fd: number): string | undefined {
 }
 
 /** A directory's `.gitignore`, read through the walk's verified descriptor of that directory, never a link. */
-export function readGitignoreSync(anchor: DirAnchor, roots: readonly Root[]): string | undefined {
+export function readGitignoreSync(
+  anchor: Pick<DirAnchor, 'pinned' | 'entry' | 'real'>,
+  roots: readonly Root[],
+): string | undefined {
   const fd = openEntrySync(
     anchor.pinned ? anchor.entry('.gitignore') : undefined,
     path.join(anchor.real, '.gitignore'),

@@ -1,7 +1,7 @@
-import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Sandbox } from '../../core/sandbox.js';
-import { type DirAnchor, isWithinAny, PathRefusal, realRoots } from '../../guards/path.js';
+import { isWithinAny, openDirectorySync, realRoots } from '../../guards/path.js';
 import { readGitignoreSync } from './gitignore-files.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
@@ -43,7 +43,6 @@ export interface WalkOptions {
   /** Resolve symlinks and report those whose target stays inside the roots; others are never reported. */
   readonly reportLinks?: boolean;
   readonly maxEntries: number;
-  readonly concurrency?: number;
   /** Return `false` to stop the walk. */
   readonly onEntry: (entry: WalkEntry) => boolean | undefined;
 }
@@ -70,49 +69,60 @@ interface Pending {
 }
 
 /**
- * Walks a tree concurrently without ever leaving the roots: each directory is opened with O_NOFOLLOW
- * and its descriptor verified before it is listed, symlinked directories are never entered, and links are
- * resolved (only they) to decide whether they may be reported.
+ * How long the walk holds the event loop before it lets other requests (and cancellation) in. The walk makes
+ * its system calls synchronously, as `find` does: through the thread pool each call costs several times the
+ * call itself, which made a warm 100,000-file search four times slower than `find`.
+ */
+const SLICE_MS = 5;
+
+/** What a symlink whose target stays inside the roots points to; undefined for any other link. */
+function insideLinkTarget(path: string, roots: readonly string[]): WalkEntry['linkTarget'] {
+  try {
+    const target = realpathSync.native(path);
+    if (!isWithinAny(roots, target)) return undefined;
+    return statSync(target).isDirectory() ? 'directory' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Walks a tree without ever leaving the roots: each directory is opened with O_NOFOLLOW and its descriptor
+ * verified before it is listed, symlinked directories are never entered, and links are resolved (only they)
+ * to decide whether they may be reported. Directories are listed in slices of SLICE_MS between which the
+ * event loop runs and cancellation is checked.
  */
 export async function walk(options: WalkOptions): Promise<WalkStats> {
   const { sandbox, signal, maxEntries } = options;
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-  const concurrency = options.concurrency ?? 16;
-  const queue: Pending[] = [{ real: options.start, relative: '', depth: 0, ignore: options.ignore }];
-  let active = 0;
+  const roots = realRoots(sandbox.roots);
+  const pending: Pending[] = [{ real: options.start, relative: '', depth: 0, ignore: options.ignore }];
   let seen = 0;
   let stopped = false;
   let capped = false;
+  let sliceStart = performance.now();
 
-  const openDirectory = async (
-    dir: Pending,
-  ): Promise<{ anchor: DirAnchor; entries: Dirent[] } | undefined> => {
-    let anchor: DirAnchor | undefined;
-    try {
-      anchor = await sandbox.anchor(dir.real, options.requested);
-      return { anchor, entries: await readdir(anchor.entry(''), { withFileTypes: true }) };
-    } catch (error) {
-      await anchor?.close();
-      // A directory that vanished, was swapped for a link, or cannot be read is skipped, not followed.
-      if (error instanceof PathRefusal || (error as NodeJS.ErrnoException).code) return undefined;
-      throw error;
-    }
-  };
-
-  const visit = async (dir: Pending): Promise<void> => {
-    if (signal.aborted) throw signal.reason;
-    const opened = await openDirectory(dir);
-    if (!opened) return;
+  const visit = (dir: Pending): void => {
+    // A directory that vanished, was swapped for a link, or cannot be read is skipped, not followed.
+    const anchor = openDirectorySync(dir.real, sandbox.roots);
+    if (!anchor) return;
     // The directory stays open while its entries are handed out, so their pinned paths stay valid.
-    const { anchor, entries } = opened;
-    let ignore = dir.ignore;
-    if (ignore && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
-      const patterns = readGitignoreSync(anchor, sandbox.roots);
-      if (patterns !== undefined) ignore = ignore.below(dir.relative, patterns);
-    }
     try {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(anchor.entry(''), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      let ignore = dir.ignore;
+      if (ignore && entries.some((entry) => entry.name === '.gitignore' && entry.isFile())) {
+        const patterns = readGitignoreSync(anchor, sandbox.roots);
+        if (patterns !== undefined) ignore = ignore.below(dir.relative, patterns);
+      }
+      const pinnedBase = anchor.pinned ? anchor.entry('') : undefined;
+      const parent = dir.real === '/' ? '' : dir.real;
+      const depth = dir.depth + 1;
       for (const dirent of entries) {
-        if (stopped) return;
         if (++seen > maxEntries) {
           stopped = true;
           capped = true;
@@ -122,16 +132,12 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
         if (options.exclude?.(relative)) continue;
         const kind = kindOf(dirent);
         if (ignore?.ignores(relative, kind === 'directory')) continue;
-        const path = `${dir.real === '/' ? '' : dir.real}/${dirent.name}`;
-        const depth = dir.depth + 1;
+        const path = `${parent}/${dirent.name}`;
         let linkTarget: WalkEntry['linkTarget'];
         if (kind === 'symlink') {
           if (!options.reportLinks) continue;
-          const target = await realpath(path).catch(() => undefined);
-          if (!target || !isWithinAny(realRoots(sandbox.roots), target)) continue;
-          const info = await stat(target).catch(() => undefined);
-          if (!info) continue;
-          linkTarget = info.isDirectory() ? 'directory' : 'file';
+          linkTarget = insideLinkTarget(path, roots);
+          if (!linkTarget) continue;
         }
         const entry: WalkEntry = {
           path,
@@ -139,41 +145,28 @@ export async function walk(options: WalkOptions): Promise<WalkStats> {
           name: dirent.name,
           kind,
           depth,
-          ...(linkTarget ? { linkTarget } : {}),
-          ...(anchor.pinned ? { pinnedPath: anchor.entry(dirent.name) } : {}),
+          linkTarget,
+          // Built per entry (a hundred thousand in a large search), so no checks: readdir never yields '.', '..' or '/'.
+          pinnedPath: pinnedBase === undefined ? undefined : `${pinnedBase}/${dirent.name}`,
         };
         if (options.onEntry(entry) === false) {
           stopped = true;
           return;
         }
-        if (kind === 'directory' && depth < maxDepth) queue.push({ real: path, relative, depth, ignore });
+        if (kind === 'directory' && depth < maxDepth) pending.push({ real: path, relative, depth, ignore });
       }
     } finally {
-      await anchor.close();
+      anchor.close();
     }
   };
 
-  await new Promise<void>((resolve, reject) => {
-    let failed = false;
-    const pump = () => {
-      if (failed) return;
-      while (active < concurrency && queue.length > 0 && !stopped) {
-        const next = queue.pop() as Pending;
-        active++;
-        visit(next).then(
-          () => {
-            active--;
-            pump();
-          },
-          (error) => {
-            failed = true;
-            reject(error);
-          },
-        );
-      }
-      if (active === 0 && (queue.length === 0 || stopped)) resolve();
-    };
-    pump();
-  });
+  while (pending.length > 0 && !stopped) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+    if (signal.aborted) throw signal.reason;
+    visit(pending.pop() as Pending);
+  }
   return { entries: Math.min(seen, maxEntries), stopped, capped };
 }
