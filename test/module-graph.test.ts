@@ -36,15 +36,6 @@ const HEAVY = [
   'jose',
 ];
 
-/**
- * Heavy dependencies a server still loads at start, each a known remainder of issue 23 rather than an accident:
- * the http server's guarded client builds its undici agent in the constructor, and krakend compiles its schemas with ajv.
- */
-const STILL_EAGER: Partial<Record<Server, readonly string[]>> = {
-  http: ['undici'],
-  krakend: ['ajv', 'minisearch'],
-};
-
 /** `node_modules/<name>` or `dist/<path>` for each recorded file URL, without duplicates. */
 function loadedModules(log: string): string[] {
   const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -120,8 +111,7 @@ describe('rampart <server> loads its own modules only, up to tools/list', () => 
           m.startsWith('dist/gateway/'),
       );
       expect(foreign, 'modules of another server or surface').toEqual([]);
-      const allowed = new Set(STILL_EAGER[server] ?? []);
-      const heavy = HEAVY.filter((name) => packagesIn(modules).has(name) && !allowed.has(name));
+      const heavy = HEAVY.filter((name) => packagesIn(modules).has(name));
       expect(heavy, 'heavy dependencies loaded before first use').toEqual([]);
     });
   }

@@ -105,7 +105,7 @@ export async function run(_args: readonly string[]): Promise<void> {
     const endpoints = (JSON.parse(text) as { endpoints: unknown[] }).endpoints.length;
 
     // The floor: a fresh ajv with the same options, the same documents, compiled once; JSON.parse + validate.
-    const ajv = makeAjv(loaded.draft);
+    const ajv = await makeAjv(loaded.draft);
     for (const [url, json] of loaded.documents.entries()) ajv.addSchema(json as object, url);
     const bare = ajv.getSchema(loaded.documents.rootUrl);
     if (!bare) throw new Error('bare ajv did not compile v2.13');

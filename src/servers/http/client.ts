@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { Refusal } from '../../core/errors.js';
 import {
   headerInjection,
@@ -49,6 +49,14 @@ export interface InboundResponse {
   readonly redirects: number;
 }
 
+type Undici = typeof import('undici');
+let undici: Undici | undefined;
+/** undici, loaded on the first request: it is a quarter of the http server's start-up otherwise. */
+async function loadUndici(): Promise<Undici> {
+  undici ??= await import('undici');
+  return undici;
+}
+
 /** Headers that carry the caller's authority: they never follow a redirect to another origin. */
 const ORIGIN_BOUND = new Set(['authorization', 'cookie', 'proxy-authorization']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -59,7 +67,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * headers allowlisted, credentials added per origin, sizes capped while streaming, and a deadline on the whole.
  */
 export class GuardedClient {
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
+  private readonly agentOptions: Agent.Options;
   private readonly allowHeaders: ReadonlySet<string>;
   private readonly urls: UrlChecker;
 
@@ -71,11 +80,11 @@ export class GuardedClient {
   ) {
     this.allowHeaders = new Set(policy.allowHeaders.map((h) => h.toLowerCase()));
     this.urls = new UrlChecker(policy, permitted);
-    this.agent = new Agent({
+    this.agentOptions = {
       connect: { lookup: checkedLookup(resolver, permitted), timeout: policy.connectTimeoutMs },
       headersTimeout: policy.headersTimeoutMs,
       bodyTimeout: policy.totalTimeoutMs,
-    });
+    };
   }
 
   async send(outbound: OutboundRequest): Promise<InboundResponse> {
@@ -102,8 +111,8 @@ export class GuardedClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await this.agent?.close();
   }
 
   private callerHeaders(given: Readonly<Record<string, string>>): Record<string, string> {
@@ -132,6 +141,8 @@ export class GuardedClient {
     let method = startMethod;
     let body = startBody;
     let seen: Set<string> | undefined; // made on the first redirect: most exchanges have none
+    const { request, Agent } = undici ?? (await loadUndici());
+    this.agent ??= new Agent(this.agentOptions);
     for (let redirects = 0; ; redirects++) {
       const headers: Record<string, string> = { 'user-agent': this.policy.userAgent };
       for (const [name, value] of Object.entries(callerHeaders)) {
@@ -268,14 +279,13 @@ function explain(error: unknown, stopped: Refusal | undefined): unknown {
   const forbidden = forbiddenCause(error);
   if (forbidden) return new Refusal(forbidden.message);
   if (stopped) return stopped;
-  if (error instanceof undiciErrors.ConnectTimeoutError) return new Refusal('could not connect in time');
-  if (error instanceof undiciErrors.HeadersTimeoutError)
-    return new Refusal('the server sent no response headers in time');
-  if (error instanceof undiciErrors.BodyTimeoutError)
-    return new Refusal('the server stopped sending the body');
   const code =
     (error as { code?: unknown; cause?: { code?: unknown } }).code ??
     (error as { cause?: { code?: unknown } }).cause?.code;
+  // undici's error codes rather than its classes, so that explaining a failure does not need undici loaded.
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new Refusal('could not connect in time');
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new Refusal('the server sent no response headers in time');
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new Refusal('the server stopped sending the body');
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new Refusal('the host name does not resolve');
   if (code === 'ECONNREFUSED') return new Refusal('the connection was refused');
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')

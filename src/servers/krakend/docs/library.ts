@@ -153,7 +153,7 @@ export class DocsLibrary {
     if (fetched.notModified) throw new Refusal(`${this.options.url} answered 304 with nothing cached`);
     const pages = pagesFromLlmsText(fetched.text, this.options.siteBase);
     if (pages.length === 0) throw new Refusal(`${this.options.url} holds no "# " headed pages to index`);
-    const index = buildIndex(pages, request.progress ?? this.onProgress);
+    const index = await buildIndex(pages, request.progress ?? this.onProgress);
     const now = new Date().toISOString();
     const cached: CachedIndex = {
       format: INDEX_FORMAT,
@@ -233,7 +233,7 @@ export class DocsLibrary {
     const pages = await pagesFromFolder(dir, files, this.options.siteBase, (done, total) =>
       listener?.(done, total, 'reading pages'),
     );
-    const index = buildIndex(pages, listener);
+    const index = await buildIndex(pages, listener);
     const now = new Date().toISOString();
     const fresh: CachedIndex = {
       format: INDEX_FORMAT,
@@ -266,7 +266,7 @@ export class DocsLibrary {
       const fromUrl = /^https?:\/\//.test(cached.source);
       if (cached.format !== INDEX_FORMAT) return undefined;
       if (this.options.localDir ? cached.source !== this.options.localDir : !fromUrl) return undefined;
-      return { index: DocsIndex.fromJSON(cached.index), cached };
+      return { index: await DocsIndex.fromJSON(cached.index), cached };
     } catch {
       return undefined; // a damaged cache is rebuilt, not trusted
     }
@@ -293,7 +293,7 @@ export class DocsLibrary {
       const cached = JSON.parse(read.index) as CachedIndex;
       if (cached.format !== INDEX_FORMAT)
         throw new Error(`index format ${cached.format} is not ${INDEX_FORMAT}`);
-      return { index: DocsIndex.fromJSON(cached.index), cached };
+      return { index: await DocsIndex.fromJSON(cached.index), cached };
     } catch (error) {
       this.seedProblem = `the shipped docs snapshot in ${dir} was refused: ${(error as Error).message}`;
       return undefined;
@@ -306,7 +306,7 @@ export class DocsLibrary {
   }
 }
 
-function buildIndex(pages: readonly DocPage[], progress?: ProgressListener): DocsIndex {
+function buildIndex(pages: readonly DocPage[], progress?: ProgressListener): Promise<DocsIndex> {
   const chunks: DocChunk[] = [];
   pages.forEach((page, i) => {
     chunks.push(...chunkPage(page, chunks.length));

@@ -1,4 +1,5 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import type MiniSearch from 'minisearch';
+import type { Options, SearchResult } from 'minisearch';
 import type { DocChunk } from './chunks.js';
 
 /** Bumped when chunking or index options change, so an old cached index is rebuilt rather than misread. */
@@ -29,6 +30,13 @@ const OPTIONS: Options<DocChunk> = {
   },
 };
 
+let library: typeof MiniSearch | undefined;
+/** MiniSearch, loaded with the first index rather than when the krakend server starts. */
+async function miniSearch(): Promise<typeof MiniSearch> {
+  library ??= (await import('minisearch')).default;
+  return library;
+}
+
 export interface DocHit {
   readonly title: string;
   readonly heading: string;
@@ -46,13 +54,15 @@ export class DocsIndex {
     readonly chunks: readonly DocChunk[],
   ) {}
 
-  static build(chunks: readonly DocChunk[]): DocsIndex {
+  static async build(chunks: readonly DocChunk[]): Promise<DocsIndex> {
+    const MiniSearch = await miniSearch();
     const search = new MiniSearch<DocChunk>(OPTIONS);
     search.addAll(chunks as DocChunk[]);
     return new DocsIndex(search, chunks);
   }
 
-  static fromJSON(serialized: string): DocsIndex {
+  static async fromJSON(serialized: string): Promise<DocsIndex> {
+    const MiniSearch = await miniSearch();
     const parsed = JSON.parse(serialized) as { format: number; chunks: DocChunk[]; index: unknown };
     if (parsed.format !== INDEX_FORMAT)
       throw new Error(`index format ${parsed.format} is not ${INDEX_FORMAT}`);

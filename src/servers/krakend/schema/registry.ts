@@ -1,7 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { Refusal } from '../../../core/errors.js';
 import { buildCatalog, type Catalog } from './catalog.js';
 import { SchemaDocuments } from './documents.js';
@@ -14,8 +11,30 @@ import {
   versionOfAlias,
 } from './versions.js';
 
-// ajv-formats is CommonJS; under ESM its default export arrives wrapped.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+interface AjvLibrary {
+  readonly Ajv: typeof import('ajv').Ajv;
+  readonly Ajv2019: typeof import('ajv/dist/2019.js').Ajv2019;
+  readonly Ajv2020: typeof import('ajv/dist/2020.js').Ajv2020;
+  readonly addFormats: (ajv: Ajv) => Ajv;
+}
+
+let ajvLibrary: Promise<AjvLibrary> | undefined;
+/** ajv and its formats, loaded with the first schema compiled rather than when the krakend server starts. */
+function loadAjv(): Promise<AjvLibrary> {
+  ajvLibrary ??= Promise.all([
+    import('ajv'),
+    import('ajv/dist/2019.js'),
+    import('ajv/dist/2020.js'),
+    import('ajv-formats'),
+  ]).then(([core, v2019, v2020, formats]) => ({
+    Ajv: core.Ajv,
+    Ajv2019: v2019.Ajv2019,
+    Ajv2020: v2020.Ajv2020,
+    // ajv-formats is CommonJS; under ESM its default export arrives wrapped.
+    addFormats: formats.default as unknown as (ajv: Ajv) => Ajv,
+  }));
+  return ajvLibrary;
+}
 
 export type SchemaDraft = 'draft-07' | '2019-09' | '2020-12';
 
@@ -145,7 +164,7 @@ async function compileVersion(
   const documents = await SchemaDocuments.gather(source, rootUrl, signal);
   const draft = draftOf(documents.root);
   const started = performance.now();
-  const ajv = makeAjv(draft);
+  const ajv = await makeAjv(draft);
   for (const [url, json] of documents.entries()) ajv.addSchema(json as object, url);
   const validate = ajv.getSchema(rootUrl);
   if (!validate) throw new Refusal(`schema v${version} did not compile`);
@@ -171,7 +190,8 @@ export function draftOf(root: unknown): SchemaDraft {
  * The validator KrakenD's schemas need: their patterns use escapes that are legal in ECMA-262 but not under the
  * `u` flag (`\&`), they carry annotations ajv's strict mode rejects, and every error is wanted, not the first.
  */
-export function makeAjv(draft: SchemaDraft): Ajv {
+export async function makeAjv(draft: SchemaDraft): Promise<Ajv> {
+  const { Ajv, Ajv2019, Ajv2020, addFormats } = await loadAjv();
   const options = { strict: false, allErrors: true, unicodeRegExp: false, validateSchema: false } as const;
   const ajv =
     draft === '2020-12'
