@@ -152,7 +152,7 @@ describe('commands that serve no MCP server load none', () => {
     expect([...packages].filter((name) => name !== 'commander')).toEqual([]);
   });
 
-  it('rampart registry-server loads no MCP server, no gateway, no PostgreSQL parser', async () => {
+  it('rampart registry-server loads no MCP server, no gateway, no PostgreSQL parser, no schema library', async () => {
     const modules = await recordUntil(
       ['registry-server', '--port', '0', '--sqlite-path', path.join(work, 'registry.db')],
       /Schema Registry on/,
@@ -164,7 +164,16 @@ describe('commands that serve no MCP server load none', () => {
       'modules of an MCP server or the gateway',
     ).toEqual([]);
     const packages = packagesIn(modules);
-    for (const name of ['@libpg-query/parser', 'pg', '@modelcontextprotocol/server', 'undici', 'ajv'])
+    // protobufjs and avsc load with the first schema of their type.
+    for (const name of [
+      '@libpg-query/parser',
+      'pg',
+      '@modelcontextprotocol/server',
+      'undici',
+      'ajv',
+      'protobufjs',
+      'avsc',
+    ])
       expect(packages.has(name), name).toBe(false);
   });
 });

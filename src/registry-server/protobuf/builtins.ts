@@ -1,5 +1,5 @@
-import protobuf from 'protobufjs';
-import descriptorNamespace from 'protobufjs/ext/descriptor/index.js';
+import type protobuf from 'protobufjs';
+import { descriptorNamespace, protobufjs } from './protobufjs.js';
 
 type Kind = 'message' | 'enum';
 
@@ -11,19 +11,22 @@ export interface BuiltinFile {
 
 /** descriptor.proto's types, from the copy protobufjs ships (it is the complete, current file). */
 function descriptorTypes(): Record<string, Kind> {
+  const { Enum, Type } = protobufjs();
   const types: Record<string, Kind> = {};
   const walk = (namespace: protobuf.NamespaceBase, prefix: string) => {
     for (const element of namespace.nestedArray) {
-      if (element instanceof protobuf.Enum) types[prefix + element.name] = 'enum';
-      else if (element instanceof protobuf.Type) {
+      if (element instanceof Enum) types[prefix + element.name] = 'enum';
+      else if (element instanceof Type) {
         types[prefix + element.name] = 'message';
         walk(element, `${prefix + element.name}.`);
       }
     }
   };
-  walk(descriptorNamespace as unknown as protobuf.Namespace, '');
+  walk(descriptorNamespace(), '');
   return types;
 }
+
+let descriptorTypesRead: Record<string, Kind> | undefined;
 
 const messages = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'message' as Kind]));
 const enums = (...names: string[]) => Object.fromEntries(names.map((n) => [n, 'enum' as Kind]));
@@ -55,7 +58,17 @@ export const BUILTIN_FILES: ReadonlyMap<string, BuiltinFile> = new Map([
   ['google/type/timeofday.proto', googleType(messages('TimeOfDay'))],
   ['google/protobuf/any.proto', wellKnown(messages('Any'))],
   ['google/protobuf/api.proto', wellKnown(messages('Api', 'Method', 'Mixin'))],
-  ['google/protobuf/descriptor.proto', wellKnown(descriptorTypes())],
+  [
+    'google/protobuf/descriptor.proto',
+    {
+      package: 'google.protobuf',
+      // Read from protobufjs when first needed, so that the registry starts without it.
+      get types() {
+        descriptorTypesRead ??= descriptorTypes();
+        return descriptorTypesRead;
+      },
+    },
+  ],
   ['google/protobuf/duration.proto', wellKnown(messages('Duration'))],
   ['google/protobuf/empty.proto', wellKnown(messages('Empty'))],
   ['google/protobuf/field_mask.proto', wellKnown(messages('FieldMask'))],
@@ -94,11 +107,15 @@ export const BUILTIN_FILES: ReadonlyMap<string, BuiltinFile> = new Map([
  * Every built-in type by full name. A field of one of these types resolves to it, so
  * `google.protobuf.Timestamp` and `.google.protobuf.Timestamp` are the same type and an enum is an enum.
  */
-export const BUILTIN_TYPES: Readonly<Record<string, Kind>> = Object.fromEntries(
-  [...BUILTIN_FILES.values()].flatMap((file) =>
-    Object.entries(file.types).map(([name, kind]) => [`${file.package}.${name}`, kind]),
-  ),
-);
+export function builtinTypes(): Readonly<Record<string, Kind>> {
+  builtinTypesByName ??= Object.fromEntries(
+    [...BUILTIN_FILES.values()].flatMap((file) =>
+      Object.entries(file.types).map(([name, kind]) => [`${file.package}.${name}`, kind]),
+    ),
+  );
+  return builtinTypesByName;
+}
+let builtinTypesByName: Readonly<Record<string, Kind>> | undefined;
 
 /** The built-in file that declares a type (by full name, without a leading dot). */
 export function builtinFileOf(fullName: string): string | undefined {

@@ -1,7 +1,7 @@
-import protobuf from 'protobufjs';
-import descriptorNamespace from 'protobufjs/ext/descriptor/index.js';
+import type protobuf from 'protobufjs';
 import { MAX_PROTO_NESTING } from './ast.js';
 import type { FileProto } from './descriptor-types.js';
+import { descriptorNamespace, protobufjs } from './protobufjs.js';
 
 /** Confluent's meta options (confluent/meta.proto), so `(confluent.field_meta)` tags survive the binary form. */
 const CONFLUENT_META = `
@@ -15,15 +15,20 @@ extend google.protobuf.EnumOptions { Meta enum_meta = 1088; }
 extend google.protobuf.EnumValueOptions { Meta enum_value_meta = 1088; }
 `;
 
-const root = (() => {
+let descriptorRoot: protobuf.Root | undefined;
+/** descriptor.proto with Confluent's meta options, built with the first descriptor read or written. */
+function root(): protobuf.Root {
+  if (descriptorRoot) return descriptorRoot;
+  const { Root, parse } = protobufjs();
   // A copy: the descriptor namespace protobufjs exports is shared with everything else that loads it.
-  const copy = protobuf.Root.fromJSON((descriptorNamespace as unknown as protobuf.Namespace).root.toJSON());
-  protobuf.parse(CONFLUENT_META, copy, { keepCase: false });
+  const copy = Root.fromJSON(descriptorNamespace().root.toJSON());
+  parse(CONFLUENT_META, copy, { keepCase: false });
   copy.resolveAll();
+  descriptorRoot = copy;
   return copy;
-})();
+}
 
-const fileDescriptorType = root.lookupType('google.protobuf.FileDescriptorProto');
+const fileDescriptorType = (): protobuf.Type => root().lookupType('google.protobuf.FileDescriptorProto');
 
 export type OptionsTypeName =
   | 'FileOptions'
@@ -37,7 +42,7 @@ export type OptionsTypeName =
   | 'ExtensionRangeOptions';
 
 export const optionsType = (name: OptionsTypeName): protobuf.Type =>
-  root.lookupType(`google.protobuf.${name}`);
+  root().lookupType(`google.protobuf.${name}`);
 
 /** The key under which an options object holds one of Confluent's meta options. */
 export const metaKey = (name: string) => `.confluent.${name}`;
@@ -58,17 +63,16 @@ export function decodeFileDescriptor(base64: string): FileProto {
   checkNesting(bytes);
   let message: protobuf.Message;
   try {
-    message = fileDescriptorType.decode(bytes);
+    message = fileDescriptorType().decode(bytes);
   } catch (error) {
     throw new DescriptorError(`not a FileDescriptorProto: ${(error as Error).message}`);
   }
-  return fileDescriptorType.toObject(message, { enums: String, longs: String, bytes: String }) as FileProto;
+  return fileDescriptorType().toObject(message, { enums: String, longs: String, bytes: String }) as FileProto;
 }
 
 export function encodeFileDescriptor(file: FileProto): string {
-  return Buffer.from(fileDescriptorType.encode(fileDescriptorType.fromObject(file)).finish()).toString(
-    'base64',
-  );
+  const type = fileDescriptorType();
+  return Buffer.from(type.encode(type.fromObject(file)).finish()).toString('base64');
 }
 
 /** Walks FileDescriptorProto.message_type (4) and DescriptorProto.nested_type (3) with an explicit stack. */

@@ -1,7 +1,7 @@
-import protobuf from 'protobufjs';
 import type { OptionElement, OptionValue } from './ast.js';
 import { metaKey, type OptionsTypeName, optionsType } from './descriptor-codec.js';
 import type { OptionsObject } from './descriptor-types.js';
+import { protobufjs } from './protobufjs.js';
 
 /** Which of Confluent's meta options an options message can hold. */
 export type MetaName = 'file_meta' | 'message_meta' | 'field_meta' | 'enum_meta' | 'enum_value_meta';
@@ -33,7 +33,7 @@ export function optionsFromObject(
     if (typeof value === 'boolean') element = { kind: 'bool', value };
     else if (typeof value === 'string')
       element =
-        field.resolvedType instanceof protobuf.Enum ? { kind: 'enum', value } : { kind: 'string', value };
+        field.resolvedType instanceof protobufjs().Enum ? { kind: 'enum', value } : { kind: 'string', value };
     else if (typeof value === 'number') element = { kind: 'number', value: String(value) };
     if (element) options.push({ name: snakeCase(field.name), value: element });
   }
@@ -96,7 +96,7 @@ export function optionsToObject(
     const value = option.value;
     if (field.type === 'bool' && value.kind === 'bool') object[field.name] = value.value;
     else if (field.type === 'string' && value.kind === 'string') object[field.name] = value.value;
-    else if (field.resolvedType instanceof protobuf.Enum) {
+    else if (field.resolvedType instanceof protobufjs().Enum) {
       if (value.kind === 'enum' && field.resolvedType.values[value.value] !== undefined)
         object[field.name] = value.value;
     } else if (value.kind === 'number' && !field.resolvedType) object[field.name] = Number(value.value);

@@ -1,5 +1,5 @@
 import { javaUnionOrder } from '../java-order.js';
-import { BUILTIN_TYPES } from './builtins.js';
+import { builtinTypes } from './builtins.js';
 import type { ProtoEnum, ProtoField, ProtoFile, ProtoMessage, ProtoType } from './model.js';
 
 /** Changes that keep data written with the original readable by the update (Confluent's compatible set). */
@@ -79,7 +79,7 @@ function register(
 
 function buildRegistry(side: ProtoSide): Registry {
   const registry: Registry = { types: new Map(), packageName: '' };
-  for (const [full, kind] of Object.entries(BUILTIN_TYPES)) {
+  for (const [full, kind] of Object.entries(builtinTypes())) {
     const packageName = full.startsWith('google.protobuf.')
       ? 'google.protobuf'
       : full.startsWith('google.type.')

@@ -1,6 +1,14 @@
-import avro from 'avsc';
+import { createRequire } from 'node:module';
+import type avro from 'avsc';
 import { invalidSchema } from '../errors.js';
 import { firstIncompatibility } from './avro-resolution.js';
+
+let library: typeof avro | undefined;
+/** avsc, loaded with the first Avro schema rather than when the registry starts; synchronous, as parsing is. */
+function avsc(): typeof avro {
+  library ??= createRequire(import.meta.url)('avsc') as typeof avro;
+  return library;
+}
 
 export interface AvroModel {
   readonly type: avro.Type;
@@ -23,11 +31,11 @@ export function parseAvro(
     throw invalidSchema(`not JSON: ${(error as Error).message}`);
   }
   // No prototype: in a plain {} avsc would find "constructor" or "toString" and take Object's members for types.
+  const { Type } = avsc();
   const registry: Record<string, avro.Type> = Object.create(null);
   try {
-    for (const reference of referenced)
-      avro.Type.forSchema(JSON.parse(reference), { registry, wrapUnions: true });
-    const type = avro.Type.forSchema(json as avro.Schema, { registry, wrapUnions: true });
+    for (const reference of referenced) Type.forSchema(JSON.parse(reference), { registry, wrapUnions: true });
+    const type = Type.forSchema(json as avro.Schema, { registry, wrapUnions: true });
     return { canonical: JSON.stringify(normalize ? normalizeAvro(json) : json), model: { type } };
   } catch (error) {
     throw invalidSchema((error as Error).message);
