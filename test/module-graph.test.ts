@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteFixture } from './helpers/databases.js';
+import { PG_ADMIN_URL, sqliteFixture } from './helpers/databases.js';
 import { commit, initRepo } from './helpers/git.js';
 import { CLI, REPO } from './helpers/mcp.js';
 import { spawnStdioServer } from './helpers/process.js';
 import { type Layout, makeLayout } from './helpers/sandbox.js';
+import { describeWithService } from './helpers/services.js';
 
 /**
  * Issue 23: a command loads only what it runs. Each server is started as an assistant starts it, with every
@@ -115,6 +116,25 @@ describe('rampart <server> loads its own modules only, up to tools/list', () => 
       expect(heavy, 'heavy dependencies loaded before first use').toEqual([]);
     });
   }
+});
+
+await describeWithService('PostgreSQL', 5432, 'rampart db on PostgreSQL', () => {
+  it("loads PostgreSQL's parser (WebAssembly) with the first statement, not at start", async () => {
+    const log = path.join(work, 'db-postgres.log');
+    const running = await spawnStdioServer(['db', PG_ADMIN_URL], { env: recorderEnv(log) });
+    try {
+      await running.request('tools/list');
+      expect(packagesIn(loadedModules(log)).has('@libpg-query/parser'), 'loaded at start').toBe(false);
+      const answer = (await running.request('tools/call', {
+        name: 'query',
+        arguments: { sql: 'SELECT 1 AS one' },
+      })) as { isError?: boolean };
+      expect(answer.isError ?? false).toBe(false);
+      expect(packagesIn(loadedModules(log)).has('@libpg-query/parser'), 'loaded for the gate').toBe(true);
+    } finally {
+      running.kill();
+    }
+  });
 });
 
 /** Runs `rampart <args>` with the recorder until it prints `ready` on stdout or stderr, then stops it. */

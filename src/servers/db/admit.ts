@@ -2,6 +2,20 @@ import { Refusal } from '../../core/errors.js';
 import { type GateMode, gateStatement } from '../../guards/sql.js';
 import type { Engine } from './engine.js';
 
+type PostgresGate = typeof import('../../guards/sql-postgres.js');
+let postgresGate: PostgresGate | undefined;
+
+/**
+ * PostgreSQL's parser (WebAssembly, ~150 ms to load) comes with the first statement, not at start-up, and only
+ * for PostgreSQL: SQLite and MySQL never load it.
+ */
+async function loadPostgresGate(): Promise<PostgresGate> {
+  const gate = await import('../../guards/sql-postgres.js');
+  await gate.loadPostgresParser();
+  postgresGate = gate;
+  return gate;
+}
+
 /**
  * The statement gate, the second layer in front of the engine's own read-only mode: refuses, with the reason,
  * anything but one statement of the kind the tool runs, inside the allowed schemas.
@@ -9,8 +23,7 @@ import type { Engine } from './engine.js';
 export async function admit(engine: Engine, sql: string, mode: GateMode, signal: AbortSignal): Promise<void> {
   const verdict =
     engine.dialect === 'postgres'
-      ? // PostgreSQL's parser (WebAssembly) is loaded by the PostgreSQL engine only, never for SQLite or MySQL.
-        (await import('../../guards/sql-postgres.js')).gatePostgres(sql, {
+      ? (postgresGate ?? (await loadPostgresGate())).gatePostgres(sql, {
           mode,
           allowedSchemas: engine.schemas,
         })

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { ConfigError } from '../../core/config.js';
 import { Refusal } from '../../core/errors.js';
-import { loadPostgresParser } from '../../guards/sql-postgres.js';
 import { assertSchemasExist, connectChecked, type EngineSettings } from './connect.js';
 import type { Engine, QueryResult, SqlParam, TableDescription, TableInfo } from './engine.js';
 import { ReadPipeline } from './pg-pipeline.js';
@@ -74,10 +73,7 @@ export class PostgresEngine implements Engine {
       settings,
       () => pool.end(),
       async () => {
-        const [privileges] = await Promise.all([
-          pool.query<Privileges>(PRIVILEGES_SQL).then((r) => r.rows[0] as Privileges),
-          loadPostgresParser(),
-        ]);
+        const privileges = (await pool.query<Privileges>(PRIVILEGES_SQL)).rows[0] as Privileges;
         const schemas =
           settings.schemas.length > 0 ? settings.schemas : privileges.schema ? [privileges.schema] : [];
         if (schemas.length === 0)
