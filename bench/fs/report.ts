@@ -1,3 +1,4 @@
+import { barChartSvg, chartImage, type SectionChart, saveCharts } from '../lib/chart.js';
 import type { Machine } from '../lib/machine.js';
 import { table } from '../lib/markdown.js';
 import type { Timing } from '../lib/stats.js';
@@ -76,6 +77,38 @@ export function targetChecks(results: FsResults): TargetCheck[] {
   ];
 }
 
+const medianOf = (outcome: Outcome) => (outcome.kind === 'timed' ? outcome.timing.median : Number.NaN);
+
+/** Rampart against server-filesystem and the commands per workload; log y, as they span 0.3 ms to 10 s. */
+export function workloadChart(results: FsResults): SectionChart {
+  const { coldStart, roundTrip, search, grep } = results;
+  return {
+    name: 'fs-workloads',
+    alt: 'fs: Rampart vs server-filesystem vs find / grep -r per workload, median, log scale',
+    svg: barChartSvg({
+      title: 'fs: Rampart vs server-filesystem vs find / grep -r (median)',
+      unit: 'ms',
+      series: ['Rampart', '@modelcontextprotocol/server-filesystem', 'find / grep -r'],
+      groups: [
+        {
+          label: 'cold start to tools/list',
+          values: [coldStart.rampart.median, coldStart.reference.median, Number.NaN],
+        },
+        { label: 'round trip p50', values: [roundTrip.rampart.p50, roundTrip.reference.p50, Number.NaN] },
+        {
+          label: `search_files ${SPEC_GLOB}`,
+          values: [medianOf(search.rampart), medianOf(search.reference), medianOf(search.find)],
+        },
+        {
+          label: 'grep, one literal',
+          values: [medianOf(grep.rampart), medianOf(grep.reference), medianOf(grep.grep)],
+        },
+      ],
+      logY: true,
+    }),
+  };
+}
+
 /** The body of the `## fs` section of BENCHMARKS.md (also printed to stdout). */
 export function renderReport(results: FsResults): string {
   const { machine, tree, runs, coldStart, roundTrip, search, grep } = results;
@@ -119,11 +152,16 @@ export function renderReport(results: FsResults): string {
     ['Target', 'Ratio', 'Measured', 'Goal', 'Result'],
     targetChecks(results).map((t) => [t.target, t.ratio, t.measured, t.goal, `**${t.verdict}**`]),
   );
+  // Written with every render: index.ts, not this, decides whether the run is recorded.
+  const chart = workloadChart(results);
+  saveCharts([chart], true);
   return [
     `Measured ${results.date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, ` +
       `Node ${machine.node}; 1-minute load average ${machine.load.toFixed(2)} at the start and ` +
       `${results.loadAtEnd.toFixed(2)} at the end. Rampart: dist/ as last built, HEAD ` +
       `${results.revision}.`,
+    '',
+    chartImage(chart),
     '',
     `Tree: ${count(tree.files)} generated files in ${count(tree.directories)} directories (depth ≤ ` +
       `${tree.maxDepth}, ${(tree.bytes / 1024 ** 2).toFixed(1)} MiB of text: .ts .js .py .md .json .txt), seed ` +
