@@ -52,7 +52,7 @@ describe('barChartSvg', () => {
 
   it('keeps a linear axis from 0 unless asked', () => {
     const svg = barChartSvg({ ...fs, logY: undefined });
-    expect([...ticks(svg).keys()]).toEqual(['0', '3,750', '7,500', '11,250', '15,000']);
+    expect([...ticks(svg).keys()]).toEqual(['0', '2,500', '5,000', '7,500', '10,000', '12,500']);
     expect(svg).not.toContain('log scale');
   });
 

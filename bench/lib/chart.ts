@@ -121,10 +121,26 @@ interface Scale {
   readonly at: (value: number) => number | undefined;
 }
 
+/** `50.0` as `50`, `2.50` as `2.5`: a round tick needs no trailing zeros. */
+const trimZeros = (label: string) => (label.includes('.') ? label.replace(/\.?0+$/, '') : label);
+
+/** A round tick step at or above `rough`: 1, 2, 2.5 or 5 times a power of ten. */
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  for (const step of [1, 2, 2.5, 5]) if (step * power >= rough) return step * power;
+  return 10 * power;
+}
+
+/** Ticks from 0 in round steps, at most six, the last at or above every value. */
 function linearScale(values: readonly number[]): Scale {
-  const max = niceMax(Math.max(0, ...values));
+  const peak = Math.max(0, ...values);
+  const step = peak > 0 ? niceStep(peak / 5) : 0.25;
+  const count = Math.max(1, Math.ceil(peak / step - 1e-9));
+  const max = count * step;
+  const ticks = [];
+  for (let i = 0; i <= count; i++) ticks.push({ value: i * step, label: trimZeros(formatValue(i * step)) });
   return {
-    ticks: [0, 0.25, 0.5, 0.75, 1].map((t) => ({ value: max * t, label: formatValue(max * t) })),
+    ticks,
     at: (value) => (Number.isFinite(value) ? Math.max(0, value) / max : undefined),
   };
 }
