@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from '../lib/build.js';
+import { saveCharts } from '../lib/chart.js';
 import { describeMachine } from '../lib/machine.js';
 import { writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { formatMs } from '../lib/timing.js';
 import { auditLines } from './audit-log.js';
+import { gatewayCharts } from './chart.js';
 import { ClientPool } from './load.js';
 import { type GatewayResults, renderReport } from './report.js';
 import { type RunningServer, startBare, startRampart } from './servers.js';
@@ -93,10 +95,15 @@ export async function run(_args: readonly string[]): Promise<void> {
       soak,
       audit,
     };
-    const report = renderReport(results);
+    const charts = gatewayCharts(results);
+    const report = renderReport(results, charts);
     console.log(`## gateway\n\n${report}\n`);
-    if (!isStandard(settings) || process.env.BENCH_GATEWAY_PROFILE) {
-      console.error('non-standard settings or BENCH_GATEWAY_PROFILE: BENCHMARKS.md left unchanged');
+    const recorded = isStandard(settings) && !process.env.BENCH_GATEWAY_PROFILE;
+    const chartDir = saveCharts(charts, recorded);
+    if (!recorded) {
+      console.error(
+        `non-standard settings or BENCH_GATEWAY_PROFILE: BENCHMARKS.md left unchanged, charts in ${chartDir}`,
+      );
       return;
     }
     writeSection(BENCHMARKS_FILE, 'gateway', report);

@@ -1,3 +1,4 @@
+import { chartImage, type SectionChart } from '../lib/chart.js';
 import type { Machine } from '../lib/machine.js';
 import { table } from '../lib/markdown.js';
 import { formatMs } from '../lib/timing.js';
@@ -139,8 +140,8 @@ function soakTable(results: GatewayResults): string {
   );
 }
 
-/** The body of the `## gateway` section of BENCHMARKS.md (also printed to stdout). */
-export function renderReport(results: GatewayResults): string {
+/** The body of the `## gateway` section of BENCHMARKS.md (also printed to stdout), showing `charts`. */
+export function renderReport(results: GatewayResults, charts: readonly SectionChart[]): string {
   const { machine, settings: s, soak, rampart, bare } = results;
   const ratio = throughputRatio(results);
   const soakErrors = errorTotal(soak.errors);
@@ -151,6 +152,8 @@ export function renderReport(results: GatewayResults): string {
     `Measured ${results.date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, ` +
       `Node ${machine.node}; 1-minute load average ${machine.load.toFixed(2)} at the start and ` +
       `${results.loadAtEnd.toFixed(2)} at the end. Rampart: dist/ as last built, HEAD ${results.revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     '### Targets',
     '',
