@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { ensureBuilt } from '../lib/build.js';
+import { saveCharts } from '../lib/chart.js';
 import { describeMachine } from '../lib/machine.js';
 import { writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { checkAgreement } from './agreement.js';
+import { dbChart } from './chart.js';
 import { contenders } from './contenders.js';
 import { measureWorkload, type WorkloadStats } from './measure.js';
 import { type DbResults, renderReport } from './report.js';
@@ -55,10 +57,14 @@ export async function run(_args: readonly string[]): Promise<void> {
       stats: { bulk, point },
       sizes,
     };
-    const report = renderReport(results);
+    const charts = [dbChart(results)];
+    const report = renderReport(results, charts);
     console.log(`## db\n\n${report}\n`);
+    const chartDir = saveCharts(charts, isStandard(settings));
     if (!isStandard(settings)) {
-      console.error('non-standard settings or BENCH_DB_PROFILE: BENCHMARKS.md left unchanged');
+      console.error(
+        `non-standard settings or BENCH_DB_PROFILE: BENCHMARKS.md left unchanged, charts in ${chartDir}`,
+      );
       return;
     }
     writeSection(BENCHMARKS_FILE, 'db', report);

@@ -1,3 +1,4 @@
+import { chartImage, type SectionChart } from '../lib/chart.js';
 import type { Machine } from '../lib/machine.js';
 import { table } from '../lib/markdown.js';
 import { formatMs } from '../lib/timing.js';
@@ -98,8 +99,8 @@ function sizeTable(results: DbResults): string {
   );
 }
 
-/** The body of the `## db` section of BENCHMARKS.md (also printed to stdout). */
-export function renderReport(results: DbResults): string {
+/** The body of the `## db` section of BENCHMARKS.md (also printed to stdout), showing `charts`. */
+export function renderReport(results: DbResults, charts: readonly SectionChart[]): string {
   const { machine, settings, fixture } = results;
   const targets = targetRows(results);
   const targetTable = table(
@@ -135,6 +136,8 @@ export function renderReport(results: DbResults): string {
       `Node ${machine.node}, PostgreSQL ${fixture.serverVersion} on the same machine (127.0.0.1); 1-minute load ` +
       `average ${machine.load.toFixed(2)} at the start and ${results.loadAtEnd.toFixed(2)} at the end. Rampart: ` +
       `dist/ as last built, HEAD ${results.revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     `Table: \`${TABLE}\`, ${count(fixture.rows)} rows of ${COLUMNS.length} columns (integer primary key, text × 3 ` +
       `(one 25 % NULL), integer, numeric(12,2), timestamptz, boolean), ${(fixture.bytes / 1024 ** 2).toFixed(1)} MiB ` +
