@@ -11,6 +11,7 @@ import type { Metrics } from '../core/metrics.js';
 import { credentialInQuery } from '../guards/http.js';
 import type { Authenticator } from './auth.js';
 import { type CallLimitVariables, limitCalls } from './call-limit.js';
+import { type ConsoleOptions, mountConsole } from './console.js';
 import { jsonError } from './json-error.js';
 import type { Mount } from './mounts.js';
 import { forHandler } from './rpc-body.js';
@@ -28,6 +29,8 @@ export interface GatewayAppOptions {
   readonly maxRequestBytes: number;
   /** Where requests refused for the rate limit are recorded (tool calls are recorded by the servers). */
   readonly audit: AuditSink;
+  /** The web console at / and its API at /console/api; its sessions may also call /mcp/* and /metrics. */
+  readonly console?: ConsoleOptions;
 }
 
 type Variables = CallLimitVariables;
@@ -109,6 +112,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
     });
   });
 
+  mountConsole(app, options.console ?? {});
   app.notFound(() => jsonError(404, 'not_found', 'nothing here; servers are mounted at /mcp/<name>'));
   return app;
 }
