@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt } from '../lib/build.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
@@ -9,6 +10,7 @@ import { openSession, type Session } from '../lib/mcp.js';
 import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { gitChart } from './chart.js';
 import { benchRepository, COMMITS } from './repository.js';
 
 const STANDARD = { rounds: 5, calls: 100 } as const;
@@ -129,9 +131,16 @@ export async function run(_args: readonly string[]): Promise<void> {
       String(workload.processes),
     ];
   });
+  const p50 = (workload: Workload, kind: Kind) =>
+    median((results.get(workload) as Record<Kind, number[]>)[kind]);
+  const charts = [
+    gitChart(WORKLOADS.map((w) => ({ title: w.title, rampart: p50(w, 'rampart'), git: p50(w, 'git') }))),
+  ];
   const report = [
     `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
       `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: dist/ as last built, HEAD ${revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     `### Per-call overhead over the plain git command (target ≤ ${TARGET_MS} ms at p50)`,
     '',
@@ -164,8 +173,10 @@ export async function run(_args: readonly string[]): Promise<void> {
       "over rounds of each round's p50.",
   ].join('\n');
   console.log(`## git\n\n${report}\n`);
-  if (rounds !== STANDARD.rounds || calls !== STANDARD.calls) {
-    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+  const recorded = rounds === STANDARD.rounds && calls === STANDARD.calls;
+  const chartDir = saveCharts(charts, recorded);
+  if (!recorded) {
+    console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
     return;
   }
   writeSection(BENCHMARKS_FILE, 'git', report);
