@@ -3,12 +3,14 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureBuilt } from '../lib/build.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { httpChart } from './chart.js';
 import { type Contender, type ContenderKind, guarded, loadDist, plainUndici } from './contenders.js';
 
 const STANDARD = { rounds: 7, warmup: 500, requests: 3_000 } as const;
@@ -115,9 +117,16 @@ export async function run(_args: readonly string[]): Promise<void> {
       ],
     ];
   });
+  const charts = [
+    httpChart(
+      WORKLOADS.map((w) => ({ title: w.title, ...(results[w.path] as Record<ContenderKind, Stats>) })),
+    ),
+  ];
   const report = [
     `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
       `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: dist/ as last built, HEAD ${revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     '### Per-request overhead of the guarded client (target ≤ 10 % at p50)',
     '',
@@ -149,8 +158,10 @@ export async function run(_args: readonly string[]): Promise<void> {
       "the median over rounds of each round's percentile.",
   ].join('\n');
   console.log(`## http\n\n${report}\n`);
-  if (rounds !== STANDARD.rounds || requests !== STANDARD.requests) {
-    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+  const recorded = rounds === STANDARD.rounds && requests === STANDARD.requests;
+  const chartDir = saveCharts(charts, recorded);
+  if (!recorded) {
+    console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
     return;
   }
   writeSection(BENCHMARKS_FILE, 'http', report);
