@@ -8,12 +8,14 @@ import { Redis } from 'ioredis';
 import type * as FileStoreModule from '../../src/servers/sessions/store/file-store.js';
 import type * as RedisStoreModule from '../../src/servers/sessions/store/redis-store.js';
 import { ensureBuilt } from '../lib/build.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { sessionsChart } from './chart.js';
 
 const STANDARD = { rounds: 5, ops: 2_000 } as const;
 const TARGET = 2;
@@ -114,9 +116,12 @@ export async function run(_args: readonly string[]): Promise<void> {
       isRedis ? (ratio <= TARGET ? '**met**' : '**not met**') : '',
     ];
   });
+  const charts = [sessionsChart(p50)];
   const report = [
     `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
       `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: dist/ as last built, HEAD ${revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     `### Store operations, one client in sequence (target: Redis store p50 ≤ ${TARGET}× the raw round trip)`,
     '',
@@ -134,8 +139,10 @@ export async function run(_args: readonly string[]): Promise<void> {
       'every other round, after 200 untimed ones each; the table gives the median over rounds of each percentile.',
   ].join('\n');
   console.log(`## sessions\n\n${report}\n`);
-  if (rounds !== STANDARD.rounds || ops !== STANDARD.ops) {
-    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+  const recorded = rounds === STANDARD.rounds && ops === STANDARD.ops;
+  const chartDir = saveCharts(charts, recorded);
+  if (!recorded) {
+    console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
     return;
   }
   writeSection(BENCHMARKS_FILE, 'sessions', report);
