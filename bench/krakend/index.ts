@@ -7,12 +7,14 @@ import { DocsLibrary } from '../../src/servers/krakend/docs/library.js';
 import { makeAjv, SchemaRegistry } from '../../src/servers/krakend/schema/registry.js';
 import { SchemaSource } from '../../src/servers/krakend/schema/source.js';
 import { validateText } from '../../src/servers/krakend/validate.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE, REPO_ROOT } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { krakendChart } from './chart.js';
 import { largeConfig } from './config.js';
 
 const STANDARD = { rounds: 7, calls: 40, queries: 3000 } as const;
@@ -168,9 +170,22 @@ export async function run(_args: readonly string[]): Promise<void> {
     const searchP50 = percentile(searches, 50);
     const searchP99 = percentile(searches, 99);
     const ms = (v: number) => `${v.toFixed(2)} ms`;
+    const charts = [
+      krakendChart({
+        validate: { rampart: rampartMs, ajv: ajvMs },
+        audit: median(p50.audit),
+        searchP50,
+        searchP99,
+        indexBuild: median(builds),
+        indexLoad: cachedLoadMs,
+        schemaCompile: compileMs,
+      }),
+    ];
     const report = [
       `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
         `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: src/ at HEAD ${revision}, in process.`,
+      '',
+      ...charts.map(chartImage),
       '',
       `### Validating a generated ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(2)} MB config (${endpoints.toLocaleString('en-US')} endpoints, v2.13, warm)`,
       '',
@@ -223,8 +238,10 @@ export async function run(_args: readonly string[]): Promise<void> {
         '`DocsIndex.query` in process (the MCP call adds its transport on top).',
     ].join('\n');
     console.log(`## krakend\n\n${report}\n`);
-    if (rounds !== STANDARD.rounds || calls !== STANDARD.calls || queries !== STANDARD.queries) {
-      console.error('non-standard settings: BENCHMARKS.md left unchanged');
+    const recorded = rounds === STANDARD.rounds && calls === STANDARD.calls && queries === STANDARD.queries;
+    const chartDir = saveCharts(charts, recorded);
+    if (!recorded) {
+      console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
       return;
     }
     writeSection(BENCHMARKS_FILE, 'krakend', report);
