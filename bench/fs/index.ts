@@ -6,6 +6,7 @@ import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { measureColdStart } from './cold-start.js';
 import { measureGrep } from './grep.js';
+import { measureGrowth } from './growth.js';
 import { type FsResults, renderReport } from './report.js';
 import { measureRoundTrips } from './round-trip.js';
 import { measureSearch } from './search.js';
@@ -23,6 +24,8 @@ const RUNS = {
   referenceSearch: 3,
   commands: 5,
   timeoutMs: 10 * 60_000,
+  growthSizes: [1_000, 3_000, 10_000, 30_000],
+  growthRuns: 3,
 } as const;
 
 function fileCount(): number {
@@ -79,6 +82,16 @@ export async function run(_args: readonly string[]): Promise<void> {
     timeoutMs: RUNS.timeoutMs,
   });
 
+  console.error('growth: search_files and grep on smaller trees ...');
+  const growth =
+    files === DEFAULT_FILES
+      ? await measureGrowth(
+          cli,
+          { sizes: RUNS.growthSizes, runs: RUNS.growthRuns, timeoutMs: RUNS.timeoutMs },
+          { files, search, grep },
+        )
+      : [{ files, search, grep }];
+
   const results: FsResults = {
     date,
     machine,
@@ -90,10 +103,12 @@ export async function run(_args: readonly string[]): Promise<void> {
     roundTrip,
     search,
     grep,
+    growth,
   };
-  const report = renderReport(results);
+  const recorded = files === DEFAULT_FILES && !process.env.BENCH_FS_PROFILE;
+  const report = renderReport(results, recorded);
   console.log(`## fs\n\n${report}\n`);
-  if (files !== DEFAULT_FILES || process.env.BENCH_FS_PROFILE) {
+  if (!recorded) {
     console.error('BENCH_FS_FILES or BENCH_FS_PROFILE is set: BENCHMARKS.md left unchanged');
     return;
   }

@@ -4,6 +4,8 @@ import { table } from '../lib/markdown.js';
 import type { Timing } from '../lib/stats.js';
 import { formatMs } from '../lib/timing.js';
 import type { GrepResult } from './grep.js';
+import type { GrowthPoint } from './growth.js';
+import { growthCharts, renderGrowth } from './growth-report.js';
 import type { Outcome } from './outcome.js';
 import type { RoundTrip } from './round-trip.js';
 import type { SearchResult } from './search.js';
@@ -36,6 +38,8 @@ export interface FsResults {
   };
   readonly search: SearchResult;
   readonly grep: GrepResult;
+  /** Search and grep at each tree size, the full-size run included; one point when only one size ran. */
+  readonly growth: readonly GrowthPoint[];
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -110,7 +114,7 @@ export function workloadChart(results: FsResults): SectionChart {
 }
 
 /** The body of the `## fs` section of BENCHMARKS.md (also printed to stdout). */
-export function renderReport(results: FsResults): string {
+export function renderReport(results: FsResults, recorded: boolean): string {
   const { machine, tree, runs, coldStart, roundTrip, search, grep } = results;
   const measures = table(
     ['Measure', 'Rampart', '@modelcontextprotocol/server-filesystem', 'Anchor: command, or bare SDK v2'],
@@ -152,9 +156,9 @@ export function renderReport(results: FsResults): string {
     ['Target', 'Ratio', 'Measured', 'Goal', 'Result'],
     targetChecks(results).map((t) => [t.target, t.ratio, t.measured, t.goal, `**${t.verdict}**`]),
   );
-  // Written with every render: index.ts, not this, decides whether the run is recorded.
   const chart = workloadChart(results);
-  saveCharts([chart], true);
+  const growth = growthCharts(results.growth);
+  saveCharts([chart, ...growth], recorded);
   return [
     `Measured ${results.date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, ` +
       `Node ${machine.node}; 1-minute load average ${machine.load.toFixed(2)} at the start and ` +
@@ -176,6 +180,7 @@ export function renderReport(results: FsResults): string {
     '',
     measures,
     '',
+    renderGrowth(results.growth, growth),
     '### Targets',
     '',
     targets,
