@@ -11,12 +11,14 @@ import {
 } from '../../src/registry-server/index.js';
 import { RegistryClient } from '../../src/servers/registry/client.js';
 import { planMigration, runMigration } from '../../src/servers/registry/migration.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { table, writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
 import { median, percentile } from '../lib/stats.js';
+import { registryChart } from './chart.js';
 import { CONCURRENT, type ConcurrentResult, measureConcurrentRegistration } from './concurrent.js';
 import { send } from './rest.js';
 
@@ -304,10 +306,13 @@ export async function run(_args: readonly string[]): Promise<void> {
   }
   const rate = (r: { perSecond: number; p50: number }) =>
     `${Math.round(r.perSecond).toLocaleString('en-US')}/s (p50 ${r.p50.toFixed(2)} ms)`;
+  const charts = [registryChart(results)];
   const report = [
     `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
       `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: src/ at HEAD ${revision}, the registry in process, ` +
       `clients over loopback HTTP with ${settings.concurrency} requests in flight.`,
+    '',
+    ...charts.map(chartImage),
     '',
     table(
       [
@@ -375,13 +380,14 @@ export async function run(_args: readonly string[]): Promise<void> {
       'No anchor: a Confluent registry needs Kafka, which this machine does not run.',
   ].join('\n');
   console.log(`## registry\n\n${report}\n`);
-  if (
-    settings.requests !== STANDARD.requests ||
-    settings.concurrency !== STANDARD.concurrency ||
-    settings.checks !== STANDARD.checks ||
-    settings.concurrentRegistrations !== CONCURRENT.registrations
-  ) {
-    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+  const recorded =
+    settings.requests === STANDARD.requests &&
+    settings.concurrency === STANDARD.concurrency &&
+    settings.checks === STANDARD.checks &&
+    settings.concurrentRegistrations === CONCURRENT.registrations;
+  const chartDir = saveCharts(charts, recorded);
+  if (!recorded) {
+    console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
     return;
   }
   writeSection(BENCHMARKS_FILE, 'registry', report);
