@@ -11,7 +11,7 @@ import type { Metrics } from '../core/metrics.js';
 import { credentialInQuery } from '../guards/http.js';
 import type { Authenticator } from './auth.js';
 import { type CallLimitVariables, limitCalls } from './call-limit.js';
-import { type ConsoleOptions, mountConsole } from './console.js';
+import { type ConsoleOptions, createConsole } from './console.js';
 import { jsonError } from './json-error.js';
 import type { Mount } from './mounts.js';
 import { forHandler } from './rpc-body.js';
@@ -31,6 +31,8 @@ export interface GatewayAppOptions {
   readonly audit: AuditSink;
   /** The web console at / and its API at /console/api; its sessions may also call /mcp/* and /metrics. */
   readonly console?: ConsoleOptions;
+  /** Which credential the console's sign-in page asks for (default local). */
+  readonly authMode?: 'local' | 'oauth';
 }
 
 type Variables = CallLimitVariables;
@@ -46,6 +48,12 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
   const origins = [...localhostAllowedOrigins(), ...options.allowedOrigins];
   const mounts = new Map(options.mounts.map((m) => [m.name, m]));
   const app = new Hono<{ Variables: Variables }>();
+  const webConsole = createConsole(options.console ?? {}, {
+    auth: options.auth,
+    authMode: options.authMode ?? 'local',
+    rateLimiter: options.rateLimiter,
+    audit: options.audit,
+  });
 
   app.use('*', async (c, next) => {
     const refused =
@@ -75,8 +83,10 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
       );
     }
     // Every name is authenticated before it is looked up: an unmounted one answers exactly as a mounted one
-    // would (401), so a caller without a token learns nothing of what is mounted.
-    const verdict = await options.auth.authenticate(c.req.raw, c.req.param('name'));
+    // would (401), so a caller without a token learns nothing of what is mounted. A console session stands for
+    // the principal who signed it in, through the same scopes, limits and audit that follow.
+    const verdict =
+      webConsole.principal(c.req.raw) ?? (await options.auth.authenticate(c.req.raw, c.req.param('name')));
     if (verdict instanceof Response) return verdict;
     c.set('authInfo', verdict);
     await next();
@@ -112,7 +122,7 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
     });
   });
 
-  mountConsole(app, options.console ?? {});
+  webConsole.mount(app);
   app.notFound(() => jsonError(404, 'not_found', 'nothing here; servers are mounted at /mcp/<name>'));
   return app;
 }

@@ -1,16 +1,61 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { Env, Hono } from 'hono';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AuditSink } from '../core/audit.js';
+import type { Authenticator } from './auth.js';
+import { consoleApi } from './console-api.js';
+import { sessionIdOf, sessionOf } from './console-request.js';
+import { ConsoleSessions } from './console-session.js';
 import { consoleFileResponse, DEFAULT_CONSOLE_DIR, loadConsoleAssets } from './console-static.js';
 
 export interface ConsoleOptions {
   /** The built console (default: dist/console of this installation). */
   readonly dir?: string;
+  /** Where sign-ins are kept (default: in memory, with the default expiry and cap). */
+  readonly sessions?: ConsoleSessions;
+  /** The mounted servers and their kinds, for the servers page. */
+  readonly servers?: readonly { readonly name: string; readonly kind: string }[];
+  /** The public origin (scheme://host[:port]) browsers reach the gateway at, when it is not the bound address. */
+  readonly publicOrigin?: string;
 }
 
-/**
- * The console's routes, registered after the gateway's own: its built files at / (read once, at start), every
- * other page navigation answered with the app, and anything else left to the gateway's 404.
- */
-export function mountConsole<E extends Env>(app: Hono<E>, options: ConsoleOptions): void {
+export interface ConsoleContext {
+  readonly auth: Authenticator;
+  readonly authMode: 'local' | 'oauth';
+  readonly rateLimiter: RateLimiterAbstract;
+  readonly audit: AuditSink;
+}
+
+export interface Console {
+  /**
+   * For a request carrying no Authorization header but a console session cookie: the principal who signed that
+   * session in, or the refusal (another origin, an ended session, a missing or wrong CSRF token). Undefined
+   * when the request is not a console one, so that the gateway's bearer check decides.
+   */
+  principal(request: Request): AuthInfo | Response | undefined;
+  /** Registers the console's API and files; after the gateway's own routes. */
+  mount<E extends Env>(app: Hono<E>): void;
+}
+
+export function createConsole(options: ConsoleOptions, context: ConsoleContext): Console {
+  const sessions = options.sessions ?? new ConsoleSessions();
   const assets = loadConsoleAssets(options.dir ?? DEFAULT_CONSOLE_DIR);
-  app.get('*', async (c) => consoleFileResponse(c.req.raw, await assets) ?? c.notFound());
+  const api = consoleApi({
+    ...context,
+    sessions,
+    servers: options.servers ?? [],
+    publicOrigin: options.publicOrigin,
+  });
+  return {
+    principal(request) {
+      if (request.headers.has('authorization') || sessionIdOf(request) === undefined) return undefined;
+      const session = sessionOf(request, sessions, options.publicOrigin);
+      return session instanceof Response ? session : session.principal;
+    },
+    mount(app) {
+      app.route('/console/api', api);
+      // The app for / and any page navigation; anything else is left to the gateway's 404.
+      app.get('*', async (c) => consoleFileResponse(c.req.raw, await assets) ?? c.notFound());
+    },
+  };
 }

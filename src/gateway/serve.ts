@@ -141,6 +141,11 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     rateLimiter: rateLimit.limiter,
     maxRequestBytes: config.maxRequestBytes,
     audit,
+    authMode: credentials.mode,
+    console: {
+      servers: servers.map(({ name, kind }) => ({ name, kind })),
+      ...(config.oauthResource ? { publicOrigin: new URL(config.oauthResource).origin } : {}),
+    },
   });
 
   return {
