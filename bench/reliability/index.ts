@@ -7,11 +7,13 @@ import {
 import { postgresBinaries } from '../../test/faults/own-postgres.js';
 import { redisServerBinary } from '../../test/faults/own-redis.js';
 import { ensureBuilt } from '../lib/build.js';
+import { chartImage, saveCharts } from '../lib/chart.js';
 import { positiveIntFromEnv } from '../lib/env.js';
 import { describeMachine } from '../lib/machine.js';
 import { writeSection } from '../lib/markdown.js';
 import { BENCHMARKS_FILE } from '../lib/paths.js';
 import { describeRevision } from '../lib/provenance.js';
+import { recoveryChart } from './chart.js';
 import { runFaults } from './faults.js';
 import { runFuzz } from './fuzz.js';
 import { faultsTable, fuzzTable, loadTable, messagesList } from './report.js';
@@ -58,10 +60,13 @@ export async function run(_args: readonly string[]): Promise<void> {
   const fuzz = await runFuzz(settings.fuzzRuns);
 
   const lost = outages.reduce((sum, o) => sum + o.lost, 0) + loads.reduce((sum, l) => sum + l.lost, 0);
+  const charts = [recoveryChart(outages)];
   const report = [
     `Measured ${date} on ${machine.cores} × ${machine.cpu}, ${machine.memory} RAM, ${machine.os}, Node ${machine.node}; ` +
       `1-minute load average ${machine.load.toFixed(2)} at the start. Rampart: dist/ as last built (spawned servers) ` +
       `and src/ (in-process gateway and stores), HEAD ${revision}.`,
+    '',
+    ...charts.map(chartImage),
     '',
     `Acknowledged writes lost over every fault and load run below: **${lost}**.`,
     '',
@@ -109,8 +114,9 @@ export async function run(_args: readonly string[]): Promise<void> {
   const standard = Object.entries(STANDARD).every(
     ([key, value]) => settings[key as keyof typeof settings] === value,
   );
+  const chartDir = saveCharts(charts, standard);
   if (!standard) {
-    console.error('non-standard settings: BENCHMARKS.md left unchanged');
+    console.error(`non-standard settings: BENCHMARKS.md left unchanged, charts in ${chartDir}`);
     return;
   }
   writeSection(BENCHMARKS_FILE, 'reliability', report);
