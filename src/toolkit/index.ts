@@ -16,9 +16,19 @@ export {
 export { Cancelled, Refusal } from '../core/errors.js';
 export type { RuntimeOptions } from '../core/runtime.js';
 export { capText, DEFAULT_LIMITS, LimitExceeded, type Limits, truncateUtf8 } from '../guards/limits.js';
+export type { Resolver } from '../guards/net-dial.js';
 export { PathRefusal } from '../guards/path.js';
 export { isSecretKey, redactText, redactValue } from '../guards/redact.js';
 export { type GateVerdict, gateStatement } from '../guards/sql.js';
+export {
+  ApiClient,
+  type ApiClientOptions,
+  type ApiClientSettings,
+  type ApiOperationSettings,
+  type OperationResult,
+  openApiClient,
+} from './api.js';
+export { defineOperationTool, type OperationToolSpec, zodFromJsonSchema } from './api-tool.js';
 export {
   admitSql,
   type DatabaseOptions,
@@ -43,6 +53,16 @@ export {
   GuardedClient,
   type GuardedClientOptions,
 } from './net.js';
+export {
+  type LoadOpenApiOptions,
+  loadOpenApiText,
+  MAX_OPENAPI_BYTES,
+  type OpenApiDocument,
+  openApiSchema,
+  openApiServerUrl,
+  parseOpenApi,
+  resolveOpenApiRef,
+} from './openapi.js';
 export {
   listDirectoryInSandbox,
   openSandbox,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../core/config.js';
 import { defineTool, type ToolDefinition } from '../../../core/define.js';
-import type { GuardedClient } from '../client.js';
+import type { GuardedClient, InboundResponse } from '../client.js';
 import { render } from '../content.js';
 import type { Credentials } from '../credentials.js';
 import { argumentsSchema, buildRequest, type Operation } from './operations.js';
 
-const operationOutput = z.object({
+export const operationOutput = z.object({
   status: z.number().int(),
   contentType: z.string(),
   format: z.enum(['markdown', 'json', 'text', 'binary']),
@@ -29,6 +29,49 @@ function inputOf(op: Operation): z.ZodObject {
   return schema;
 }
 
+/** Annotations that are true of an HTTP method: reads are safe, DELETE and PUT replace or remove. */
+export function operationAnnotations(method: string) {
+  return {
+    readOnlyHint: method === 'GET' || method === 'HEAD' || method === 'OPTIONS',
+    destructiveHint: method === 'DELETE' || method === 'PUT',
+    idempotentHint: method !== 'POST' && method !== 'PATCH',
+    openWorldHint: true,
+  };
+}
+
+/** A response as the model sees it: rendered, every credential scrubbed out, JSON parsed when it is JSON. */
+export function operationResult(
+  response: InboundResponse,
+  credentials: Credentials,
+): z.output<typeof operationOutput> {
+  const contentType = response.contentType;
+  const rendered = render(response.body, contentType, false);
+  const content = credentials.scrub(rendered.text);
+  let data: unknown;
+  try {
+    if (rendered.kind === 'json') data = JSON.parse(content);
+  } catch {
+    // Scrubbing can only have replaced text inside strings; if it did not parse, the text still shows it.
+  }
+  return {
+    status: response.status,
+    contentType,
+    format: rendered.kind,
+    content,
+    ...(data !== undefined ? { data } : {}),
+    truncatedAtCap: response.truncated,
+  };
+}
+
+/** The text block of an operation's result: status line, body, and a marker when the body was cut. */
+export function presentOperation(r: z.output<typeof operationOutput>): string {
+  return [
+    `${r.status} (${r.contentType || 'no content type'})`,
+    r.content,
+    ...(r.truncatedAtCap ? ['[the response was larger than the size cap; the rest was not downloaded]'] : []),
+  ].join('\n');
+}
+
 /** One tool for one OpenAPI operation: arguments validated from the spec before any request is made. */
 export function operationTool(
   op: Operation,
@@ -36,19 +79,13 @@ export function operationTool(
   client: GuardedClient,
   credentials: Credentials,
 ): ToolDefinition {
-  const reads = op.method === 'GET' || op.method === 'HEAD' || op.method === 'OPTIONS';
   return defineTool({
     name: op.tool,
     title: op.title,
     description: `${op.description}\n\n(${op.method} ${server.origin}${server.pathname.replace(/\/+$/, '')}${op.path})`,
     input: inputOf(op),
     output: operationOutput,
-    annotations: {
-      readOnlyHint: reads,
-      destructiveHint: op.method === 'DELETE' || op.method === 'PUT',
-      idempotentHint: op.method !== 'POST' && op.method !== 'PATCH',
-      openWorldHint: true,
-    },
+    annotations: operationAnnotations(op.method),
     handler: async (args, ctx) => {
       const request = buildRequest(op, server, args as Record<string, unknown>);
       const response = await client.send({
@@ -58,31 +95,8 @@ export function operationTool(
         ...(request.body !== undefined ? { body: request.body } : {}),
         signal: ctx.signal,
       });
-      const contentType = response.contentType;
-      const rendered = render(response.body, contentType, false);
-      const content = credentials.scrub(rendered.text);
-      let data: unknown;
-      try {
-        if (rendered.kind === 'json') data = JSON.parse(content);
-      } catch {
-        // Scrubbing can only have replaced text inside strings; if it did not parse, the text still shows it.
-      }
-      return {
-        status: response.status,
-        contentType,
-        format: rendered.kind,
-        content,
-        ...(data !== undefined ? { data } : {}),
-        truncatedAtCap: response.truncated,
-      };
+      return operationResult(response, credentials);
     },
-    present: (r) =>
-      [
-        `${r.status} (${r.contentType || 'no content type'})`,
-        r.content,
-        ...(r.truncatedAtCap
-          ? ['[the response was larger than the size cap; the rest was not downloaded]']
-          : []),
-      ].join('\n'),
+    present: presentOperation,
   });
 }
