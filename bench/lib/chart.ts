@@ -58,14 +58,6 @@ function text(x: number, y: number, content: string, extra = '', size = 12): str
   return `<text x="${n(x)}" y="${n(y)}" ${FONT} font-size="${size}" ${extra}>${escapeXml(content)}</text>`;
 }
 
-/** A round axis maximum at or above `value`: 1, 2 or 5 times a power of ten. */
-function niceMax(value: number): number {
-  if (!(value > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
-}
-
 function formatValue(value: number): string {
   if (value === 0) return '0';
   const size = Math.abs(value);
@@ -261,18 +253,17 @@ export function lineChartSvg(chart: LineChart): string {
   const toX = (value: number) => (chart.logX ? Math.log10(Math.max(value, 1e-9)) : value);
   const xMin = Math.min(...xs.map(toX));
   const xMax = Math.max(...xs.map(toX));
-  const yMax = niceMax(Math.max(0, ...ys));
+  const scale = linearScale(ys);
   const px = (value: number) => left + ((toX(value) - xMin) / (xMax - xMin || 1)) * plotWidth;
-  const py = (value: number) => top + plotHeight - (value / yMax) * plotHeight;
+  const py = (value: number) => top + plotHeight - (scale.at(value) ?? 0) * plotHeight;
   const body: string[] = legend(
     chart.series.map((s) => s.name),
     left,
   );
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    const value = yMax * tick;
+  for (const tick of scale.ticks) {
     body.push(
-      `<line x1="${left}" x2="${left + plotWidth}" y1="${n(py(value))}" y2="${n(py(value))}" stroke="#e2e8f0"/>`,
-      text(left - 6, py(value) + 4, formatValue(value), 'text-anchor="end" fill="#4a5568"'),
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${n(py(tick.value))}" y2="${n(py(tick.value))}" stroke="#e2e8f0"/>`,
+      text(left - 6, py(tick.value) + 4, tick.label, 'text-anchor="end" fill="#4a5568"'),
     );
   }
   for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
