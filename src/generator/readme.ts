@@ -18,7 +18,7 @@ export interface ReadmeParts {
 const shellQuote = (arg: string) =>
   /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 
-function useIt(key: string, args: string, given: readonly string[]): string {
+function howToUse(key: string, args: string, given: readonly string[]): string {
   return `## Use it
 
 Claude Code (or use the \`.mcp.json\` in this folder):
@@ -78,5 +78,5 @@ npm run lint
 npm start${parts.args.length > 0 ? ` -- ${parts.args.map(shellQuote).join(' ')}` : ''}
 \`\`\`
 
-${parts.client ? '' : useIt(key, args, parts.args)}`;
+${parts.client ? '' : howToUse(key, args, parts.args)}`;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_OPENAPI_BYTES } from '../toolkit/openapi.js';
 import { npmNameProblem, toolNameProblem } from './names.js';
 
 const npmName = z.string().superRefine((name, ctx) => {
@@ -99,7 +100,30 @@ export const clientSpec = z
   })
   .strict();
 
-export const projectSpec = z.discriminatedUnion('kind', [fsSpec, customSpec, gitSpec, dbSpec, clientSpec]);
+export const apiSpec = z
+  .object({
+    kind: z.literal('api'),
+    ...common,
+    /** The OpenAPI 3.0 or 3.1 document's text (JSON or YAML); the generator parses it, reading nothing else. */
+    openapi: z.string().min(1).max(MAX_OPENAPI_BYTES),
+    /** Where the document came from: an http(s) URL resolves relative server URLs; shown in the README. */
+    source: pathText.optional(),
+    /** Prefix of the environment variables the server reads (base URL, allowlist, credentials). */
+    envPrefix: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'A-Z first, then A-Z, 0-9 or _ (at most 32)')
+      .optional(),
+  })
+  .strict();
+
+export const projectSpec = z.discriminatedUnion('kind', [
+  fsSpec,
+  customSpec,
+  gitSpec,
+  dbSpec,
+  clientSpec,
+  apiSpec,
+]);
 
 export type ProjectSpec = z.output<typeof projectSpec>;
 export type FsSpec = z.output<typeof fsSpec>;
@@ -107,8 +131,9 @@ export type CustomSpec = z.output<typeof customSpec>;
 export type GitSpec = z.output<typeof gitSpec>;
 export type DbSpec = z.output<typeof dbSpec>;
 export type ClientSpec = z.output<typeof clientSpec>;
+export type ApiSpec = z.output<typeof apiSpec>;
 export type Kind = ProjectSpec['kind'];
-export const KINDS: readonly Kind[] = ['fs', 'custom', 'git', 'db', 'client'];
+export const KINDS: readonly Kind[] = ['fs', 'custom', 'git', 'db', 'api', 'client'];
 
 export interface GenerateOptions {
   /** The version range (or `file:` tarball) of rampart-mcp the project depends on. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generate, KINDS } from '../../src/generator/index.js';
 import { REPO } from '../helpers/mcp.js';
 import { typecheck } from '../helpers/typecheck.js';
+import { HOSTILE } from './hostile.js';
 
 const OPTIONS = { toolkit: '^0.1.0' };
 const SAMPLES: Record<string, unknown> = {
@@ -19,6 +20,11 @@ const SAMPLES: Record<string, unknown> = {
   },
   git: { kind: 'git', name: 'my-git', repository: '/srv/repo' },
   db: { kind: 'db', name: 'my-db', engine: 'postgres', urlEnv: 'APP_DB_URL', schemas: ['public'] },
+  api: {
+    kind: 'api',
+    name: 'my-api',
+    openapi: readFileSync(path.join(import.meta.dirname, 'openapi/shop-auth-3.0.yaml'), 'utf8'),
+  },
   client: {
     kind: 'client',
     name: 'my-client',
@@ -108,19 +114,6 @@ describe('generate refuses bad names', () => {
     refused({ kind: 'client', name: 'ok', servers: [{ name: 'x', target: 'file:///etc/passwd' }] }));
   it('a root with a newline', () => refused({ kind: 'fs', name: 'ok', roots: ['a\n```'] }));
 });
-
-const HOSTILE = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')),
-  fc
-    .array(
-      fc.constantFrom("'", '"', '`', '*/', '/*', '${', '}', '\\', '\n', '\u2028', '</script>', "');", '#!'),
-      {
-        minLength: 1,
-        maxLength: 12,
-      },
-    )
-    .map((parts) => parts.join('x')),
-);
 
 describe('generate keeps hostile user text out of the code', () => {
   it('quotes, backticks, */ and ${ in descriptions change no code, and every project still typechecks', () => {
