@@ -10,6 +10,9 @@ export interface NewFlags {
   urlEnv?: string;
   schema: string[];
   server: string[];
+  openapi?: string;
+  allowPrivate: string[];
+  envPrefix?: string;
   force?: boolean;
   toolkit?: string;
 }

@@ -1,5 +1,6 @@
 import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import { KINDS, npmNameProblem, toolNameProblem } from '../generator/index.js';
+import { readOpenApiSource } from './new-openapi.js';
 
 /** Asks for a spec on a terminal (only when `rampart new` has no arguments). */
 export async function askForSpec(): Promise<{ spec: Record<string, unknown>; dir: string }> {
@@ -34,6 +35,10 @@ export async function askForSpec(): Promise<{ spec: Record<string, unknown>; dir
     });
     const urlEnv = await input({ message: 'Environment variable with the URL', default: 'DATABASE_URL' });
     return { dir, spec: { kind, name, description, engine, urlEnv } };
+  }
+  if (kind === 'api') {
+    const given = await input({ message: 'OpenAPI 3.0 or 3.1 document (a file, or an http(s) URL)' });
+    return { dir, spec: { kind, name, description, ...(await readOpenApiSource(given.trim(), [])) } };
   }
   if (kind === 'client') {
     const servers: { name: string; target: string }[] = [];

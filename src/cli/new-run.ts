@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { packageVersion } from '../core/version.js';
-import { generate, KINDS, parseSpec, SpecError } from '../generator/index.js';
+import { generateProject, KINDS, parseSpec, SpecError } from '../generator/index.js';
 import type { NewFlags } from './new-flags.js';
+import { readOpenApiSource } from './new-openapi.js';
 import { writeProject } from './new-write.js';
 import { UsageError } from './usage-error.js';
 
-function specFromFlags(
+async function specFromFlags(
   kind: string,
   dir: string | undefined,
   flags: NewFlags,
-): { spec: unknown; dir: string } {
+): Promise<{ spec: unknown; dir: string }> {
   if (!(KINDS as readonly string[]).includes(kind))
     throw new UsageError(`unknown kind "${kind}" (known: ${KINDS.join(', ')})`);
   const folder = dir ?? flags.name?.replace(/^@[^/]+\//, '') ?? `my-${kind}-server`;
@@ -40,6 +41,17 @@ function specFromFlags(
         schemas: flags.schema,
       },
     };
+  if (kind === 'api') {
+    if (!flags.openapi) throw new UsageError('api needs --openapi <file or http(s) URL>');
+    return {
+      dir: folder,
+      spec: {
+        ...common,
+        ...(await readOpenApiSource(flags.openapi, flags.allowPrivate)),
+        ...(flags.envPrefix ? { envPrefix: flags.envPrefix } : {}),
+      },
+    };
+  }
   if (kind === 'client') {
     if (flags.server.length === 0)
       throw new UsageError('client needs at least one --server name=<command or URL>');
@@ -60,21 +72,23 @@ export async function runNew(
   flags: NewFlags,
 ): Promise<void> {
   let chosen: { spec: unknown; dir: string };
-  if (kind !== undefined) chosen = specFromFlags(kind, dir, flags);
+  if (kind !== undefined) chosen = await specFromFlags(kind, dir, flags);
   else if (process.stdin.isTTY && process.stdout.isTTY)
     chosen = await (await import('./new-prompt.js')).askForSpec();
   else throw new UsageError(`give a kind (${KINDS.join(', ')}); see rampart new --help`);
   const started = performance.now();
   let files: Map<string, string>;
+  let notes: string[];
   try {
     parseSpec(chosen.spec);
-    files = generate(chosen.spec, { toolkit: flags.toolkit ?? `^${packageVersion()}` });
+    ({ files, notes } = generateProject(chosen.spec, { toolkit: flags.toolkit ?? `^${packageVersion()}` }));
   } catch (error) {
     if (error instanceof SpecError) throw new UsageError(error.message);
     throw error;
   }
   const written = await writeProject(chosen.dir, files, Boolean(flags.force));
   const ms = Math.round(performance.now() - started);
+  for (const note of notes) console.error(`note: ${note}`);
   console.log(`created ${written.length} files in ${chosen.dir} (${ms} ms)`);
   console.log(`next: cd ${chosen.dir} && npm install && npm test`);
 }

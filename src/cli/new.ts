@@ -11,6 +11,8 @@ One command per kind:
   rampart new git my-git --repo .                    read-only git inspection
   rampart new db my-db --engine postgres --url-env APP_DB_URL --schema public
                                                      read-only SQL behind the statement gate
+  rampart new api my-api --openapi ./openapi.yaml    one tool per operation of an OpenAPI 3.0/3.1 document
+                                                     (a file, or an http(s) URL fetched through the SSRF guard)
   rampart new client my-client --server files="npx rampart fs ." --server api=https://mcp.example.com/mcp
                                                      an MCP client app for those servers
 With no arguments on a terminal, it asks.`;
@@ -20,7 +22,7 @@ export function addNewCommand(program: Command): void {
   program
     .command('new')
     .description('generate a hardened MCP server project that passes its own security tests')
-    .argument('[kind]', 'fs, custom, git, db or client')
+    .argument('[kind]', 'fs, custom, git, db, api or client')
     .argument('[dir]', 'the folder to create (default: the project name)')
     .option('--name <name>', 'npm package name (default: the folder name)')
     .option('--description <text>', 'what the server is for (shown to the model as its instructions)')
@@ -31,6 +33,14 @@ export function addNewCommand(program: Command): void {
     .option('--engine <engine>', 'db: sqlite, postgres or mysql (default sqlite)')
     .option('--url-env <NAME>', 'db: the environment variable holding the URL (default DATABASE_URL)')
     .option('--schema <name>', 'db: a schema the queries may reach (repeatable)', collect, [])
+    .option('--openapi <file|url>', 'api: the OpenAPI 3.0 or 3.1 document (JSON or YAML)')
+    .option(
+      '--allow-private <range>',
+      'api: a non-public range (CIDR) the --openapi URL may resolve to, e.g. 127.0.0.1/32 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--env-prefix <PREFIX>', 'api: prefix of the variables the server reads (default: from the name)')
     .option(
       '--server <name=target>',
       'client: a server, name=<command> or name=<http(s) URL> (repeatable)',
