@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDefinition } from '../../src/core/define.js';
 import { generate } from '../../src/generator/index.js';
-import { connectTestClient, type TestClient } from '../../src/toolkit/index.js';
+import { type ApiClientOptions, connectTestClient, type TestClient } from '../../src/toolkit/index.js';
 import { type Fixture, sqliteFixture, T_ROWS } from '../helpers/databases.js';
 import { REPO } from '../helpers/mcp.js';
 import {
@@ -15,10 +15,11 @@ import {
   SECRET,
 } from '../helpers/sandbox.js';
 import { VIRTUAL_ROOT } from '../helpers/typecheck.js';
+import { fakeDns, type LocalServer, startServer } from '../helpers/web.js';
 
 /**
- * The servers `rampart new` generates face the attacks Rampart's own fs and db servers are tested with
- * (test/security/fs-attacks and sql-attacks), through their generated tools and a real MCP client.
+ * The servers `rampart new` generates face the attacks Rampart's own fs, db and http servers are tested with
+ * (test/security/fs-attacks, sql-attacks and ssrf-attacks), through their generated tools and a real MCP client.
  */
 const OUT = path.join(VIRTUAL_ROOT, 'generated-attacks');
 
@@ -160,5 +161,281 @@ describe('a generated db server refuses what Rampart db refuses (SQLite)', () =>
   it('wrote no file on the server', () => {
     expect(existsSync('/tmp/rampart-generated-attached.sqlite')).toBe(false);
     expect(existsSync('/tmp/rampart-generated-vacuum.sqlite')).toBe(false);
+  });
+});
+
+/**
+ * The http server's SSRF attacks (test/security/ssrf-attacks.test.ts) against a generated api server. The API is
+ * `permitted.test` (127.0.0.2, a range permitted as an operator would for an internal API); `forbidden`
+ * (127.0.0.1, and ::1 where there is one) is what an attacker wants to reach. The model controls only the
+ * arguments, so the attacks come as the API's redirects and as the operator's base URL; every forbidden host is put
+ * on the allowlist here, so that what refuses them is the address check itself.
+ */
+const API_SPEC = JSON.stringify({
+  openapi: '3.0.3',
+  info: { title: 'Things', version: '1' },
+  servers: [{ url: 'https://things.example.com/v1' }],
+  components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+  security: [{ token: [] }],
+  paths: {
+    '/things/{id}': {
+      get: {
+        operationId: 'getThing',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'X-Trace', in: 'header', schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'The thing' } },
+      },
+    },
+  },
+});
+const TOKEN = 'generated-api-secret-token';
+const RANGES = ['127.0.0.2/32', '127.0.0.3/32'];
+const FORBIDDEN_HOSTS = [
+  '127.0.0.1',
+  '0.0.0.0',
+  '::1',
+  '::',
+  '169.254.169.254',
+  'fd00:ec2::254',
+  '100.100.100.200',
+  '169.254.1.1',
+  '10.0.0.1',
+  '100.64.0.1',
+  'localhost',
+  'api.localhost',
+];
+const NAMES = ['permitted.test', 'other.test', 'internal.test', 'mixed.test', 'rebind.test'];
+
+describe('a generated api server refuses what Rampart http refuses (SSRF)', () => {
+  let forbidden: LocalServer;
+  let forbidden6: LocalServer | undefined;
+  let permitted: LocalServer;
+  let other: LocalServer;
+  let hugeSent = 0;
+  let createServer: (options: ApiClientOptions) => ServerDefinition;
+  const open: TestClient[] = [];
+  const port = () => forbidden.port;
+  const dns = () =>
+    fakeDns({
+      'permitted.test': [['127.0.0.2']],
+      'other.test': [['127.0.0.3']],
+      'internal.test': [['127.0.0.1']],
+      'mixed.test': [['127.0.0.2', '127.0.0.1']],
+    });
+
+  beforeAll(async () => {
+    forbidden = await startServer('127.0.0.1', (_req, res) => res.end('internal secret'));
+    forbidden6 = await startServer('::1', (_req, res) => res.end('internal secret'), forbidden.port).catch(
+      () => undefined,
+    );
+    permitted = await startServer(
+      '127.0.0.2',
+      (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        const to = url.searchParams.get('to');
+        if (url.pathname.startsWith('/redirect') && to) {
+          res.writeHead(302, { location: to });
+          return res.end();
+        }
+        if (url.pathname.startsWith('/loop-a') || url.pathname.startsWith('/loop-b')) {
+          res.writeHead(301, { location: url.pathname.startsWith('/loop-a') ? '/loop-b' : '/loop-a' });
+          return res.end();
+        }
+        if (url.pathname.startsWith('/huge')) {
+          res.setHeader('content-type', 'text/plain');
+          const chunk = Buffer.alloc(64 * 1024, 'a');
+          let sent = 0;
+          const pump = () => {
+            while (sent < 64 * 1024 * 1024) {
+              sent += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          res.on('close', () => {
+            hugeSent = sent;
+          });
+          return pump();
+        }
+        if (url.pathname.startsWith('/hang')) return;
+        if (url.pathname.startsWith('/trickle')) {
+          const timer = setInterval(() => res.write('.'), 100);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ path: url.pathname, authorization: req.headers.authorization ?? null }));
+      },
+      forbidden.port,
+    );
+    other = await startServer('127.0.0.3', (_req, res) => res.end('other host'), forbidden.port);
+    createServer = (await generatedServer({ kind: 'api', name: 'attacked-api', openapi: API_SPEC })) as (
+      options: ApiClientOptions,
+    ) => ServerDefinition;
+  });
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+
+  afterAll(async () => {
+    await Promise.all([forbidden, forbidden6, permitted, other].map((s) => s?.close()));
+  });
+
+  const options = (overrides: ApiClientOptions = {}): ApiClientOptions => ({
+    baseUrl: `http://permitted.test:${port()}/v1`,
+    allowHosts: [...NAMES, ...FORBIDDEN_HOSTS],
+    allowPrivate: RANGES,
+    env: { ATTACKED_API_TOKEN: TOKEN },
+    resolver: dns(),
+    ...overrides,
+  });
+
+  async function call(overrides: ApiClientOptions = {}, args: Record<string, unknown> = { id: '1' }) {
+    const client = await connectTestClient(createServer(options(overrides)));
+    open.push(client);
+    return client.call('get_thing', args);
+  }
+
+  const viaRedirect = (to: string) => ({
+    baseUrl: `http://permitted.test:${port()}/redirect?to=${encodeURIComponent(to)}`,
+  });
+
+  function untouched() {
+    expect(forbidden.seen).toEqual([]);
+    expect(forbidden6?.seen ?? []).toEqual([]);
+  }
+
+  it('reaches the permitted API with its credential (the baseline the refusals are measured against)', async () => {
+    const result = await call();
+    expect(result.isError, result.text).toBe(false);
+    expect(result.structured).toMatchObject({
+      status: 200,
+      data: { path: '/v1/things/1', authorization: 'Bearer [redacted]' },
+    });
+    expect(permitted.seen.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it.each([
+    ['127.0.0.1 (dotted)', '127.0.0.1', /127\.0\.0\.1 is a loopback address/],
+    ['127.0.0.1 (decimal)', '2130706433', /127\.0\.0\.1 is a loopback address/],
+    ['127.0.0.1 (hex)', '0x7f000001', /127\.0\.0\.1 is a loopback address/],
+    ['127.0.0.1 (octal)', '017700000001', /127\.0\.0\.1 is a loopback address/],
+    ['127.0.0.1 (dotted hex)', '0x7f.0x0.0x0.0x1', /127\.0\.0\.1 is a loopback address/],
+    ['127.0.0.1 (short form 127.1)', '127.1', /127\.0\.0\.1 is a loopback address/],
+    ['0.0.0.0', '0.0.0.0', /unspecified/],
+    ['[::1]', '[::1]', /loopback/],
+    ['[::ffff:127.0.0.1]', '[::ffff:127.0.0.1]', /loopback/],
+    ['[::]', '[::]', /unspecified/],
+    ['localhost', 'localhost', /local name/],
+    ['api.localhost', 'api.localhost', /local name/],
+    ['169.254.169.254 (cloud metadata)', '169.254.169.254', /metadata/],
+    ['[fd00:ec2::254] (cloud metadata)', '[fd00:ec2::254]', /metadata/],
+    ['100.100.100.200 (cloud metadata)', '100.100.100.200', /metadata/],
+    ['169.254.1.1', '169.254.1.1', /link-local/],
+    ['10.0.0.1', '10.0.0.1', /private/],
+    ['100.64.0.1', '100.64.0.1', /carrier-grade NAT/],
+    [
+      'a name that resolves to 127.0.0.1',
+      'internal.test',
+      /internal\.test" resolves to a forbidden address: address 127\.0\.0\.1/,
+    ],
+    ['a name whose addresses mix permitted and internal ones', 'mixed.test', /forbidden address/],
+  ])('refuses a redirect to %s, every hop re-checked', async (_what, host, why) => {
+    const result = await call(viaRedirect(`http://${host}:${port()}/latest/meta-data/`));
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/^redirect to ".*" refused: /);
+    expect(result.text).toMatch(why);
+    untouched();
+  });
+
+  it.each([
+    'file:///etc/passwd',
+    'gopher://127.0.0.1:70/_x',
+    'data:text/plain,hello',
+    'ftp://permitted.test/x',
+  ])('refuses a redirect to the %s scheme', async (to) => {
+    const result = await call(viaRedirect(to));
+    expect(result.text).toMatch(/scheme "(file|gopher|data|ftp)" is not allowed/);
+    untouched();
+  });
+
+  it('refuses a redirect that confuses the host with userinfo (http://permitted.test@127.0.0.1/)', async () => {
+    for (const to of [
+      `http://permitted.test@127.0.0.1:${port()}/`,
+      `http://user:pass@permitted.test:${port()}/`,
+    ]) {
+      const result = await call(viaRedirect(to));
+      expect(result.text, to).toMatch(/user name or password/);
+    }
+    untouched();
+  });
+
+  it.each(FORBIDDEN_HOSTS.map((h) => [h]))('refuses %s as the base URL, even on the allowlist', (host) => {
+    const base = `http://${host.includes(':') ? `[${host}]` : host}:${port()}/v1`;
+    expect(() => createServer(options({ baseUrl: base }))).toThrow(/^base URL ".*" refused: /);
+    untouched();
+  });
+
+  it('refuses a base URL name that resolves to an internal address, at the call, before connecting', async () => {
+    const result = await call({ baseUrl: `http://internal.test:${port()}/v1` });
+    expect(result.text).toMatch(
+      /resolves to a forbidden address: address 127\.0\.0\.1 is a loopback address/,
+    );
+    untouched();
+  });
+
+  it('defeats DNS rebinding: the connection dials the address that was checked', async () => {
+    const rebinding = fakeDns({ 'rebind.test': [['127.0.0.2'], ['127.0.0.1']] });
+    const first = await call({ baseUrl: `http://rebind.test:${port()}/v1`, resolver: rebinding });
+    expect(first.isError, first.text).toBe(false);
+    const second = await call({ baseUrl: `http://rebind.test:${port()}/v1`, resolver: rebinding });
+    expect(second.text).toMatch(/resolves to a forbidden address: address 127\.0\.0\.1/);
+    expect(rebinding.lookups).toEqual(['rebind.test', 'rebind.test']);
+    untouched();
+  });
+
+  it('drops the credential on a redirect to another host, even an allowed one', async () => {
+    const result = await call(viaRedirect(`http://other.test:${port()}/landing`));
+    expect(result.structured).toMatchObject({ content: 'other host' });
+    expect(permitted.seen.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const landing = other.seen.find((r) => r.url === '/landing');
+    expect(landing?.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(landing)).not.toContain(TOKEN);
+  });
+
+  it('refuses CRLF and NUL in a header parameter before any request', async () => {
+    const before = permitted.seen.length;
+    for (const value of ['text/html\r\nX-Injected: 1', 'a\nb', 'a\rb', 'a\0b']) {
+      const result = await call({}, { id: '1', x_trace: value });
+      expect(result.text).toMatch(/argument "x_trace" contains a line break or NUL/);
+    }
+    expect(permitted.seen.length).toBe(before);
+  });
+
+  it('stops redirect loops', async () => {
+    const result = await call({ baseUrl: `http://permitted.test:${port()}/loop-a` });
+    expect(result.text).toMatch(/redirect loop/);
+  });
+
+  it('stops reading an oversized response at the cap', async () => {
+    const result = await call({
+      baseUrl: `http://permitted.test:${port()}/huge`,
+      maxResponseBytes: 256 * 1024,
+    });
+    expect(result.structured).toMatchObject({ truncatedAtCap: true });
+    expect(result.text).toMatch(/larger than the size cap/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(hugeSent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it.each(['trickle', 'hang'])('stops a server that %ss at the total timeout', async (what) => {
+    const began = Date.now();
+    const result = await call({ baseUrl: `http://permitted.test:${port()}/${what}`, totalTimeoutMs: 800 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/longer than 800 ms/);
+    expect(Date.now() - began).toBeLessThan(3_000);
   });
 });
