@@ -197,7 +197,7 @@ export function dbProject(spec: DbSpec, options: GenerateOptions): Map<string, s
     [
       'README.md',
       readme(spec, {
-        about: `A read-only SQL server. Set \`${spec.urlEnv}\` to the database URL, e.g. \`${example}\`; for PostgreSQL and MySQL, connect as a role that can only SELECT.`,
+        about: `A read-only SQL server. Set \`${spec.urlEnv}\` to the database URL, e.g. \`${example}\`; for PostgreSQL and MySQL, connect as a role that can only SELECT, and only on the tables it may read: the gate keeps queries inside the allowed schemas, and table-level access is the engine's (GRANTs; for SQLite, a file that holds only those tables).`,
         tools: [
           ['list_tables', 'the tables and views of an allowed schema'],
           ['query', 'one read-only statement with parameters, rows capped'],
