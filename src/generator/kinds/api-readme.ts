@@ -18,6 +18,7 @@ export function apiReadme(
   model: ApiModel,
   env: { baseUrl: string; allowHosts: string; allowPrivate: string },
   source: string | undefined,
+  plan: { readonly header: unknown; readonly path: unknown; readonly secured: unknown },
 ): string {
   const title = markdownText(model.title);
   const from = source ? ` Generated from ${markdownText(source)}.` : '';
@@ -30,11 +31,14 @@ export function apiReadme(
     refuses: [
       'SSRF to 127.0.0.1 when it is not the allowed host, and to loopback the operator did not permit',
       'SSRF to 169.254.169.254 (cloud metadata), by redirect, by name and as the base URL',
-      'a redirect to a host that is not on the allowlist; credentials never follow a redirect to another host',
-      'header injection (CR/LF in a header parameter)',
-      '`..` as a path parameter (other values stay inside their path segment)',
+      'a redirect to a host that is not on the allowlist',
+      ...(plan.secured
+        ? ['credentials along a redirect to another host; operations whose credentials are not set']
+        : []),
+      ...(plan.header ? ['header injection (CR/LF in a header parameter)'] : []),
+      ...(plan.path ? ['`..` as a path parameter (other values stay inside their path segment)'] : []),
       'responses over the size cap (the rest is never downloaded)',
-      'operations whose credentials are not set, arguments it does not know, arguments over the size cap',
+      'arguments it does not know, arguments over the size cap',
     ],
     args: [],
   });

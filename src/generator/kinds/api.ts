@@ -161,17 +161,18 @@ export function apiProject(
       .flatMap((s) => (s.type === 'basic' ? [s.usernameEnv, s.passwordEnv] : [s.env]))
       .map((name) => [name, `\${${name}}`]),
   );
+  const plan = testPlan(model);
   const files = new Map<string, string>([
     ...serverProjectFiles(spec, options, [], credentialEnv),
     ['src/api.json', json(data)],
     ['src/index.ts', API_INDEX],
     ['src/server.ts', serverFile(model)],
     ['test/local-api.ts', API_HELPER],
-    ['test/examples.json', json(testPlan(model))],
+    ['test/examples.json', json(plan)],
     ['test/server.test.ts', SERVER_TEST],
     ['test/attacks.test.ts', ATTACKS_TEST],
   ]);
   for (const op of model.operations) files.set(`src/tools/${op.tool}.ts`, toolFile(op));
-  files.set('README.md', apiReadme(spec, model, data.env, spec.source));
+  files.set('README.md', apiReadme(spec, model, data.env, spec.source, plan));
   return { files, notes: [...model.notes] };
 }
