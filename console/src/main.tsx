@@ -1,19 +1,44 @@
+import './jitless';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { RouterProvider } from 'react-router/dom';
+import { Layout } from './layout';
+import { NotFoundPage } from './pages/not-found';
+import { ServersPage } from './pages/servers';
+import { SessionProvider } from './session';
 import './styles.css';
 
-function App() {
-  return (
-    <main>
-      <h1>Rampart console</h1>
-    </main>
-  );
-}
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Navigate to="/servers" replace /> },
+      { path: 'servers', element: <ServersPage /> },
+      // The form library loads with the first playground, not with the sign-in page.
+      {
+        path: 'servers/:name',
+        lazy: async () => ({ Component: (await import('./pages/playground')).PlaygroundPage }),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+// A refusal does not get better by asking again; the person retries.
+const queries = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } },
+});
 
 const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <QueryClientProvider client={queries}>
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </QueryClientProvider>
     </StrictMode>,
   );

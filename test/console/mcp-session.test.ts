@@ -111,11 +111,12 @@ describe('console sessions call tools through the gateway path', () => {
     const { cookie, csrf } = await signIn(gateway.url);
     const other = new URL(gateway.url);
     other.port = String(Number(other.port) === 65_535 ? 1 : Number(other.port) + 1);
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       { cookie, origin: other.origin },
       { cookie, 'x-rampart-csrf': csrf, origin: other.origin },
       { cookie, 'x-rampart-csrf': csrf },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const response = await post(gateway.url, headers);
       expect(response.status, JSON.stringify(Object.keys(headers))).toBe(403);
     }

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { describe, it } from 'vitest';
+import { CLI } from '../helpers/mcp.js';
+
+/** Debian's Chromium, which playwright-core drives (it downloads no browser of its own). */
+export const CHROMIUM = process.env.RAMPART_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * A describe block for tests that need Chromium: skipped with a printed reason on a developer's machine without
+ * it, failing under CI=true (where .ci/run installs it), as describeWithService does for services.
+ */
+export function describeWithChromium(name: string, body: () => void): void {
+  if (existsSync(CHROMIUM)) {
+    describe(name, body);
+    return;
+  }
+  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      it('needs Chromium', () => {
+        throw new Error(`${reason}, and under CI=true browser tests fail instead of skipping`);
+      });
+    });
+    return;
+  }
+  console.warn(`skipping "${name}": ${reason}`);
+  describe.skip(name, body);
+}
+
+/** Headless Chromium with a fresh profile (playwright's default), quiet: no sync, updates or first-run pages. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 20_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface ServedGateway {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `rampart serve` as a person starts it, in its own process, on a free loopback port, with the servers of
+ * `yaml` and RAMPART_TOKEN set; resolves once it prints the address it serves on.
+ */
+export function spawnServe(dir: string, yaml: string, token: string): Promise<ServedGateway> {
+  const config = path.join(dir, 'rampart.yaml');
+  writeFileSync(config, yaml);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--config', config, '--log-level', 'warn'],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, RAMPART_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rampart serve did not start in 15 s:\n${output}`));
+    }, 15_000);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      const url = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', read);
+      resolve({
+        url,
+        async stop() {
+          child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(killer);
+        },
+      });
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk;
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`rampart serve exited (${code}) before serving:\n${output}`));
+    });
+  });
+}

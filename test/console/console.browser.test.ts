@@ -1,0 +1,344 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Layout, makeLayout } from '../helpers/sandbox.js';
+import { type LocalServer, startServer } from '../helpers/web.js';
+import { describeWithChromium, launchChromium, type ServedGateway, spawnServe } from './browser.js';
+
+const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+/** Where to save screenshots of the main pages (README shows them), when set. */
+const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
+
+declare global {
+  interface Window {
+    __violations: string[];
+  }
+}
+
+interface Watched {
+  readonly page: Page;
+  readonly urls: string[];
+  readonly dialogs: string[];
+}
+
+describeWithChromium('console in Chromium against rampart serve', () => {
+  let layout: Layout;
+  let gateway: ServedGateway;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    layout = makeLayout();
+    writeFileSync(path.join(layout.root, XSS_NAME), 'a file whose name is markup\n');
+    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
+    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+    await browser?.close();
+    await gateway?.stop();
+    layout?.cleanup();
+  });
+
+  /** A fresh browser profile's page, recording every URL it requests, every dialog, every CSP violation. */
+  async function openPage(): Promise<Watched> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const urls: string[] = [];
+    const dialogs: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    return { page, urls, dialogs };
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  }
+
+  /** Signs in with the keyboard, as a person would: type the token, press Enter. */
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(gateway.url);
+    const field = page.getByLabel('Gateway token');
+    await field.focus();
+    await shot(page, 'sign-in');
+    await page.keyboard.type(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+  }
+
+  async function openTool(page: Page, tool: string): Promise<void> {
+    await page.goto(`${gateway.url}/servers/fs?tool=${tool}`);
+    await page.getByRole('heading', { name: 'fs: tool playground' }).waitFor();
+    await page.getByRole('button', { name: new RegExp(`^Call ${tool}`) }).waitFor();
+  }
+
+  async function violations(page: Page): Promise<string[]> {
+    return page.evaluate(() => window.__violations);
+  }
+
+  it('signs in with the token and lists the mounted servers with their health and tool count', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    const row = page.getByRole('row', { name: /fs/ });
+    await row.getByText(/answering \(\d+ ms\)/).waitFor();
+    expect(Number(await row.locator('td.number').textContent())).toBeGreaterThanOrEqual(10);
+    await shot(page, 'servers');
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('calls a fs tool from the playground form and shows its text and structured result', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    await openTool(page, 'list_directory');
+    await page.getByLabel(/^path/).fill(layout.root);
+    await page.getByRole('button', { name: 'Call list_directory' }).click();
+    const result = page.locator('section.result');
+    await result.getByRole('heading', { name: /^Result \d+ ms$/ }).waitFor();
+    expect(await result.locator('pre.text').first().textContent()).toContain('[FILE] hello.txt');
+    expect(await result.locator('details pre.json').textContent()).toContain('"name": "hello.txt"');
+    await shot(page, 'playground');
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('shows a refusal as the tool said it, one line, as a failed call', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    await openTool(page, 'list_directory');
+    await page.getByLabel(/^path/).fill('/etc');
+    await page.getByRole('button', { name: 'Call list_directory' }).click();
+    const result = page.locator('section.result.failed');
+    await result.getByRole('heading', { name: /^Refused or failed/ }).waitFor();
+    expect(await result.locator('pre.text').textContent()).toMatch(/outside the allowed roots/);
+  });
+
+  it('XSS: a file named <img src=x onerror=alert(1)> listed by fs renders as text', async () => {
+    const { page, dialogs } = await openPage();
+    await signIn(page);
+    await openTool(page, 'list_directory');
+    await page.getByLabel(/^path/).fill(layout.root);
+    await page.getByRole('button', { name: 'Call list_directory' }).click();
+    const listing = page.locator('section.result pre.text').first();
+    await listing.getByText(XSS_NAME, { exact: false }).waitFor();
+    expect(await listing.innerHTML()).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(await page.locator('img').count()).toBe(0);
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    expect(await violations(page)).toEqual([]);
+  });
+
+  it('asks before a destructive tool: write_file runs only once confirmed, and Escape cancels', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    await openTool(page, 'write_file');
+    const target = path.join(layout.root, 'from-console.txt');
+    await page.getByLabel(/^path/).fill(target);
+    await page.getByLabel(/^content/).fill('written from the console');
+    await page.getByRole('button', { name: 'Call write_file…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Call write_file?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('from-console.txt');
+    // The safe choice has the focus: Enter alone would cancel.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await shot(page, 'confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(existsSync(target)).toBe(false);
+
+    await page.getByRole('button', { name: 'Call write_file…' }).click();
+    await dialog.getByRole('button', { name: 'Call write_file' }).click();
+    await page
+      .locator('section.result')
+      .getByRole('heading', { name: /^Result/ })
+      .waitFor();
+    expect(readFileSync(target, 'utf8')).toBe('written from the console');
+  });
+
+  it('CSRF: a page on another local origin cannot call a tool, sign in or sign out with the console cookie', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    const pwned = (n: number) => path.join(layout.root, `pwned-${n}.txt`);
+    const call = (n: number) =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: n,
+        method: 'tools/call',
+        params: { name: 'write_file', arguments: { path: pwned(n), content: 'pwned' } },
+      });
+    const attack = `<!doctype html><title>attacker</title><body><script>
+      const gw = ${JSON.stringify(gateway.url)};
+      const tries = [
+        // Simple requests: no preflight, so the browser sends them with the cookie (another port is the same site).
+        fetch(gw + '/mcp/fs', { method: 'POST', mode: 'no-cors', credentials: 'include',
+          headers: { 'content-type': 'text/plain' }, body: ${JSON.stringify(call(1))} }),
+        fetch(gw + '/console/api/session', { method: 'POST', mode: 'no-cors', credentials: 'include',
+          headers: { 'content-type': 'text/plain' }, body: '{"token":"attacker"}' }),
+        // Needs a preflight, which the gateway never answers with CORS headers.
+        fetch(gw + '/mcp/fs', { method: 'POST', credentials: 'include',
+          headers: { 'content-type': 'application/json', 'x-rampart-csrf': 'guess' }, body: ${JSON.stringify(call(2))} }),
+        fetch(gw + '/console/api/session', { method: 'DELETE', credentials: 'include' }),
+        fetch(gw + '/console/api/session', { credentials: 'include' }).then((r) => r.text()),
+      ].map((p) => p.then(() => 'answered', (e) => 'blocked: ' + e.name));
+      Promise.all(tries).then((results) => {
+        console.log(JSON.stringify(results));
+        document.getElementById('form').submit();
+      });
+    </script>
+    <form id="form" method="POST" action="${gateway.url}/mcp/fs" enctype="text/plain">
+      <input name='${call(3).slice(0, -2)}, "x": "' value='"}}'>
+    </form></body>`;
+    let site: LocalServer | undefined;
+    try {
+      site = await startServer('127.0.0.1', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(attack);
+      });
+      const attacker = await page.context().newPage();
+      const outcomes = new Promise<string>((resolve) =>
+        attacker.on('console', (m) => {
+          if (m.type() === 'log') resolve(m.text());
+        }),
+      );
+      await attacker.goto(site.origin);
+      // None of the answers reaches the page: the refusals carry no CORS header and, for the simple requests
+      // that were sent without a preflight, Cross-Origin-Resource-Policy: same-origin.
+      expect(JSON.parse(await outcomes)).toEqual(Array(5).fill('blocked: TypeError'));
+      await attacker.waitForURL(`${gateway.url}/mcp/fs`);
+      // The form's POST carried the console's cookie (another port is the same site), so it is the console's
+      // Origin check that answers, not the bearer check a cookie-less request would meet.
+      const refusal = await attacker.locator('body').textContent();
+      expect(refusal).toContain('"error":"cross_origin"');
+      await attacker.close();
+    } finally {
+      await site?.close();
+    }
+    for (const n of [1, 2, 3]) expect(existsSync(pwned(n)), `pwned-${n}.txt`).toBe(false);
+    // The console's own session survived the attempts to sign it out.
+    await page.goto(`${gateway.url}/servers`);
+    await page
+      .getByRole('row', { name: /fs/ })
+      .getByText(/answering/)
+      .waitFor();
+  });
+
+  it('the token never appears in storage, cookies readable by JS, the DOM or any URL', async () => {
+    const { page, urls } = await openPage();
+    await signIn(page);
+    await openTool(page, 'list_directory');
+    await page.reload();
+    await page.getByRole('heading', { name: 'fs: tool playground' }).waitFor();
+    const seen = await page.evaluate(() => ({
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      cookie: document.cookie,
+      dom: document.documentElement.outerHTML,
+      url: location.href,
+      resources: performance.getEntries().map((e) => e.name),
+    }));
+    expect(seen.local).toBe('{}');
+    expect(seen.session).toBe('{}');
+    expect(seen.cookie).toBe('');
+    expect(seen.dom).not.toContain(TOKEN);
+    expect([seen.url, ...urls, ...seen.resources].filter((u) => u.includes(TOKEN))).toEqual([]);
+    const cookies = await page.context().cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({
+      name: 'rampart-console',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/',
+    });
+    expect(cookies[0]?.value).not.toContain(TOKEN);
+  });
+
+  it('CSP: an inline script injected into the page does not run, and the violation is reported', async () => {
+    const { page } = await openPage();
+    // Stored XSS in the page itself: the gateway's own answer, with its own CSP, and an inline script added.
+    await page.route(`${gateway.url}/servers`, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace('<body>', '<body><script>window.__inline = 1</script>');
+      await route.fulfill({ response, body: html });
+    });
+    await page.goto(`${gateway.url}/servers`);
+    await page.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
+    // DOM XSS: what a script bug could do with a string.
+    const thrown = await page.evaluate(() => {
+      const errors: string[] = [];
+      const attempt = (f: () => void) => {
+        try {
+          f();
+        } catch (error) {
+          errors.push((error as Error).name);
+        }
+      };
+      attempt(() => {
+        const script = document.createElement('script');
+        script.textContent = 'window.__dom = 1';
+        document.body.append(script);
+      });
+      attempt(() =>
+        document.body.insertAdjacentHTML('beforeend', '<img src="/x" onerror="window.__html = 1">'),
+      );
+      attempt(() => {
+        const img = document.createElement('img');
+        img.setAttribute('onerror', 'window.__attr = 1');
+        img.src = '/nope.png';
+        document.body.append(img);
+      });
+      return errors;
+    });
+    await page.waitForTimeout(300);
+    const ran = await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      return [w.__inline, w.__dom, w.__html, w.__attr];
+    });
+    expect(ran).toEqual([undefined, undefined, undefined, undefined]);
+    expect(thrown.length).toBeGreaterThan(0);
+    const reported = await violations(page);
+    expect(reported.some((v) => v.startsWith('script-src-elem inline'))).toBe(true);
+    expect(reported.some((v) => v.startsWith('require-trusted-types-for'))).toBe(true);
+  });
+
+  it('a signed-out browser reaches no API: /console/api/* and /mcp/* refuse it, and sign-out ends the session', async () => {
+    const { page } = await openPage();
+    const probe = () =>
+      page.evaluate(async () => {
+        const mcp = await fetch('/mcp/fs', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'x-rampart-csrf': 'guess',
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
+        });
+        const servers = await fetch('/console/api/servers', { headers: { 'x-rampart-csrf': 'guess' } });
+        const metrics = await fetch('/metrics');
+        return [mcp.status, servers.status, metrics.status];
+      });
+    await page.goto(gateway.url);
+    await page.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
+    expect(await probe()).toEqual([401, 401, 401]);
+
+    await signIn(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
+    expect(await page.context().cookies()).toEqual([]);
+    expect(await probe()).toEqual([401, 401, 401]);
+  });
+});
