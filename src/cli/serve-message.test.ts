@@ -17,6 +17,19 @@ describe('the rampart serve start-up message', () => {
     expect(text).not.toContain('Schema Registry');
   });
 
+  it('names the console address, and how to sign in to it', () => {
+    const local = startupMessage(gateway({ mode: 'local', tokenSource: '/home/me/.rampart/token' }));
+    expect(local).toContain(
+      'Console (in a browser)\n  http://127.0.0.1:8787/  sign in with the token below\n',
+    );
+    const oauth = startupMessage(
+      gateway({ mode: 'oauth', issuer: 'https://login.example.com/', resource: 'https://mcp.example.com' }),
+    );
+    expect(oauth).toContain(
+      'https://mcp.example.com/  sign in with an access token for https://mcp.example.com',
+    );
+  });
+
   it('in OAuth mode, gives the public URLs and snippets without a token header', () => {
     const text = startupMessage(
       gateway({ mode: 'oauth', issuer: 'https://login.example.com/', resource: 'https://mcp.example.com' }),

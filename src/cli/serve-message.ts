@@ -68,6 +68,14 @@ export function startupMessage(gateway: RunningGateway, registry?: ServedRegistr
     ),
   );
 
+  lines.push(
+    ...group('Console (in a browser)', [
+      oauth
+        ? `${base}/  sign in with an access token for ${base} (OAuth sign-in with PKCE is not built yet)`
+        : `${base}/  sign in with the token below`,
+    ]),
+  );
+
   if (gateway.auth.mode === 'oauth') {
     lines.push(
       ...group('Auth', [
