@@ -32,13 +32,21 @@ export function SignInPage({ authMode, notice }: { authMode: AuthMode; notice?: 
     <main className="narrow" id="main">
       <h1>Sign in to Rampart</h1>
       {notice && <p className="notice">{notice}</p>}
-      <form method="post" onSubmit={submit} aria-describedby="token-help">
+      <form method="post" onSubmit={submit}>
         <label htmlFor="token">{authMode === 'oauth' ? 'Access token' : 'Gateway token'}</label>
-        <input id="token" name="token" type="password" autoComplete="off" spellCheck={false} required />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          aria-describedby="token-help"
+        />
         <p id="token-help" className="help">
           {authMode === 'oauth'
             ? 'Paste an access token your authorization server issued for this gateway.'
-            : 'Paste the token rampart serve printed where to find (by default ~/.rampart/token, or RAMPART_TOKEN).'}{' '}
+            : "Paste the gateway's token: the RAMPART_TOKEN it was started with, or the one in ~/.rampart/token (rampart serve says which)."}{' '}
           It is sent once to the gateway, which gives this browser a session cookie that scripts cannot read;
           the page keeps no copy.
         </p>
