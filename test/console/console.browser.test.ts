@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
 import { type LocalServer, startServer } from '../helpers/web.js';
@@ -8,6 +9,7 @@ import { describeWithChromium, launchChromium, type ServedGateway, spawnServe } 
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Where to save screenshots of the main pages (README shows them), when set. */
 const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
@@ -44,8 +46,8 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   /** A fresh browser profile's page, recording every URL it requests, every dialog, every CSP violation. */
-  async function openPage(): Promise<Watched> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  async function openPage(options: BrowserContextOptions = {}): Promise<Watched> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -340,5 +342,48 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     await page.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
     expect(await page.context().cookies()).toEqual([]);
     expect(await probe()).toEqual([401, 401, 401]);
+  });
+
+  it('accessibility: axe finds no serious violation on the sign-in, servers and playground pages, wide or phone-sized', async () => {
+    const audit = async (page: Page, where: string) => {
+      await page.evaluate(AXE);
+      const found = await page.evaluate(async () => {
+        type Axe = { run(): Promise<{ violations: { id: string; impact: string }[]; passes: unknown[] }> };
+        const results = await (window as unknown as { axe: Axe }).axe.run();
+        return {
+          violations: results.violations.map((v) => `${v.impact} ${v.id}`),
+          passes: results.passes.length,
+        };
+      });
+      expect(found.passes, `axe ran its checks on ${where}`).toBeGreaterThan(20);
+      expect(
+        found.violations.filter((v) => /^(serious|critical)/.test(v)),
+        where,
+      ).toEqual([]);
+      // Nothing wider than the window: no sideways scrolling on a phone.
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+        where,
+      ).toBe(true);
+    };
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      // axe is a script the page did not ship: this context alone lets it past the CSP.
+      const { page } = await openPage({ viewport, bypassCSP: true });
+      await page.goto(gateway.url);
+      await page.getByLabel('Gateway token').waitFor();
+      await audit(page, `sign-in at ${viewport.width}`);
+      await signIn(page);
+      await page
+        .getByRole('row', { name: /fs/ })
+        .getByText(/answering/)
+        .waitFor();
+      await audit(page, `servers at ${viewport.width}`);
+      await openTool(page, 'write_file');
+      await audit(page, `playground at ${viewport.width}`);
+      if (viewport.width < 500) await shot(page, 'playground-phone');
+    }
   });
 });
