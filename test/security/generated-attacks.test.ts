@@ -271,9 +271,12 @@ describe('a generated api server refuses what Rampart http refuses (SSRF)', () =
       forbidden.port,
     );
     other = await startServer('127.0.0.3', (_req, res) => res.end('other host'), forbidden.port);
-    createServer = (await generatedServer({ kind: 'api', name: 'attacked-api', openapi: API_SPEC })) as (
-      options: ApiClientOptions,
-    ) => ServerDefinition;
+    // The api kind's createServer is synchronous; the helper's type is the async one of fs and db.
+    createServer = (await generatedServer({
+      kind: 'api',
+      name: 'attacked-api',
+      openapi: API_SPEC,
+    })) as unknown as (options: ApiClientOptions) => ServerDefinition;
   });
 
   afterEach(async () => {
