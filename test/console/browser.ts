@@ -1,9 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, it } from 'vitest';
-import { CLI } from '../helpers/mcp.js';
+
+// This file and the browser tests import nothing from src/ or the shared helpers: they type-check in a program of
+// their own with the DOM library, which stays small (and quick) that way.
+const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
 
 /** Debian's Chromium, which playwright-core drives (it downloads no browser of its own). */
 export const CHROMIUM = process.env.RAMPART_CHROMIUM ?? '/usr/bin/chromium';
@@ -100,4 +106,36 @@ export function spawnServe(dir: string, yaml: string, token: string): Promise<Se
       reject(new Error(`rampart serve exited (${code}) before serving:\n${output}`));
     });
   });
+}
+
+export interface Sandbox {
+  readonly base: string;
+  /** What the fs server may use. */
+  readonly root: string;
+  cleanup(): void;
+}
+
+export function makeSandbox(): Sandbox {
+  const base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-console-')));
+  const root = path.join(base, 'root');
+  mkdirSync(root);
+  writeFileSync(path.join(root, 'hello.txt'), 'hello\nworld\n');
+  return { base, root, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/** A web page of another origin: `html` on a free port of 127.0.0.1 (another port is the same site). */
+export async function servePage(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

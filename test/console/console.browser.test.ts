@@ -3,9 +3,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Layout, makeLayout } from '../helpers/sandbox.js';
-import { type LocalServer, startServer } from '../helpers/web.js';
-import { describeWithChromium, launchChromium, type ServedGateway, spawnServe } from './browser.js';
+import {
+  describeWithChromium,
+  launchChromium,
+  makeSandbox,
+  type Sandbox,
+  type ServedGateway,
+  servePage,
+  spawnServe,
+} from './browser.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -26,13 +32,13 @@ interface Watched {
 }
 
 describeWithChromium('console in Chromium against rampart serve', () => {
-  let layout: Layout;
+  let layout: Sandbox;
   let gateway: ServedGateway;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    layout = makeLayout();
+    layout = makeSandbox();
     writeFileSync(path.join(layout.root, XSS_NAME), 'a file whose name is markup\n');
     const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
     [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
@@ -204,12 +210,9 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     <form id="form" method="POST" action="${gateway.url}/mcp/fs" enctype="text/plain">
       <input name='${call(3).slice(0, -2)}, "x": "' value='"}}'>
     </form></body>`;
-    let site: LocalServer | undefined;
+    let site: Awaited<ReturnType<typeof servePage>> | undefined;
     try {
-      site = await startServer('127.0.0.1', (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(attack);
-      });
+      site = await servePage(attack);
       const attacker = await page.context().newPage();
       const outcomes = new Promise<string>((resolve) =>
         attacker.on('console', (m) => {
