@@ -120,6 +120,11 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     await result.getByRole('heading', { name: /^Result \d+ ms$/ }).waitFor();
     expect(await result.locator('pre.text').first().textContent()).toContain('[FILE] hello.txt');
     expect(await result.locator('details pre.json').textContent()).toContain('"name": "hello.txt"');
+    // The entries are rows: they are also shown as a table.
+    const table = result.getByRole('table');
+    expect(await table.locator('caption').textContent()).toMatch(/^entries: \d+ rows$/);
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['name', 'type']);
+    await table.getByRole('row', { name: 'hello.txt file' }).waitFor();
     await shot(page, 'playground');
     expect(await violations(page)).toEqual([]);
   });

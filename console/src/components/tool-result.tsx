@@ -1,5 +1,6 @@
 import type { ContentBlock } from '@modelcontextprotocol/client';
 import type { CallOutcome } from '../tools';
+import { RowsTable, rowsOf } from './rows-table';
 
 /** One content block, as text: what a tool returns is never interpreted as markup, nor loaded as a URL. */
 function Block({ block }: { block: ContentBlock }) {
@@ -38,6 +39,7 @@ function Block({ block }: { block: ContentBlock }) {
 export function ToolResult({ outcome }: { outcome: CallOutcome }) {
   const { result, failure, ms } = outcome;
   const failed = failure !== undefined || result?.isError === true;
+  const rows = result?.isError ? undefined : rowsOf(result?.structuredContent);
   return (
     <section className={failed ? 'result failed' : 'result'} aria-labelledby="result-title">
       <h3 id="result-title">
@@ -50,8 +52,9 @@ export function ToolResult({ outcome }: { outcome: CallOutcome }) {
         // biome-ignore lint/suspicious/noArrayIndexKey: see above
         <Block key={i} block={block} />
       ))}
+      {rows && <RowsTable name={rows.name} rows={rows.rows} />}
       {result?.structuredContent !== undefined && (
-        <details open>
+        <details open={!rows}>
           <summary>Structured content</summary>
           <pre className="json">{JSON.stringify(result.structuredContent, null, 2)}</pre>
         </details>
