@@ -107,3 +107,10 @@ export async function signOut(): Promise<SessionState> {
 export async function listServers(): Promise<readonly ServerInfo[]> {
   return (await api<{ servers: ServerInfo[] }>('/servers')).servers;
 }
+
+/** The gateway's Prometheus text (/metrics), read with the session like any other authenticated request. */
+export async function metricsText(): Promise<string> {
+  const response = await consoleFetch('/metrics');
+  if (!response.ok) throw new ApiError(response.status, await reasonOf(response));
+  return response.text();
+}

@@ -105,7 +105,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     await signIn(page);
     const row = page.getByRole('row', { name: /fs/ });
     await row.getByText(/answering \(\d+ ms\)/).waitFor();
-    expect(Number(await row.locator('td.number').textContent())).toBeGreaterThanOrEqual(10);
+    expect(Number(await row.locator('td.tools').textContent())).toBeGreaterThanOrEqual(10);
     await shot(page, 'servers');
     expect(await violations(page)).toEqual([]);
   });
@@ -127,6 +127,10 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     await table.getByRole('row', { name: 'hello.txt file' }).waitFor();
     await shot(page, 'playground');
     expect(await violations(page)).toEqual([]);
+    // The servers page counts the call, from the gateway's own /metrics.
+    await page.getByRole('link', { name: 'Servers' }).first().click();
+    const calls = page.getByRole('row', { name: /fs/ }).locator('td.calls');
+    await calls.getByText(/^[1-9]\d* \(\d+ refused, \d+ failed\)$/).waitFor();
   });
 
   it('shows a refusal as the tool said it, one line, as a failed call', async () => {

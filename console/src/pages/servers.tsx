@@ -1,9 +1,15 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { listServers, type ServerInfo } from '../api';
+import { listServers, metricsText, type ServerInfo } from '../api';
+import { callsByServer, type ServerCalls } from '../metrics';
 import { listTools } from '../tools';
 
-function ServerRow({ server }: { server: ServerInfo }) {
+function callsText(calls: ServerCalls | undefined): string {
+  if (!calls) return '0';
+  return `${calls.calls} (${calls.refused} refused, ${calls.failed} failed)`;
+}
+
+function ServerRow({ server, calls }: { server: ServerInfo; calls: ServerCalls | undefined }) {
   const tools = useQuery({
     queryKey: ['health', server.name],
     queryFn: async () => {
@@ -26,37 +32,59 @@ function ServerRow({ server }: { server: ServerInfo }) {
         <code>/mcp/{server.name}</code>
       </td>
       <td className={tools.isError ? 'error' : undefined}>{status}</td>
-      <td className="number">{tools.data?.count ?? '–'}</td>
+      <td className="number tools">{tools.data?.count ?? '–'}</td>
+      <td className="number calls">{callsText(calls)}</td>
     </tr>
   );
 }
 
 export function ServersPage() {
   const servers = useQuery({ queryKey: ['servers'], queryFn: listServers });
+  const metrics = useQuery({
+    queryKey: ['metrics'],
+    queryFn: async () => callsByServer(await metricsText()),
+  });
+  const queries = useQueryClient();
   return (
     <>
       <h1>Servers</h1>
+      <p>
+        <button
+          type="button"
+          onClick={() => {
+            for (const key of ['health', 'metrics']) void queries.invalidateQueries({ queryKey: [key] });
+          }}
+        >
+          Check again
+        </button>
+      </p>
+      {metrics.isError && <p role="alert">Calls are unavailable: {metrics.error.message}</p>}
       {servers.isPending && <p className="status">Loading the servers…</p>}
       {servers.isError && <p role="alert">{servers.error.message}</p>}
       {servers.data?.length === 0 && <p>No server is mounted. List servers in rampart.yaml and restart.</p>}
       {servers.data && servers.data.length > 0 && (
-        <table>
-          <caption>Each server is reached through the gateway, with its auth, rate limits and audit.</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Health</th>
-              <th scope="col">Tools</th>
-            </tr>
-          </thead>
-          <tbody>
-            {servers.data.map((server) => (
-              <ServerRow key={server.name} server={server} />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-wrap">
+          <table>
+            <caption>
+              Each server is reached through the gateway, with its auth, rate limits and audit.
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Endpoint</th>
+                <th scope="col">Health</th>
+                <th scope="col">Tools</th>
+                <th scope="col">Tool calls since start</th>
+              </tr>
+            </thead>
+            <tbody>
+              {servers.data.map((server) => (
+                <ServerRow key={server.name} server={server} calls={metrics.data?.get(server.name)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );
