@@ -106,7 +106,6 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     const row = page.getByRole('row', { name: /fs/ });
     await row.getByText(/answering \(\d+ ms\)/).waitFor();
     expect(Number(await row.locator('td.tools').textContent())).toBeGreaterThanOrEqual(10);
-    await shot(page, 'servers');
     expect(await violations(page)).toEqual([]);
   });
 
@@ -131,6 +130,11 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     await page.getByRole('link', { name: 'Servers' }).first().click();
     const calls = page.getByRole('row', { name: /fs/ }).locator('td.calls');
     await calls.getByText(/^[1-9]\d* \(\d+ refused, \d+ failed\)$/).waitFor();
+    await page
+      .getByRole('row', { name: /fs/ })
+      .getByText(/answering/)
+      .waitFor();
+    await shot(page, 'servers');
   });
 
   it('shows a refusal as the tool said it, one line, as a failed call', async () => {
