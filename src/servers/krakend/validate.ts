@@ -1,4 +1,4 @@
-import { exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
+import { exceedsJsonDepth, exceedsTextDepth, MAX_JSON_DEPTH, tooDeepMessage } from '../../guards/limits.js';
 import { audit } from './audit/audit.js';
 import { complaintsOf, type SchemaComplaint } from './diagnostics.js';
 import { editionOf, namespacesUsed } from './editions.js';
@@ -87,12 +87,14 @@ export async function validateText(
     };
   }
   // Validation, positions and the edition walk recurse on the document: its depth is bounded before any of them.
-  if (exceedsTextDepth(text, MAX_JSON_DEPTH))
-    return failedWhole('invalid_json', tooDeepMessage('the config'));
+  // JSON.parse does not recurse, so the parsed tree is measured (a quarter of the cost of reading the text); the
+  // text is measured only when it does not parse, before the error finder, which does recurse.
   let config: unknown;
   try {
     config = JSON.parse(text);
   } catch {
+    if (exceedsTextDepth(text, MAX_JSON_DEPTH))
+      return failedWhole('invalid_json', tooDeepMessage('the config'));
     const problems = syntaxProblems(text);
     if (problems.length === 0) return failedWhole('invalid_json', 'not valid JSON');
     return {
@@ -102,6 +104,8 @@ export async function validateText(
       layers: [{ layer: 'json', status: 'ran', detail: 'not valid JSON: nothing further could run' }],
     };
   }
+  if (exceedsJsonDepth(config, MAX_JSON_DEPTH))
+    return failedWhole('invalid_json', tooDeepMessage('the config'));
   if (!isObject(config)) return failedWhole('not_an_object', 'a KrakenD config is a JSON object');
   const answer = await schemaWithin(
     registry,
