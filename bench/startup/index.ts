@@ -35,6 +35,7 @@ export async function run(_args: readonly string[]): Promise<void> {
     rounds: positiveIntFromEnv('BENCH_STARTUP_ROUNDS', 3),
     warmup: positiveIntFromEnv('BENCH_STARTUP_WARMUP', 300),
     calls: positiveIntFromEnv('BENCH_STARTUP_CALLS', 1000),
+    version: positiveIntFromEnv('BENCH_STARTUP_VERSION_RUNS', 21),
   };
   const cli = await ensureBuilt();
   const machine = describeMachine();
@@ -43,7 +44,7 @@ export async function run(_args: readonly string[]): Promise<void> {
   const havePg = await reachable(pgUrl);
   if (!havePg) console.error(`no PostgreSQL at ${pgUrl}: db left out`);
   console.error('rampart --version ...');
-  const version = measureVersion(cli, runs.coldStart);
+  const version = measureVersion(cli, runs.version);
   const measured: Measured[] = [];
   for (const pairing of pairings(cli, havePg ? pgUrl : undefined)) {
     console.error(`${pairing.server}: cold start ...`);

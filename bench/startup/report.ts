@@ -17,7 +17,7 @@ export interface StartupResults {
   readonly machine: Machine;
   readonly loadAtEnd: number;
   readonly revision: string;
-  readonly runs: { coldStart: number; rounds: number; warmup: number; calls: number };
+  readonly runs: { coldStart: number; rounds: number; warmup: number; calls: number; version: number };
   readonly version: VersionCost;
   readonly measured: readonly Measured[];
   /** The PostgreSQL URL that could not be reached, when db was left out. */
@@ -63,7 +63,7 @@ function targets(results: StartupResults): string[][] {
   const v = results.version;
   rows.push([
     '`rampart --version`',
-    `${ms(v.wall.median)}${v.rssMb ? `, ${v.rssMb.toFixed(0)} MB RSS` : ''}`,
+    `${ms(v.wall.median)}${v.rssMb ? `, ${v.rssMb.toFixed(0)} MB RSS` : ''} (empty \`node -e 0\`: ${ms(v.emptyNode.median)})`,
     '≤ 100 ms',
     verdict(v.wall.median <= 100),
   ]);
@@ -141,6 +141,6 @@ ${results.postgres ? `\ndb left out: no PostgreSQL at ${results.postgres} (set B
 - Cold start: spawn to a completed \`connect\` + \`tools/list\` through \`@modelcontextprotocol/client\` over stdio; one untimed start each, then ${runs.coldStart} timed, Rampart and its anchor alternating.
 - Trivial call: ${runs.rounds} rounds, each a fresh connection per contender, ${runs.warmup} untimed calls then ${runs.calls} timed; the median of the rounds' p50. fs calls \`list_allowed_directories\` on both sides, db \`query\` \`SELECT 1\` on PostgreSQL on both sides; servers with no tool free of I/O (git runs git, http and registry reach the network, sessions and krakend read files) are measured with MCP \`ping\`, which goes through Rampart's transport and server but not a tool's envelope, against the same \`ping\` on the bare SDK v2 server (\`bench/fs/sdk-floor-server.mjs\`).
 - git's anchor would be the reference \`mcp-server-git\`, a Python package that is not installed on this machine, so git is anchored on the bare SDK v2 server; \`npm run bench -- git\` compares its calls with the plain git command.
-- \`rampart --version\`: spawn to exit, median of ${runs.coldStart} after one untimed run; peak RSS from \`/usr/bin/time\`.
+- \`rampart --version\`: spawn to exit, median of ${runs.version} after one untimed run, alternating with an empty \`node -e 0\` timed the same way (the floor for any command on Node); peak RSS from \`/usr/bin/time\`.
 - CI does not time any of this; it guards the cause: \`test/module-graph.test.ts\` fails when a server loads another server's modules or a heavy dependency before its first use.`;
 }
