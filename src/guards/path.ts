@@ -278,9 +278,14 @@ export const OPEN_METADATA_FLAGS =
  * cannot be opened or does not lie inside the roots (the descriptor is then already closed).
  */
 export function openVerifiedSync(realPath: string, roots: readonly Root[]): number | undefined {
+  return openInsideSync(realPath, OPEN_READ_FLAGS, roots);
+}
+
+/** Opens `realPath` with `flags` and keeps the descriptor only if it lies inside the roots; else closes it. */
+function openInsideSync(realPath: string, flags: number, roots: readonly Root[]): number | undefined {
   let fd: number;
   try {
-    fd = openSync(realPath, OPEN_READ_FLAGS);
+    fd = openSync(realPath, flags);
   } catch {
     return undefined;
   }
@@ -326,28 +331,8 @@ export function openEntrySync(
  * a link, or its descriptor does not lie inside the roots (the descriptor is then already closed).
  */
 export function openDirectorySync(realDir: string, roots: readonly Root[]): SyncDirAnchor | undefined {
-  let fd: number;
-  try {
-    fd = openSync(realDir, OPEN_DIR_FLAGS);
-  } catch {
-    return undefined;
-  }
-  let inside = false;
-  try {
-    if (HAS_PROC_FD) {
-      inside = isWithinAny(realRoots(roots), readlinkSync(`/proc/self/fd/${fd}`));
-    } else {
-      const opened = fstatSync(fd);
-      const named = statSync(realDir, { throwIfNoEntry: false });
-      inside = named !== undefined && opened.ino === named.ino && isWithinAny(realRoots(roots), realDir);
-    }
-  } catch {
-    // an unverifiable descriptor is never used
-  }
-  if (!inside) {
-    closeSync(fd);
-    return undefined;
-  }
+  const fd = openInsideSync(realDir, OPEN_DIR_FLAGS, roots);
+  if (fd === undefined) return undefined;
   const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
   let open = true;
   return {
