@@ -36,12 +36,20 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   let gateway: ServedGateway;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  /**
+   * One signed-in profile (its HttpOnly cookie) for the tests that are not about signing in: sign-ins are limited
+   * to 10 per rate-limit window, which a fresh sign-in per test would pass.
+   */
+  let signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
 
   beforeAll(async () => {
     layout = makeSandbox();
     writeFileSync(path.join(layout.root, XSS_NAME), 'a file whose name is markup\n');
     const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
     [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    const { page } = await openPage();
+    await signIn(page);
+    signedIn = await page.context().storageState();
   });
 
   afterAll(async () => {
@@ -71,6 +79,14 @@ describeWithChromium('console in Chromium against rampart serve', () => {
       );
     });
     return { page, urls, dialogs };
+  }
+
+  /** A page in a profile that holds the shared session: the app reads its CSRF token back from the cookie. */
+  async function openSignedIn(options: BrowserContextOptions = {}): Promise<Watched> {
+    const watched = await openPage({ storageState: signedIn, ...options });
+    await watched.page.goto(`${gateway.url}/servers`);
+    await watched.page.getByRole('heading', { name: 'Servers' }).waitFor();
+    return watched;
   }
 
   async function shot(page: Page, name: string): Promise<void> {
@@ -110,8 +126,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   it('calls a fs tool from the playground form and shows its text and structured result', async () => {
-    const { page } = await openPage();
-    await signIn(page);
+    const { page } = await openSignedIn();
     await openTool(page, 'list_directory');
     await page.getByLabel(/^path/).fill(layout.root);
     await page.getByRole('button', { name: 'Call list_directory' }).click();
@@ -138,8 +153,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   it('shows a refusal as the tool said it, one line, as a failed call', async () => {
-    const { page } = await openPage();
-    await signIn(page);
+    const { page } = await openSignedIn();
     await openTool(page, 'list_directory');
     await page.getByLabel(/^path/).fill('/etc');
     await page.getByRole('button', { name: 'Call list_directory' }).click();
@@ -149,8 +163,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   it('XSS: a file named <img src=x onerror=alert(1)> listed by fs renders as text', async () => {
-    const { page, dialogs } = await openPage();
-    await signIn(page);
+    const { page, dialogs } = await openSignedIn();
     await openTool(page, 'list_directory');
     await page.getByLabel(/^path/).fill(layout.root);
     await page.getByRole('button', { name: 'Call list_directory' }).click();
@@ -164,8 +177,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   it('asks before a destructive tool: write_file runs only once confirmed, and Escape cancels', async () => {
-    const { page } = await openPage();
-    await signIn(page);
+    const { page } = await openSignedIn();
     await openTool(page, 'write_file');
     const target = path.join(layout.root, 'from-console.txt');
     await page.getByLabel(/^path/).fill(target);
@@ -191,8 +203,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   });
 
   it('CSRF: a page on another local origin cannot call a tool, sign in or sign out with the console cookie', async () => {
-    const { page } = await openPage();
-    await signIn(page);
+    const { page } = await openSignedIn();
     const pwned = (n: number) => path.join(layout.root, `pwned-${n}.txt`);
     const call = (n: number) =>
       JSON.stringify({
@@ -360,6 +371,38 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     expect(await probe()).toEqual([401, 401, 401]);
   });
 
+  it('a session ended in another tab sends this page back to sign-in, saying so', async () => {
+    const { page } = await openPage();
+    await signIn(page);
+    await openTool(page, 'list_allowed_directories');
+    const other = await page.context().newPage();
+    await other.goto(`${gateway.url}/servers`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
+    await page.getByRole('button', { name: 'Call list_allowed_directories' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Rampart' }).waitFor();
+    await page.getByText('Your session has ended. Sign in again.').waitFor();
+  });
+
+  it('clickjacking: another origin cannot frame the console', async () => {
+    const { page } = await openPage();
+    const site = await servePage(
+      `<!doctype html><iframe src="${gateway.url}/" width="800" height="600"></iframe>`,
+    );
+    try {
+      await page.goto(site.origin);
+      await page.waitForTimeout(500);
+      const framed = page.frames().find((f) => f !== page.mainFrame());
+      const heading = await framed
+        ?.getByRole('heading')
+        .count()
+        .catch(() => 0);
+      expect(heading ?? 0).toBe(0);
+    } finally {
+      await site.close();
+    }
+  });
+
   it('accessibility: axe finds no serious violation on the sign-in, servers and playground pages, wide or phone-sized', async () => {
     const audit = async (page: Page, where: string) => {
       await page.evaluate(AXE);
@@ -387,11 +430,11 @@ describeWithChromium('console in Chromium against rampart serve', () => {
       { width: 390, height: 844 },
     ]) {
       // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const { page } = await openPage({ viewport, bypassCSP: true });
-      await page.goto(gateway.url);
-      await page.getByLabel('Gateway token').waitFor();
-      await audit(page, `sign-in at ${viewport.width}`);
-      await signIn(page);
+      const fresh = await openPage({ viewport, bypassCSP: true });
+      await fresh.page.goto(gateway.url);
+      await fresh.page.getByLabel('Gateway token').waitFor();
+      await audit(fresh.page, `sign-in at ${viewport.width}`);
+      const { page } = await openSignedIn({ viewport, bypassCSP: true });
       await page
         .getByRole('row', { name: /fs/ })
         .getByText(/answering/)
