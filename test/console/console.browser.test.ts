@@ -444,5 +444,5 @@ describeWithChromium('console in Chromium against rampart serve', () => {
       await audit(page, `playground at ${viewport.width}`);
       if (viewport.width < 500) await shot(page, 'playground-phone');
     }
-  });
+  }, 60_000);
 });
