@@ -10,7 +10,7 @@ export interface ServerCalls {
 const SERIES = /^rampart_tool_calls_total\{(.*)\} (\d+(?:\.\d+)?(?:e\+?\d+)?)$/;
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
 
-function unescape(value: string): string {
+function unescapeLabel(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -20,7 +20,9 @@ export function callsByServer(text: string): Map<string, ServerCalls> {
   for (const line of text.split('\n')) {
     const match = SERIES.exec(line);
     if (!match) continue;
-    const labels = new Map([...(match[1] ?? '').matchAll(LABEL)].map((m) => [m[1], unescape(m[2] ?? '')]));
+    const labels = new Map(
+      [...(match[1] ?? '').matchAll(LABEL)].map((m) => [m[1], unescapeLabel(m[2] ?? '')]),
+    );
     const server = labels.get('server');
     const outcome = labels.get('outcome');
     if (server === undefined || outcome === 'confirming') continue;
