@@ -5,6 +5,7 @@ import type { ServerDefinition } from '../../src/core/define.js';
 import { generate } from '../../src/generator/index.js';
 import { type ApiClientOptions, connectTestClient, type TestClient } from '../../src/toolkit/index.js';
 import { type Fixture, sqliteFixture, T_ROWS } from '../helpers/databases.js';
+import { sendHugeBody, trickle } from '../helpers/hostile-responses.js';
 import { REPO } from '../helpers/mcp.js';
 import {
   expectRefused,
@@ -243,28 +244,12 @@ describe('a generated api server refuses what Rampart http refuses (SSRF)', () =
           res.writeHead(301, { location: url.pathname.startsWith('/loop-a') ? '/loop-b' : '/loop-a' });
           return res.end();
         }
-        if (url.pathname.startsWith('/huge')) {
-          res.setHeader('content-type', 'text/plain');
-          const chunk = Buffer.alloc(64 * 1024, 'a');
-          let sent = 0;
-          const pump = () => {
-            while (sent < 64 * 1024 * 1024) {
-              sent += chunk.length;
-              if (!res.write(chunk)) return void res.once('drain', pump);
-            }
-            res.end();
-          };
-          res.on('close', () => {
+        if (url.pathname.startsWith('/huge'))
+          return sendHugeBody(res, (sent) => {
             hugeSent = sent;
           });
-          return pump();
-        }
         if (url.pathname.startsWith('/hang')) return;
-        if (url.pathname.startsWith('/trickle')) {
-          const timer = setInterval(() => res.write('.'), 100);
-          res.on('close', () => clearInterval(timer));
-          return;
-        }
+        if (url.pathname.startsWith('/trickle')) return trickle(res);
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ path: url.pathname, authorization: req.headers.authorization ?? null }));
       },

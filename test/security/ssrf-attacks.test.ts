@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sendHugeBody, trickle } from '../helpers/hostile-responses.js';
 import { connectHttp, type Session } from '../helpers/mcp.js';
 import { fakeDns, type LocalServer, startServer } from '../helpers/web.js';
 
@@ -51,29 +52,12 @@ beforeAll(async () => {
         res.writeHead(301, { location: '/loop-a' });
         return res.end();
       }
-      if (url.pathname === '/huge') {
-        res.setHeader('content-type', 'text/plain');
-        const chunk = Buffer.alloc(64 * 1024, 'a');
-        let sent = 0;
-        const pump = () => {
-          while (sent < 64 * 1024 * 1024) {
-            sent += chunk.length;
-            if (!res.write(chunk)) return void res.once('drain', pump);
-          }
-          res.end();
-        };
-        res.on('close', () => {
+      if (url.pathname === '/huge')
+        return sendHugeBody(res, (sent) => {
           hugeSent = sent;
         });
-        return pump();
-      }
       if (url.pathname === '/hang') return; // never answers
-      if (url.pathname === '/trickle') {
-        res.setHeader('content-type', 'text/plain');
-        const timer = setInterval(() => res.write('.'), 100);
-        res.on('close', () => clearInterval(timer));
-        return;
-      }
+      if (url.pathname === '/trickle') return trickle(res);
       res.setHeader('content-type', 'text/plain');
       res.end('permitted says hello');
     },
