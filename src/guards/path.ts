@@ -333,19 +333,21 @@ export function openEntrySync(
 export function openDirectorySync(realDir: string, roots: readonly Root[]): SyncDirAnchor | undefined {
   const fd = openInsideSync(realDir, OPEN_DIR_FLAGS, roots);
   if (fd === undefined) return undefined;
-  const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
   let open = true;
   return {
-    fd,
-    real: realDir,
-    pinned: HAS_PROC_FD,
-    entry: (name: string) => pinnedEntry(base, name),
+    ...anchorOn(fd, realDir),
     close: () => {
       // Once only: a second close could hit a descriptor number the process has since reused.
       if (open) closeSync(fd);
       open = false;
     },
   };
+}
+
+/** What both anchors are, apart from how they close: entries reached through the verified descriptor. */
+function anchorOn(fd: number, realDir: string): Omit<DirAnchor, 'close'> {
+  const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
+  return { fd, real: realDir, pinned: HAS_PROC_FD, entry: (name: string) => pinnedEntry(base, name) };
 }
 
 function pinnedEntry(base: string, name: string): string {
@@ -403,13 +405,9 @@ export async function anchorDirectory(
     await close();
     throw error;
   }
-  const base = HAS_PROC_FD ? `/proc/self/fd/${fd}` : realDir;
   let closed: Promise<void> | undefined;
   return {
-    fd,
-    real: realDir,
-    pinned: HAS_PROC_FD,
-    entry: (name: string) => pinnedEntry(base, name),
+    ...anchorOn(fd, realDir),
     // Once only: a second close could hit a descriptor number the process has since reused.
     close: () => {
       closed ??= close();

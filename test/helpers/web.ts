@@ -66,3 +66,16 @@ export function fakeDns(names: Record<string, readonly string[][]>): Resolver & 
   };
   return Object.assign(resolver, { lookups });
 }
+
+/**
+ * The names the SSRF suites resolve: two permitted loopback hosts, one internal (127.0.0.1, never permitted) and
+ * one that answers a permitted and an internal address at once (a rebinding). A fresh resolver each call.
+ */
+export function ssrfDns(): Resolver & { lookups: string[] } {
+  return fakeDns({
+    'permitted.test': [['127.0.0.2']],
+    'other.test': [['127.0.0.3']],
+    'internal.test': [['127.0.0.1']],
+    'mixed.test': [['127.0.0.2', '127.0.0.1']],
+  });
+}

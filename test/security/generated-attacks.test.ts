@@ -16,7 +16,7 @@ import {
   SECRET,
 } from '../helpers/sandbox.js';
 import { VIRTUAL_ROOT } from '../helpers/typecheck.js';
-import { fakeDns, type LocalServer, startServer } from '../helpers/web.js';
+import { fakeDns, type LocalServer, ssrfDns, startServer } from '../helpers/web.js';
 
 /**
  * The servers `rampart new` generates face the attacks Rampart's own fs, db and http servers are tested with
@@ -218,13 +218,7 @@ describe('a generated api server refuses what Rampart http refuses (SSRF)', () =
   let createServer: (options: ApiClientOptions) => ServerDefinition;
   const open: TestClient[] = [];
   const port = () => forbidden.port;
-  const dns = () =>
-    fakeDns({
-      'permitted.test': [['127.0.0.2']],
-      'other.test': [['127.0.0.3']],
-      'internal.test': [['127.0.0.1']],
-      'mixed.test': [['127.0.0.2', '127.0.0.1']],
-    });
+  const dns = ssrfDns;
 
   beforeAll(async () => {
     forbidden = await startServer('127.0.0.1', (_req, res) => res.end('internal secret'));

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendHugeBody, trickle } from '../helpers/hostile-responses.js';
 import { connectHttp, type Session } from '../helpers/mcp.js';
-import { fakeDns, type LocalServer, startServer } from '../helpers/web.js';
+import { fakeDns, type LocalServer, ssrfDns, startServer } from '../helpers/web.js';
 
 /**
  * The http server's SSRF defences, through a real MCP client, against real servers on loopback addresses.
@@ -15,13 +15,7 @@ let permitted: LocalServer;
 let other: LocalServer;
 
 const RANGES = ['127.0.0.2/32', '127.0.0.3/32'];
-const dns = () =>
-  fakeDns({
-    'permitted.test': [['127.0.0.2']],
-    'other.test': [['127.0.0.3']],
-    'internal.test': [['127.0.0.1']],
-    'mixed.test': [['127.0.0.2', '127.0.0.1']],
-  });
+const dns = ssrfDns;
 
 beforeAll(async () => {
   forbidden = await startServer('127.0.0.1', (_req, res) => res.end('internal secret'));
