@@ -30,6 +30,7 @@ export function Layout() {
           <NavLink to="/servers" end={false}>
             Servers
           </NavLink>
+          <NavLink to="/audit">Audit</NavLink>
         </nav>
         <span className="who">Signed in as {session.state.principal?.clientId ?? 'unknown'}</span>
         <button

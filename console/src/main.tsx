@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Layout } from './layout';
+import { AuditPage } from './pages/audit';
 import { NotFoundPage } from './pages/not-found';
 import { ServersPage } from './pages/servers';
 import { SessionProvider } from './session';
@@ -21,6 +22,7 @@ const router = createBrowserRouter([
         path: 'servers/:name',
         lazy: async () => ({ Component: (await import('./pages/playground')).PlaygroundPage }),
       },
+      { path: 'audit', element: <AuditPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

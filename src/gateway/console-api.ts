@@ -4,6 +4,8 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
 import type { Authenticator } from './auth.js';
+import { type AuditStreamSettings, auditStream } from './console-audit.js';
+import type { AuditFeed } from './console-audit-feed.js';
 import { withConsoleHeaders } from './console-headers.js';
 import {
   consoleError,
@@ -25,6 +27,9 @@ export interface ConsoleApiOptions {
   readonly servers: readonly { readonly name: string; readonly kind: string }[];
   /** The public origin (scheme://host[:port]) the console is reached at besides the address it serves on. */
   readonly publicOrigin?: string | undefined;
+  /** The gateway's audit records as they happen, for GET /audit/stream. */
+  readonly auditFeed: AuditFeed;
+  readonly auditStream?: AuditStreamSettings | undefined;
 }
 
 /** A sign-in is one of this many attempts a rate-limit window allows, whatever the window's budget of calls. */
@@ -78,7 +83,7 @@ async function tokenOf(request: Request): Promise<string | Response> {
 
 /**
  * /console/api: sign-in (POST /session), the session's own state for a reloaded page (GET /session), sign-out
- * (DELETE /session) and the mounted servers (GET /servers). No route answers a request of another origin, and
+ * (DELETE /session), the mounted servers (GET /servers) and the live audit records (GET /audit/stream). No route answers a request of another origin, and
  * none sends CORS headers; tools are not called here but at /mcp/<name>, through the gateway's auth.
  */
 export function consoleApi(options: ConsoleApiOptions): Hono {
@@ -160,6 +165,17 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
     const session = sessionOf(c.req.raw, sessions, publicOrigin);
     if (session instanceof Response) return session;
     return json({ servers: options.servers });
+  });
+
+  // Read with fetch, not EventSource, so that it carries the CSRF header like every other console request.
+  api.get('/audit/stream', (c) => {
+    const session = sessionOf(c.req.raw, sessions, publicOrigin);
+    if (session instanceof Response) return session;
+    return auditStream(
+      options.auditFeed,
+      { principal: session.principal, signal: c.req.raw.signal, live: () => sessions.isLive(session.id) },
+      options.auditStream,
+    );
   });
 
   api.all('*', () => consoleError(404, 'not_found', 'no such console API'));

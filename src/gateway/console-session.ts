@@ -80,6 +80,12 @@ export class ConsoleSessions {
     return session;
   }
 
+  /** Whether the session is still live, without marking it used: an open audit stream must not keep it alive. */
+  isLive(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && !this.expired(session, this.now());
+  }
+
   delete(id: string): boolean {
     return this.sessions.delete(id);
   }

@@ -4,6 +4,8 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuditSink } from '../core/audit.js';
 import type { Authenticator } from './auth.js';
 import { consoleApi } from './console-api.js';
+import type { AuditStreamSettings } from './console-audit.js';
+import { AuditFeed } from './console-audit-feed.js';
 import { sessionIdOf, sessionOf } from './console-request.js';
 import { ConsoleSessions } from './console-session.js';
 import { consoleFileResponse, DEFAULT_CONSOLE_DIR, loadConsoleAssets } from './console-static.js';
@@ -17,6 +19,9 @@ export interface ConsoleOptions {
   readonly servers?: readonly { readonly name: string; readonly kind: string }[];
   /** The public origin (scheme://host[:port]) browsers reach the gateway at, when it is not the bound address. */
   readonly publicOrigin?: string;
+  /** The audit records the gateway's sink publishes (see tapAudit); without it the audit page shows none. */
+  readonly auditFeed?: AuditFeed;
+  readonly auditStream?: AuditStreamSettings;
 }
 
 export interface ConsoleContext {
@@ -45,6 +50,8 @@ export function createConsole(options: ConsoleOptions, context: ConsoleContext):
     sessions,
     servers: options.servers ?? [],
     publicOrigin: options.publicOrigin,
+    auditFeed: options.auditFeed ?? new AuditFeed(),
+    auditStream: options.auditStream,
   });
   return {
     principal(request) {

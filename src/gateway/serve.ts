@@ -7,6 +7,7 @@ import { isLoopbackBind } from '../guards/http.js';
 import { createGatewayApp } from './app.js';
 import { type Authenticator, localAuthenticator, oauthAuthenticator } from './auth.js';
 import type { GatewayConfig, ServerEntry } from './config.js';
+import { AuditFeed, tapAudit } from './console-audit-feed.js';
 import { buildMount, type Mount } from './mounts.js';
 import { assertSecureUrl, discoverJwksUri } from './oauth.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -76,6 +77,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   let audit: AuditSink;
   let bound: Awaited<ReturnType<typeof bindHttp>>;
   const metrics = new Metrics();
+  const auditFeed = new AuditFeed();
   // The resource URL may be the address just bound, so the app is built once the port is known.
   let app: ReturnType<typeof createGatewayApp> | undefined;
   try {
@@ -89,7 +91,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       log,
     );
     opened.push(rateLimit);
-    audit = config.auditLog ? await openAuditLog(config.auditLog) : noAudit;
+    audit = tapAudit(config.auditLog ? await openAuditLog(config.auditLog) : noAudit, auditFeed);
     opened.push(audit);
     const context = {
       audit,
@@ -144,6 +146,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     authMode: credentials.mode,
     console: {
       servers: servers.map(({ name, kind }) => ({ name, kind })),
+      auditFeed,
       ...(config.oauthResource ? { publicOrigin: new URL(config.oauthResource).origin } : {}),
     },
   });

@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  describeWithChromium,
+  launchChromium,
+  makeSandbox,
+  type Sandbox,
+  type ServedGateway,
+  spawnServe,
+} from './browser.js';
+
+const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
+const XSS = '<img src=x onerror=alert(1)>';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+describeWithChromium('console audit page in Chromium against rampart serve', () => {
+  let layout: Sandbox;
+  let gateway: ServedGateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    layout = makeSandbox();
+    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
+    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
+    const page = await newPage();
+    await page.goto(gateway.url);
+    await page.getByLabel('Gateway token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await callListDirectory(page, layout.root);
+    await page.close();
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await gateway?.stop();
+    layout?.cleanup();
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return page;
+  }
+
+  async function callListDirectory(page: Page, where: string): Promise<void> {
+    await page.goto(`${gateway.url}/servers/fs?tool=list_directory`);
+    await page.getByRole('button', { name: 'Call list_directory' }).waitFor();
+    await page.getByLabel(/^path/).fill(where);
+    await page.getByRole('button', { name: 'Call list_directory' }).click();
+    await page.locator('section.result').getByRole('heading').first().waitFor();
+  }
+
+  it('shows a call made from the playground live, with its principal, and filters it', async () => {
+    const audit = await newPage();
+    await audit.goto(`${gateway.url}/servers`);
+    await audit.getByRole('heading', { name: 'Servers' }).waitFor();
+    await audit.getByRole('link', { name: 'Audit' }).click();
+    await audit.getByRole('heading', { name: 'Audit' }).waitFor();
+    await audit.getByRole('status').getByText(/^Live/).waitFor();
+
+    // Another tab of the same browser calls a tool; the audit tab is not reloaded.
+    // The backlog holds the call made at sign-in; a new call arrives live.
+    const row = audit.locator('tr.audit-row', { hasText: 'list_directory' }).first();
+    await row.waitFor();
+    const backlog = await audit.locator('tr.audit-row', { hasText: 'list_directory' }).count();
+    const playground = await newPage();
+    await callListDirectory(playground, layout.root);
+    await audit.locator('tr.audit-row', { hasText: 'list_directory' }).nth(backlog).waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      'fs',
+      'list_directory',
+      'local',
+      'ok',
+      expect.stringMatching(/^\d+ ms$/),
+    ]);
+
+    await audit.getByLabel('Outcome').selectOption('refused');
+    await audit.locator('tr.audit-row', { hasText: 'list_directory' }).waitFor({ state: 'detached' });
+    await audit.getByLabel('Outcome').selectOption('');
+    await audit.getByLabel('Text').fill('no-such-text');
+    expect(await audit.locator('tr.audit-row').count()).toBe(0);
+    await audit.getByLabel('Text').fill('');
+
+    // Paused, a new call is held back and counted; resumed, it is shown.
+    await audit.getByRole('button', { name: 'Pause' }).click();
+    const before = await audit.locator('tr.audit-row').count();
+    await callListDirectory(playground, layout.root);
+    await audit.getByRole('button', { name: /^Resume \(1 new\)$/ }).waitFor();
+    expect(await audit.locator('tr.audit-row').count()).toBe(before);
+    await audit.getByRole('button', { name: /^Resume/ }).click();
+    expect(await audit.locator('tr.audit-row').count()).toBe(before + 1);
+    await playground.close();
+  });
+
+  it('XSS: an argument <img src=x onerror=alert(1)> echoed in a refusal shows as text in the audit page', async () => {
+    const audit = await newPage();
+    await audit.goto(`${gateway.url}/audit`);
+    await audit.getByRole('status').getByText(/^Live/).waitFor();
+    const playground = await newPage();
+    await callListDirectory(playground, path.join('/etc', XSS));
+    const cell = audit.locator('tr.audit-row td.error', { hasText: XSS }).first();
+    await cell.waitFor();
+    expect(await cell.innerHTML()).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(await audit.locator('img').count()).toBe(0);
+    await audit.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    await playground.close();
+  });
+
+  it('says the connection is lost and reconnects when the stream drops', async () => {
+    const audit = await newPage();
+    let dropped = 0;
+    // The stream's answers fail for a while, as a gateway restart or a proxy timeout would make them.
+    await audit.route(`${gateway.url}/console/api/audit/stream`, async (route) => {
+      if (dropped < 1) {
+        dropped += 1;
+        await route.abort('connectionreset');
+      } else await route.continue();
+    });
+    await audit.goto(`${gateway.url}/audit`);
+    await audit
+      .getByRole('status')
+      .getByText(/^Connection lost .*reconnecting/)
+      .waitFor();
+    await audit.getByRole('status').getByText(/^Live/).waitFor();
+    await audit.locator('tr.audit-row', { hasText: 'list_directory' }).first().waitFor();
+  });
+
+  it('accessibility: axe finds no serious violation on the audit page, wide or phone-sized', async () => {
+    const signedIn = await context.storageState();
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      // axe is a script the page did not ship: this context alone lets it past the CSP.
+      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
+      try {
+        const page = await own.newPage();
+        page.setDefaultTimeout(10_000);
+        await page.goto(`${gateway.url}/audit`);
+        await page.locator('tr.audit-row').first().waitFor();
+        await page.evaluate(AXE);
+        const found = await page.evaluate(async () => {
+          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+          const results = await (window as unknown as { axe: Axe }).axe.run();
+          return results.violations.map((v) => `${v.impact} ${v.id}`);
+        });
+        expect(
+          found.filter((v) => /^(serious|critical)/.test(v)),
+          `audit at ${viewport.width}`,
+        ).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+          true,
+        );
+      } finally {
+        await own.close();
+      }
+    }
+  }, 60_000);
+});
