@@ -27,7 +27,9 @@ export class AuditFeed {
   private seq = 0;
   /** Names this process's sequence, so that a reader reconnecting to a restarted gateway starts over. */
   readonly epoch = randomBytes(6).toString('base64url');
-  private readonly subscribers = new Set<AuditSubscriber>();
+  /** Each reader and what ends its stream when the feed closes. */
+  private readonly subscribers = new Map<AuditSubscriber, () => void>();
+  private closed = false;
 
   constructor(settings: AuditFeedSettings = {}) {
     this.max = settings.backlog ?? 200;
@@ -47,7 +49,7 @@ export class AuditFeed {
     const fed = { seq: this.seq, record };
     this.recentRecords.push(fed);
     if (this.recentRecords.length > this.max) this.recentRecords.shift();
-    for (const subscriber of [...this.subscribers]) {
+    for (const subscriber of [...this.subscribers.keys()]) {
       let kept = false;
       try {
         kept = subscriber(fed);
@@ -58,12 +60,27 @@ export class AuditFeed {
     }
   }
 
-  /** Adds a reader; the function returned removes it (and may be called more than once). */
-  subscribe(subscriber: AuditSubscriber): () => void {
-    this.subscribers.add(subscriber);
+  /**
+   * Adds a reader, with what ends its stream when the feed closes (at once if it has); the function returned
+   * removes it (and may be called more than once).
+   */
+  subscribe(subscriber: AuditSubscriber, end: () => void): () => void {
+    if (this.closed) {
+      end();
+      return () => {};
+    }
+    this.subscribers.set(subscriber, end);
     return () => {
       this.subscribers.delete(subscriber);
     };
+  }
+
+  /** Ends every reader's stream, so that a shutting-down gateway is not held open by audit pages until its drain deadline. */
+  close(): void {
+    this.closed = true;
+    const ends = [...this.subscribers.values()];
+    this.subscribers.clear();
+    for (const end of ends) end();
   }
 }
 

@@ -68,6 +68,14 @@ export function auditStream(
         };
         controller.enqueue(encoder.encode(': rampart audit stream\nretry: 2000\n\n'));
         for (const fed of backlog) if (visible(fed.record)) controller.enqueue(frame(feed.epoch, fed));
+        const end = () => {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            // already closed or errored
+          }
+        };
         unsubscribe = feed.subscribe((fed) => {
           if (!visible(fed.record)) return true;
           if ((controller.desiredSize ?? 0) <= 0) {
@@ -77,7 +85,7 @@ export function auditStream(
           }
           controller.enqueue(frame(feed.epoch, fed));
           return true;
-        });
+        }, end);
         if (signal.aborted) stop();
         else signal.addEventListener('abort', stop);
       },

@@ -159,6 +159,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
         ? { mode: 'local', tokenSource: credentials.source }
         : { mode: 'oauth', issuer: credentials.issuer, resource },
     async close() {
+      auditFeed.close();
       await drainHttp(server, config.drainSeconds);
       // Handlers and pools first, then the rate limiter and the audit log they write to.
       await Promise.all(mounts.map((m) => m.close()));

@@ -236,4 +236,38 @@ describe('console audit stream over a real gateway', () => {
       layout.cleanup();
     }
   });
+
+  it('shutdown: an open audit page does not hold the gateway open until its drain deadline', async () => {
+    const layout = makeLayout();
+    const gateway = await startGateway({
+      config: gatewayConfigSchema.parse({ port: 0, logLevel: 'silent', drainSeconds: 20 }),
+      servers: [{ name: 'fs', kind: 'fs', options: { roots: [layout.root], readOnly: true } }],
+      source: 'test',
+      env: { RAMPART_TOKEN: TOKEN },
+    });
+    try {
+      const url = gateway.url;
+      const signed = await fetch(`${url}/console/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: url },
+        body: JSON.stringify({ token: TOKEN }),
+      });
+      const { csrfToken } = (await signed.json()) as { csrfToken: string };
+      const stream = await fetch(`${url}${STREAM}`, {
+        headers: {
+          cookie: (signed.headers.get('set-cookie') ?? '').split(';')[0] as string,
+          'x-rampart-csrf': csrfToken,
+          origin: url,
+        },
+      });
+      expect(stream.status).toBe(200);
+      const read = stream.text();
+      const started = performance.now();
+      await gateway.close();
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(await read).toContain('event: audit');
+    } finally {
+      layout.cleanup();
+    }
+  });
 });
