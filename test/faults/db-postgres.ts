@@ -1,6 +1,13 @@
 import pg from 'pg';
 import { spawnStdioServer } from '../helpers/process.js';
-import { type Answer, countFailures, type Outage, probeWhileDown, timeToRecover } from './outage.js';
+import {
+  type Answer,
+  countFailures,
+  type Outage,
+  probeWhileDown,
+  timeToRecover,
+  whileDown,
+} from './outage.js';
 import { OwnPostgres } from './own-postgres.js';
 
 export interface DbPostgresOptions {
@@ -74,10 +81,7 @@ export async function dbPostgresOutage(options: DbPostgresOptions): Promise<Outa
       scenario: 'db server (PostgreSQL): PostgreSQL crashed (stop -m immediate) and started again',
       acknowledged: acknowledged.length,
       lost,
-      callsWhileDown: down.calls,
-      failedWhileDown: down.failed,
-      slowestWhileDownMs: down.slowestMs,
-      messagesWhileDown: down.messages,
+      ...whileDown(down),
       recoveredMs,
       callsAfter: after.length,
       failedAfter,

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { startGateway } from '../../src/gateway/serve.js';
 import { makeLayout } from '../helpers/sandbox.js';
-import { type Answer, type Outage, probeWhileDown, timeToRecover } from './outage.js';
+import { type Answer, type Outage, probeWhileDown, timeToRecover, whileDown } from './outage.js';
 import { OwnRedis } from './own-redis.js';
 
 const TOKEN = 'fault-test-token-0123456789abcdef';
@@ -114,10 +114,7 @@ export async function gatewayRedisOutage(
           : 'gateway rate limiter (Redis): Redis frozen (SIGSTOP) and resumed',
       acknowledged,
       lost,
-      callsWhileDown: down.calls,
-      failedWhileDown: down.failed,
-      slowestWhileDownMs: down.slowestMs,
-      messagesWhileDown: down.messages,
+      ...whileDown(down),
       recoveredMs,
       callsAfter: after.calls,
       failedAfter: after.failed,

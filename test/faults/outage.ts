@@ -32,6 +32,18 @@ export interface DownProbe {
   readonly messages: readonly string[];
 }
 
+/** A probe's numbers under the names an Outage reports them by. */
+export function whileDown(
+  down: DownProbe,
+): Pick<Outage, 'callsWhileDown' | 'failedWhileDown' | 'slowestWhileDownMs' | 'messagesWhileDown'> {
+  return {
+    callsWhileDown: down.calls,
+    failedWhileDown: down.failed,
+    slowestWhileDownMs: down.slowestMs,
+    messagesWhileDown: down.messages,
+  };
+}
+
 /** Makes `calls` calls one after another, timing each; `call` must answer, never throw. */
 export async function probeWhileDown(
   calls: number,

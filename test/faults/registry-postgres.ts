@@ -1,5 +1,12 @@
 import { restClient } from '../helpers/registry-rest.js';
-import { type Answer, countFailures, type Outage, probeWhileDown, timeToRecover } from './outage.js';
+import {
+  type Answer,
+  countFailures,
+  type Outage,
+  probeWhileDown,
+  timeToRecover,
+  whileDown,
+} from './outage.js';
 import { OwnPostgres } from './own-postgres.js';
 import { freePort } from './ports.js';
 import { spawnListener } from './spawned.js';
@@ -93,10 +100,7 @@ export async function registryPostgresOutage(
         'registry-server (PostgreSQL store): PostgreSQL crashed (stop -m immediate) and started again',
       acknowledged: acknowledged.length,
       lost,
-      callsWhileDown: down.calls,
-      failedWhileDown: down.failed,
-      slowestWhileDownMs: down.slowestMs,
-      messagesWhileDown: down.messages,
+      ...whileDown(down),
       recoveredMs,
       callsAfter: after.length,
       failedAfter,

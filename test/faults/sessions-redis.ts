@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnStdioServer } from '../helpers/process.js';
-import { type Answer, countFailures, type Outage, probeWhileDown, timeToRecover } from './outage.js';
+import {
+  type Answer,
+  countFailures,
+  type Outage,
+  probeWhileDown,
+  timeToRecover,
+  whileDown,
+} from './outage.js';
 import { OwnRedis } from './own-redis.js';
 
 export interface SessionsRedisOptions {
@@ -68,10 +75,7 @@ export async function sessionsRedisOutage(options: SessionsRedisOptions): Promis
       scenario,
       acknowledged,
       lost,
-      callsWhileDown: down.calls,
-      failedWhileDown: down.failed,
-      slowestWhileDownMs: down.slowestMs,
-      messagesWhileDown: down.messages,
+      ...whileDown(down),
       recoveredMs,
       callsAfter: after.length,
       failedAfter,
