@@ -10,7 +10,7 @@ import { startGateway } from '../../src/gateway/serve.js';
 import { auditRecordsWhen } from '../helpers/audit.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { makeLayout } from '../helpers/sandbox.js';
-import { BASE, browserRequest, gatewayApp, TOKEN } from './helpers.js';
+import { BASE, browserRequest, gatewayApp, signInOverHttp, TOKEN } from './helpers.js';
 
 const SAME_ORIGIN = { origin: BASE, 'sec-fetch-site': 'same-origin' };
 const STREAM = '/console/api/audit/stream';
@@ -195,17 +195,8 @@ describe('console audit stream over a real gateway', () => {
     });
     try {
       const url = gateway.url;
-      const signed = await fetch(`${url}/console/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify({ token: TOKEN }),
-      });
-      const { csrfToken } = (await signed.json()) as { csrfToken: string };
-      const session = {
-        cookie: (signed.headers.get('set-cookie') ?? '').split(';')[0] as string,
-        'x-rampart-csrf': csrfToken,
-        origin: url,
-      };
+      const signed = await signInOverHttp(url);
+      const session = { cookie: signed.cookie, 'x-rampart-csrf': signed.csrf, origin: url };
       const stream = await fetch(`${url}${STREAM}`, { headers: session });
       expect(stream.status).toBe(200);
       const call = await fetch(`${url}/mcp/fs`, {
@@ -247,18 +238,9 @@ describe('console audit stream over a real gateway', () => {
     });
     try {
       const url = gateway.url;
-      const signed = await fetch(`${url}/console/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', origin: url },
-        body: JSON.stringify({ token: TOKEN }),
-      });
-      const { csrfToken } = (await signed.json()) as { csrfToken: string };
+      const signed = await signInOverHttp(url);
       const stream = await fetch(`${url}${STREAM}`, {
-        headers: {
-          cookie: (signed.headers.get('set-cookie') ?? '').split(';')[0] as string,
-          'x-rampart-csrf': csrfToken,
-          origin: url,
-        },
+        headers: { cookie: signed.cookie, 'x-rampart-csrf': signed.csrf, origin: url },
       });
       expect(stream.status).toBe(200);
       const read = stream.text();

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { expect } from 'vitest';
 import { noAudit } from '../../src/core/audit.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { createGatewayApp, type GatewayAppOptions } from '../../src/gateway/app.js';
@@ -58,4 +59,22 @@ export function rawGet(
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A console session as the page holds it: the cookie the browser keeps and the CSRF token the app keeps. */
+export interface Signed {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+/** Signs in to a running gateway's console over HTTP, as the sign-in page does, from the gateway's own origin. */
+export async function signInOverHttp(url: string): Promise<Signed> {
+  const response = await fetch(`${url}/console/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ token: TOKEN }),
+  });
+  expect(response.status).toBe(200);
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: csrfToken };
 }

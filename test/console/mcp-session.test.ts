@@ -7,23 +7,7 @@ import { auditRecordsWhen } from '../helpers/audit.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { textOf } from '../helpers/mcp.js';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
-import { TOKEN } from './helpers.js';
-
-interface Signed {
-  readonly cookie: string;
-  readonly csrf: string;
-}
-
-async function signIn(url: string): Promise<Signed> {
-  const response = await fetch(`${url}/console/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: url },
-    body: JSON.stringify({ token: TOKEN }),
-  });
-  expect(response.status).toBe(200);
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: csrfToken };
-}
+import { signInOverHttp, TOKEN } from './helpers.js';
 
 /** The official MCP client, sending what the console's page sends: the cookie, the CSRF header, its Origin. */
 async function consoleClient(url: string, server: string, headers: Record<string, string>): Promise<Client> {
@@ -74,7 +58,7 @@ describe('console sessions call tools through the gateway path', () => {
   });
 
   it('calls a tool with the session, audited as the principal who signed in', async () => {
-    const { cookie, csrf } = await signIn(gateway.url);
+    const { cookie, csrf } = await signInOverHttp(gateway.url);
     const client = await consoleClient(gateway.url, 'fs', {
       cookie,
       'x-rampart-csrf': csrf,
@@ -101,14 +85,14 @@ describe('console sessions call tools through the gateway path', () => {
   });
 
   it('CSRF: a request with the session cookie but no CSRF header reaches no tool', async () => {
-    const { cookie } = await signIn(gateway.url);
+    const { cookie } = await signInOverHttp(gateway.url);
     const response = await post(gateway.url, { cookie, origin: gateway.url });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { error: string }).error).toBe('csrf');
   });
 
   it('CSRF: a page on another port of this host (same site: the cookie is sent) reaches no tool', async () => {
-    const { cookie, csrf } = await signIn(gateway.url);
+    const { cookie, csrf } = await signInOverHttp(gateway.url);
     const other = new URL(gateway.url);
     other.port = String(Number(other.port) === 65_535 ? 1 : Number(other.port) + 1);
     const attempts: Record<string, string>[] = [
@@ -123,7 +107,7 @@ describe('console sessions call tools through the gateway path', () => {
   });
 
   it('a signed-out session reaches no tool', async () => {
-    const { cookie, csrf } = await signIn(gateway.url);
+    const { cookie, csrf } = await signInOverHttp(gateway.url);
     const out = await fetch(`${gateway.url}/console/api/session`, {
       method: 'DELETE',
       headers: { cookie, 'x-rampart-csrf': csrf, origin: gateway.url },
@@ -139,7 +123,7 @@ describe('console sessions call tools through the gateway path', () => {
   });
 
   it('counts a session calls against the principal rate limit, as any client of that principal', async () => {
-    const { cookie, csrf } = await signIn(gateway.url);
+    const { cookie, csrf } = await signInOverHttp(gateway.url);
     const headers = { cookie, 'x-rampart-csrf': csrf, origin: gateway.url };
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) statuses.push((await post(gateway.url, headers)).status);
