@@ -79,3 +79,11 @@ export function ssrfDns(): Resolver & { lookups: string[] } {
     'mixed.test': [['127.0.0.2', '127.0.0.1']],
   });
 }
+
+/** URLs of schemes the guarded client never fetches, for both SSRF suites. */
+export const REFUSED_SCHEMES = [
+  'file:///etc/passwd',
+  'gopher://127.0.0.1:70/_x',
+  'data:text/plain,hello',
+  'ftp://permitted.test/x',
+] as const;

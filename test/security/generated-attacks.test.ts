@@ -16,7 +16,7 @@ import {
   SECRET,
 } from '../helpers/sandbox.js';
 import { VIRTUAL_ROOT } from '../helpers/typecheck.js';
-import { fakeDns, type LocalServer, ssrfDns, startServer } from '../helpers/web.js';
+import { fakeDns, type LocalServer, REFUSED_SCHEMES, ssrfDns, startServer } from '../helpers/web.js';
 
 /**
  * The servers `rampart new` generates face the attacks Rampart's own fs, db and http servers are tested with
@@ -333,12 +333,7 @@ describe('a generated api server refuses what Rampart http refuses (SSRF)', () =
     untouched();
   });
 
-  it.each([
-    'file:///etc/passwd',
-    'gopher://127.0.0.1:70/_x',
-    'data:text/plain,hello',
-    'ftp://permitted.test/x',
-  ])('refuses a redirect to the %s scheme', async (to) => {
+  it.each(REFUSED_SCHEMES)('refuses a redirect to the %s scheme', async (to) => {
     const result = await call(viaRedirect(to));
     expect(result.text).toMatch(/scheme "(file|gopher|data|ftp)" is not allowed/);
     untouched();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sendHugeBody, trickle } from '../helpers/hostile-responses.js';
 import { connectHttp, type Session } from '../helpers/mcp.js';
-import { fakeDns, type LocalServer, ssrfDns, startServer } from '../helpers/web.js';
+import { fakeDns, type LocalServer, REFUSED_SCHEMES, ssrfDns, startServer } from '../helpers/web.js';
 
 /**
  * The http server's SSRF defences, through a real MCP client, against real servers on loopback addresses.
@@ -169,12 +169,7 @@ describe('http server: SSRF attacks', () => {
     untouched();
   });
 
-  it.each([
-    'file:///etc/passwd',
-    'gopher://127.0.0.1:70/_x',
-    'data:text/plain,hello',
-    'ftp://permitted.test/x',
-  ])('refuses the %s scheme', async (url) => {
+  it.each(REFUSED_SCHEMES)('refuses the %s scheme', async (url) => {
     const http = await client();
     const result = await http.call('fetch', { url });
     expect(result.isError).toBe(true);
