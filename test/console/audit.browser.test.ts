@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,6 +15,8 @@ import {
 const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
 const XSS = '<img src=x onerror=alert(1)>';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Where to save a screenshot of the page (README shows it), when set. */
+const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 describeWithChromium('console audit page in Chromium against rampart serve', () => {
   let layout: Sandbox;
@@ -104,6 +106,10 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     await audit.getByRole('button', { name: /^Resume/ }).click();
     expect(await audit.locator('tr.audit-row').count()).toBe(before + 1);
     await playground.close();
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await audit.screenshot({ path: path.join(SHOTS, 'audit.png') });
+    }
   });
 
   it('XSS: an argument <img src=x onerror=alert(1)> echoed in a refusal shows as text in the audit page', async () => {
