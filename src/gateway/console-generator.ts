@@ -1,0 +1,145 @@
+import { isJsonContentType } from '@modelcontextprotocol/server';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AuditSink } from '../core/audit.js';
+import { readCappedBody } from '../core/http-body.js';
+import { packageVersion } from '../core/version.js';
+import { generateProject, type Kind, SpecError } from '../generator/index.js';
+import { apiSpec, clientSpec, customSpec, dbSpec, fsSpec, gitSpec } from '../generator/spec.js';
+import { MAX_OPENAPI_BYTES } from '../toolkit/openapi.js';
+import { withConsoleHeaders } from './console-headers.js';
+import { consoleError, sessionOf } from './console-request.js';
+import type { ConsoleSessions } from './console-session.js';
+
+export interface ConsoleGeneratorOptions {
+  readonly sessions: ConsoleSessions;
+  readonly publicOrigin?: string | undefined;
+  readonly audit: AuditSink;
+}
+
+/**
+ * The environment variable naming the rampart-mcp version range (or `file:` tarball) a project made in the
+ * console depends on, as `rampart new --toolkit` does; by default this installation's own version, as the CLI.
+ */
+export const TOOLKIT_ENV = 'RAMPART_CONSOLE_TOOLKIT';
+
+/**
+ * The largest generate body: a spec is small but for the api kind's OpenAPI text (MAX_OPENAPI_BYTES at most),
+ * which JSON escaping may double (every quote and newline of a JSON document written as two bytes).
+ */
+export const MAX_GENERATE_BYTES = 2 * MAX_OPENAPI_BYTES + 64 * 1024;
+
+const KIND_SPECS: Record<Kind, z.ZodType> = {
+  fs: fsSpec,
+  custom: customSpec,
+  git: gitSpec,
+  db: dbSpec,
+  api: apiSpec,
+  client: clientSpec,
+};
+
+/**
+ * Each kind's options as a JSON Schema the console renders as a form: `kind` is left out (the page chooses it)
+ * and so is the `$schema` marker. The spec's own checks that JSON Schema cannot say (package and tool names,
+ * names that must differ) stay on the server, whose 400 names the key.
+ */
+function kindSchemas(): { kind: Kind; schema: Record<string, unknown> }[] {
+  return Object.entries(KIND_SPECS).map(([kind, spec]) => {
+    const { $schema: _, ...schema } = z.toJSONSchema(spec, { io: 'input' }) as {
+      $schema?: string;
+      properties: Record<string, unknown>;
+      required?: string[];
+    };
+    const { kind: __, ...properties } = schema.properties;
+    return {
+      kind: kind as Kind,
+      schema: { ...schema, properties, required: (schema.required ?? []).filter((k) => k !== 'kind') },
+    };
+  });
+}
+
+function json(body: unknown): Response {
+  return withConsoleHeaders(
+    new Response(JSON.stringify(body), {
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    }),
+  );
+}
+
+/** What the audit keeps of a spec: its options, but not the OpenAPI document's text (its size, instead). */
+function auditArgs(spec: unknown): unknown {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return {};
+  const { openapi, ...rest } = spec as Record<string, unknown>;
+  return typeof openapi === 'string' ? { ...rest, openapi: `(${openapi.length} characters)` } : rest;
+}
+
+/**
+ * /console/api/generate: `rampart new` for the console. POST a spec, get the project's files and notes back;
+ * GET /schema for the form. It writes nothing and starts nothing, and reads nothing but the request: the api
+ * kind takes the OpenAPI document's text, so no URL is ever fetched on the person's behalf (the CLI's fetch
+ * through the SSRF guard is not offered here). Each generation is audited as a console record.
+ */
+export function consoleGenerator(
+  options: ConsoleGeneratorOptions,
+  env: Record<string, string | undefined> = process.env,
+): Hono {
+  const { sessions, publicOrigin } = options;
+  const toolkit = env[TOOLKIT_ENV] || `^${packageVersion()}`;
+  const schemas = kindSchemas();
+  const generator = new Hono();
+
+  generator.get('/schema', (c) => {
+    const session = sessionOf(c.req.raw, sessions, publicOrigin);
+    if (session instanceof Response) return session;
+    return json({ kinds: schemas });
+  });
+
+  generator.post('/', async (c) => {
+    const started = Date.now();
+    const request = c.req.raw;
+    const session = sessionOf(request, sessions, publicOrigin);
+    if (session instanceof Response) return session;
+    if (!isJsonContentType(request.headers.get('content-type')))
+      return consoleError(415, 'invalid_request', 'send the spec as a JSON body');
+    const read = await readCappedBody(request, MAX_GENERATE_BYTES);
+    if (read.status === 'too-large')
+      return consoleError(
+        413,
+        'invalid_request',
+        `the spec is larger than ${MAX_GENERATE_BYTES} bytes (an OpenAPI document may hold ${MAX_OPENAPI_BYTES})`,
+      );
+    if (read.status !== 'read') return consoleError(400, 'invalid_request', 'the spec could not be read');
+    let spec: unknown;
+    try {
+      spec = JSON.parse(read.bytes.toString('utf8'));
+    } catch {
+      return consoleError(400, 'invalid_spec', 'the spec is not JSON');
+    }
+    const record = (outcome: 'ok' | 'refused', message?: string) =>
+      options.audit.record({
+        ts: new Date(started).toISOString(),
+        server: 'console',
+        tool: 'generate',
+        client: session.principal.clientId,
+        args: auditArgs(spec),
+        outcome,
+        ms: Date.now() - started,
+        ...(message ? { message } : {}),
+      });
+    let project: { files: Map<string, string>; notes: string[] };
+    try {
+      project = generateProject(spec, { toolkit });
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      record('refused', error.message);
+      return consoleError(400, 'invalid_spec', error.message);
+    }
+    record('ok');
+    return json({
+      files: [...project.files].map(([path, content]) => ({ path, content })),
+      notes: project.notes,
+    });
+  });
+
+  return generator;
+}
