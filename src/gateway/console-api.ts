@@ -4,7 +4,6 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
 import type { Authenticator } from './auth.js';
-import { type AssistantSettings, assistantApi } from './console-assistant.js';
 import { type AuditStreamSettings, auditStream } from './console-audit.js';
 import type { AuditFeed } from './console-audit-feed.js';
 import { consoleGenerator } from './console-generator.js';
@@ -32,8 +31,6 @@ export interface ConsoleApiOptions {
   /** The gateway's audit records as they happen, for GET /audit/stream. */
   readonly auditFeed: AuditFeed;
   readonly auditStream?: AuditStreamSettings | undefined;
-  /** The assistant's chat endpoint, when RAMPART_LLM_* name one (see console-assistant.ts). */
-  readonly assistant?: AssistantSettings | undefined;
 }
 
 /** A sign-in is one of this many attempts a rate-limit window allows, whatever the window's budget of calls. */
@@ -183,17 +180,6 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
   });
 
   api.route('/generate', consoleGenerator(options));
-
-  api.route(
-    '/assistant',
-    assistantApi({
-      sessions,
-      publicOrigin,
-      rateLimiter: options.rateLimiter,
-      audit: options.audit,
-      settings: options.assistant,
-    }),
-  );
 
   api.all('*', () => consoleError(404, 'not_found', 'no such console API'));
   return api;
