@@ -76,9 +76,9 @@ describe('MCP conformance suite against rampart serve', () => {
     layout?.cleanup();
   });
 
-  it('serves the embedded default set: fs on the directory and db on the demo database', async () => {
+  it('serves the embedded default set: fs on the directory, db on the demo database and registry', async () => {
     const health = (await (await fetch(`${proxyUrl}/healthz`)).json()) as { servers: string[] };
-    expect(health.servers).toEqual(['fs', 'db']);
+    expect(health.servers).toEqual(['fs', 'db', 'registry']);
     const call = await fetch(`${proxyUrl}/mcp/db`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postMcp } from './helpers/http-client.js';
+import { connectOverHttp, postMcp } from './helpers/http-client.js';
 import { CLI } from './helpers/mcp.js';
 import { BACKSTOP } from './helpers/process.js';
 import { type Layout, makeLayout } from './helpers/sandbox.js';
@@ -116,16 +116,20 @@ describe('rampart serve with the default set, port 8081 taken', () => {
     const message = serving.stdout;
     const base = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(message)?.[1] as string;
     const tokenFile = path.join(layout.root, '.rampart', 'token');
-    expect(group(message, 'Servers')).toEqual([`fs  ${base}/mcp/fs`, `db  ${base}/mcp/db`]);
+    expect(group(message, 'Servers')).toEqual([
+      `fs        ${base}/mcp/fs`,
+      `db        ${base}/mcp/db`,
+      `registry  ${base}/mcp/registry`,
+    ]);
     expect(group(message, 'Token')).toContain(`  export RAMPART_TOKEN="$(cat ${tokenFile})"`);
     expect(group(message, 'Claude Code')).toEqual(
-      ['fs', 'db'].map(
+      ['fs', 'db', 'registry'].map(
         (name) =>
           `claude mcp add --transport http rampart-${name} ${base}/mcp/${name} --header "Authorization: Bearer $RAMPART_TOKEN"`,
       ),
     );
     const mcpJson = JSON.parse(group(message, '.mcp.json').join('\n'));
-    expect(Object.keys(mcpJson.mcpServers)).toEqual(['rampart-fs', 'rampart-db']);
+    expect(Object.keys(mcpJson.mcpServers)).toEqual(['rampart-fs', 'rampart-db', 'rampart-registry']);
     expect(mcpJson.mcpServers['rampart-db']).toEqual({
       type: 'http',
       url: `${base}/mcp/db`,
@@ -148,6 +152,31 @@ describe('rampart serve with the default set, port 8081 taken', () => {
     // The snippet's header, with the token the message says to export, is what the gateway accepts.
     const token = readFileSync(tokenFile, 'utf8').trim();
     expect((await postMcp(mcpJson.mcpServers['rampart-db'].url, INIT, token)).status).toBe(200);
+  });
+
+  it('mounts registry over the embedded registry where it moved, so its tools read what its REST API holds', async () => {
+    const base = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(serving.stdout)?.[1] as string;
+    const registryUrl = /^(http:\/\/127\.0\.0\.1:\d+) /.exec(
+      group(serving.stdout, 'Schema Registry (embedded, SQLite)')[0] ?? '',
+    )?.[1] as string;
+    const registered = await fetch(`${registryUrl}/subjects/startup-value/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'S', fields: [] }) }),
+    });
+    expect(registered.status).toBe(200);
+    const token = readFileSync(path.join(layout.root, '.rampart', 'token'), 'utf8').trim();
+    const client = await connectOverHttp(`${base}/mcp/registry`, token);
+    try {
+      const registries = await client.callTool({ name: 'list_registries', arguments: {} });
+      expect(registries.structuredContent).toMatchObject({
+        registries: [{ name: 'embedded', url: `${registryUrl}/`, auth: 'none', viewonly: false }],
+      });
+      const subjects = await client.callTool({ name: 'list_subjects', arguments: {} });
+      expect(subjects.structuredContent).toEqual({ registry: 'embedded', subjects: ['startup-value'] });
+    } finally {
+      await client.close();
+    }
   });
 
   it('stops within 2 s of SIGTERM, registry included', async () => {
@@ -186,13 +215,36 @@ describe('rampart serve and the embedded registry port', () => {
     }
   });
 
+  it('with the embedded registry turned off, the default set mounts no registry server either', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], {
+      cwd: layout.root,
+      env: { ...env(layout.root), RAMPART_GATEWAY_EMBEDDED_REGISTRY: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout?.on('data', (chunk) => {
+          text += chunk;
+          if (text.includes('VS Code')) resolve(text);
+        });
+        child.once('exit', (code) => reject(new Error(`rampart serve exited with ${code}`)));
+      });
+      const base = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
+      expect(group(out, 'Servers')).toEqual([`fs  ${base}/mcp/fs`, `db  ${base}/mcp/db`]);
+      expect(out).not.toContain('Schema Registry');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('serve --help says what the default set mounts and starts', () => {
     const help = spawnSync(process.execPath, [CLI, 'serve', '--help'], { encoding: 'utf8' }).stdout.replace(
       /\s+/g,
       ' ',
     );
     expect(help).toContain(
-      'with none listed, fs on this directory (read-only) and db on a demo SQLite database, with the embedded Schema Registry beside them',
+      'with none listed, fs on this directory (read-only), db on a demo SQLite database and registry over the embedded Schema Registry, which runs beside them',
     );
     expect(help).toContain('--embedded-registry-port');
     expect(help).not.toContain('(or fs on this directory, read-only)');

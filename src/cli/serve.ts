@@ -2,16 +2,17 @@ import type { Command } from 'commander';
 import type { ServerEntry } from '../gateway/config.js';
 import { addHttpTimeoutFlags } from './http-timeout-flags.js';
 
+/** The servers rampart.yaml lists, or none (`servers` undefined) when the defaults apply. */
 async function configuredServers(
   file: string | undefined,
-): Promise<{ servers: ServerEntry[]; source: string }> {
-  const [{ z }, { ConfigError, readConfigKey }, { defaultServers, serverEntrySchema }] = await Promise.all([
+): Promise<{ servers?: ServerEntry[]; source: string }> {
+  const [{ z }, { ConfigError, readConfigKey }, { serverEntrySchema }] = await Promise.all([
     import('zod'),
     import('../core/config.js'),
     import('../gateway/config.js'),
   ]);
   const listed = readConfigKey('servers', file ? { file } : {});
-  if (!listed) return { servers: defaultServers(process.cwd()), source: 'the defaults' };
+  if (!listed) return { source: 'the defaults' };
   const parsed = z.array(serverEntrySchema).min(1, 'list at least one server').safeParse(listed.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -26,7 +27,8 @@ export function addServeCommand(program: Command): void {
   addHttpTimeoutFlags(program.command('serve'))
     .description(
       'serve the servers listed in rampart.yaml over Streamable HTTP; with none listed, fs on this directory ' +
-        '(read-only) and db on a demo SQLite database, with the embedded Schema Registry beside them',
+        '(read-only), db on a demo SQLite database and registry over the embedded Schema Registry, which runs ' +
+        'beside them',
     )
     .option('--host <address>', 'address to bind (loopback only without OAuth; default 127.0.0.1)')
     .option('--port <n>', 'port (default 8787; 0 picks a free one)', Number)
@@ -49,7 +51,7 @@ export function addServeCommand(program: Command): void {
       const [
         { loadConfig },
         { listenForStop },
-        { gatewayConfigSchema },
+        { defaultServers, gatewayConfigSchema },
         { startGateway },
         embedded,
         message,
@@ -69,17 +71,21 @@ export function addServeCommand(program: Command): void {
         flags: rest,
         ...(configFile ? { file: configFile } : {}),
       });
-      const { servers, source } = await configuredServers(configFile);
-      const gateway = await startGateway({ config, servers, source });
+      const listed = await configuredServers(configFile);
+      const { source } = listed;
+      // The registry starts first: the default set mounts registry over it, at the port it actually got (8081,
+      // or a free one when 8081 is taken). Its client connects on the first call, not at mount.
       const registry =
         (config.embeddedRegistry ?? source === 'the defaults')
           ? await startEmbeddedRegistry(config.embeddedRegistryPort, (text) =>
               process.stderr.write(`rampart: ${text}\n`),
-            ).catch(async (error) => {
-              await gateway.close();
-              throw error;
-            })
+            )
           : undefined;
+      const servers = listed.servers ?? defaultServers(process.cwd(), registry?.url);
+      const gateway = await startGateway({ config, servers, source }).catch(async (error) => {
+        await registry?.close();
+        throw error;
+      });
       console.log(startupMessage(gateway, registry));
       const stop = listenForStop();
       await stop.signal;

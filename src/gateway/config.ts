@@ -116,6 +116,27 @@ export const gatewayConfigSchema = z.object({
     .max(300)
     .default(30)
     .describe('Clock skew allowed when checking exp and nbf'),
+  oauthConsoleClientId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Client id the web console signs people in with through oauthIssuer (authorization code with PKCE); register <console origin>/console/api/oauth/callback as its redirect URI. Without it the console's sign-in page takes a pasted access token",
+    ),
+  oauthConsoleClientSecretFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "File (mode 0600) holding the console client's secret, for a confidential client; else RAMPART_OAUTH_CONSOLE_CLIENT_SECRET, else the console is a public client",
+    ),
+  oauthConsoleScopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'an OAuth scope token'))
+    .min(1)
+    .default(['read', 'write', 'admin'])
+    .describe(
+      'Scopes the console asks for when signing in through oauthIssuer (with openid, the ID token nonce is checked too)',
+    ),
   redisUrl: z
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
@@ -141,12 +162,22 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
 /**
  * What `rampart serve` mounts when rampart.yaml lists no servers: everything that runs on embedded defaults —
- * fs on the current directory, read-only, and db on a demo SQLite database.
+ * fs on the current directory, read-only, db on a demo SQLite database, and, when the embedded Schema Registry
+ * runs (at `embeddedRegistryUrl`, wherever it ended up listening), registry over it.
  */
-export function defaultServers(cwd: string): ServerEntry[] {
+export function defaultServers(cwd: string, embeddedRegistryUrl?: string): ServerEntry[] {
   return [
     { name: 'fs', kind: 'fs', options: { roots: [cwd], readOnly: true } },
     // No url: the db server opens its demo SQLite database, read-only.
     { name: 'db', kind: 'db', options: {} },
+    ...(embeddedRegistryUrl
+      ? [
+          {
+            name: 'registry',
+            kind: 'registry' as const,
+            options: { registries: [{ name: 'embedded', url: embeddedRegistryUrl }] },
+          },
+        ]
+      : []),
   ];
 }
