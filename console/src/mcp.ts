@@ -1,3 +1,5 @@
+// First: zod must be jitless before the client's schemas are built, whichever chunk the bundler puts this in.
+import './jitless';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { consoleFetch } from './api';
 
