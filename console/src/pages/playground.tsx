@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Annotations } from '../components/annotations';
+import { ServerSections } from '../components/resource-sections';
 import { ToolRunner } from '../components/tool-runner';
 import { listTools } from '../tools';
 
@@ -16,6 +17,7 @@ export function PlaygroundPage() {
         <Link to="/servers">Servers</Link> / {name}
       </p>
       <h1>{name}: tool playground</h1>
+      <ServerSections server={name} />
       {tools.isPending && <p className="status">Loading the tools…</p>}
       {tools.isError && <p role="alert">{tools.error.message}</p>}
       {tools.data && (
