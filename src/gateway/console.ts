@@ -6,6 +6,7 @@ import type { Authenticator } from './auth.js';
 import { consoleApi } from './console-api.js';
 import type { AuditStreamSettings } from './console-audit.js';
 import { AuditFeed } from './console-audit-feed.js';
+import { type ConsoleOAuthSettings, consoleOAuthApi, signInCostOf } from './console-oauth.js';
 import { sessionIdOf, sessionOf } from './console-request.js';
 import { ConsoleSessions } from './console-session.js';
 import { consoleFileResponse, DEFAULT_CONSOLE_DIR, loadConsoleAssets } from './console-static.js';
@@ -22,6 +23,8 @@ export interface ConsoleOptions {
   /** The audit records the gateway's sink publishes (see tapAudit); without it the audit page shows none. */
   readonly auditFeed?: AuditFeed;
   readonly auditStream?: AuditStreamSettings;
+  /** Signing in through the authorization server (code flow with PKCE); without it only a pasted token signs in. */
+  readonly oauth?: ConsoleOAuthSettings;
 }
 
 export interface ConsoleContext {
@@ -53,6 +56,13 @@ export function createConsole(options: ConsoleOptions, context: ConsoleContext):
     auditFeed: options.auditFeed ?? new AuditFeed(),
     auditStream: options.auditStream,
   });
+  const oauth = consoleOAuthApi({
+    ...context,
+    settings: options.oauth,
+    sessions,
+    signInCost: signInCostOf(context.rateLimiter),
+    publicOrigin: options.publicOrigin,
+  });
   return {
     principal(request) {
       if (request.headers.has('authorization') || sessionIdOf(request) === undefined) return undefined;
@@ -60,6 +70,7 @@ export function createConsole(options: ConsoleOptions, context: ConsoleContext):
       return session instanceof Response ? session : session.principal;
     },
     mount(app) {
+      app.route('/console/api/oauth', oauth);
       app.route('/console/api', api);
       // The app for / and any page navigation; anything else is left to the gateway's 404.
       app.get('*', async (c) => consoleFileResponse(c.req.raw, await assets) ?? c.notFound());

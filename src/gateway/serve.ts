@@ -8,6 +8,7 @@ import { createGatewayApp } from './app.js';
 import { type Authenticator, localAuthenticator, oauthAuthenticator } from './auth.js';
 import type { GatewayConfig, ServerEntry } from './config.js';
 import { AuditFeed, tapAudit } from './console-audit-feed.js';
+import { prepareConsoleOAuth } from './console-oauth.js';
 import { buildMount, type Mount } from './mounts.js';
 import { assertSecureUrl, discoverJwksUri } from './oauth.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -67,6 +68,11 @@ export async function startGateway({ config, servers, source, env }: ServeOption
           : await discoverJwksUri(config.oauthIssuer),
       }
     : { mode: 'local' as const, ...(await localToken(config.tokenFile, env)) };
+  const consoleOAuth = await prepareConsoleOAuth(
+    config,
+    credentials.mode === 'oauth' ? credentials.jwksUri : undefined,
+    env ?? process.env,
+  );
 
   // Everything opened from here on is closed again if a later step fails, so a failed start leaves nothing
   // running (an open database pool would keep the process alive).
@@ -148,6 +154,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
       servers: servers.map(({ name, kind }) => ({ name, kind })),
       auditFeed,
       ...(config.oauthResource ? { publicOrigin: new URL(config.oauthResource).origin } : {}),
+      ...(consoleOAuth ? { oauth: consoleOAuth(resource) } : {}),
     },
   });
 
