@@ -294,9 +294,8 @@ describe('console sign-in through the authorization server (code flow with PKCE)
     const { hop } = await signIn(confidential);
     expect(hop.location).toBe('/');
     const cookie = pairOf(named(hop, 'rampart-console') as string);
-    const state = await (
-      await fetch(`${confidential.url}/console/api/session`, { headers: { cookie } })
-    ).json();
+    const answer = await fetch(`${confidential.url}/console/api/session`, { headers: { cookie } });
+    const state = (await answer.json()) as { principal: unknown };
     expect(state.principal).toEqual({ clientId: 'console-confidential', scopes: ['read'] });
   });
 
