@@ -59,7 +59,7 @@ export async function consoleFetch(input: string | URL, init: RequestInit = {}):
   return response;
 }
 
-async function reasonOf(response: Response): Promise<string> {
+export async function reasonOf(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { error_description?: unknown; error?: { message?: unknown } };
     if (typeof body.error_description === 'string') return body.error_description;

@@ -31,6 +31,7 @@ export function Layout() {
             Servers
           </NavLink>
           <NavLink to="/audit">Audit</NavLink>
+          <NavLink to="/generator">Generator</NavLink>
         </nav>
         <span className="who">Signed in as {session.state.principal?.clientId ?? 'unknown'}</span>
         <button

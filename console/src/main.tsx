@@ -23,6 +23,11 @@ const router = createBrowserRouter([
         lazy: async () => ({ Component: (await import('./pages/playground')).PlaygroundPage }),
       },
       { path: 'audit', element: <AuditPage /> },
+      // The file preview's highlighter and the zip library load with the generator, not before.
+      {
+        path: 'generator',
+        lazy: async () => ({ Component: (await import('./pages/generator')).GeneratorPage }),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,0 +1,293 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { strFromU8, unzipSync } from 'fflate';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  describeWithChromium,
+  launchChromium,
+  makeSandbox,
+  type Sandbox,
+  type ServedGateway,
+  spawnServe,
+} from './browser.js';
+
+const TOKEN = 'generator-browser-token-0123456789abcdefghij';
+const XSS = '<img src=x onerror=alert(1)>';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
+const REPO = path.resolve(import.meta.dirname, '../..');
+const WEATHER = path.join(REPO, 'test/generator/openapi/weather-3.1.yaml');
+
+/** The generator as `rampart serve` runs it: the built module (this program type-checks nothing of src/). */
+interface GeneratorModule {
+  generateProject(
+    spec: unknown,
+    options: { toolkit: string },
+  ): { files: Map<string, string>; notes: string[] };
+}
+const generator = (): Promise<GeneratorModule> =>
+  import(pathToFileURL(path.join(REPO, 'dist/generator/index.js')).href) as Promise<GeneratorModule>;
+/** What the console's projects depend on when RAMPART_CONSOLE_TOOLKIT is not set: this version, as the CLI. */
+const TOOLKIT = `^${(JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version}`;
+
+declare global {
+  interface Window {
+    __generatorViolations: string[];
+  }
+}
+
+describeWithChromium('console generator page in Chromium against rampart serve', () => {
+  let layout: Sandbox;
+  let gateway: ServedGateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    layout = makeSandbox();
+    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
+    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await context.addInitScript(() => {
+      window.__generatorViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        window.__generatorViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    const page = await newPage();
+    await page.goto(gateway.url);
+    await page.getByLabel('Gateway token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await page.close();
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await gateway?.stop();
+    layout?.cleanup();
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    return page;
+  }
+
+  /** The generator page, reached from the navigation as a person would. */
+  async function openGenerator(): Promise<Page> {
+    const page = await newPage();
+    await page.goto(`${gateway.url}/servers`);
+    await page.getByRole('link', { name: 'Generator' }).click();
+    await page.getByRole('heading', { name: 'Generator', level: 1 }).waitFor();
+    await page.getByLabel('Kind').waitFor();
+    return page;
+  }
+
+  async function fillCustom(page: Page, name: string, description: string): Promise<void> {
+    await page.getByLabel('Kind').selectOption('custom');
+    await page.getByLabel(/^Package name/).fill(name);
+    await page.getByLabel(/^Description/).fill(description);
+    await page.getByLabel(/^Tool name/).fill('summarize');
+    await page.getByLabel(/^Tool description/).fill('Summarizes a text.');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page
+      .getByLabel(/^Tool name/)
+      .nth(1)
+      .fill('translate');
+  }
+
+  async function generated(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Generate preview' }).click();
+    await page.getByRole('heading', { name: /^Preview: / }).waitFor();
+  }
+
+  /** Downloads the zip the page offers: its suggested name and its entries (path → text). */
+  async function download(page: Page): Promise<{ name: string; entries: Map<string, string> }> {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /^Download .*\.zip$/ }).click(),
+    ]);
+    const bytes = readFileSync(await file.path());
+    const entries = new Map(Object.entries(unzipSync(bytes)).map(([name, data]) => [name, strFromU8(data)]));
+    return { name: file.suggestedFilename(), entries };
+  }
+
+  const under = (folder: string, files: Map<string, string>) =>
+    new Map([...files].map(([file, text]) => [`${folder}/${file}`, text]));
+
+  it('generates a custom project from the form, shows its tree highlighted, and downloads it byte for byte', async () => {
+    const page = await openGenerator();
+    await fillCustom(page, 'gen-console-custom', 'Summaries and translations.');
+    await generated(page);
+
+    const tree = page.getByRole('navigation', { name: 'Generated files' });
+    for (const entry of ['README.md', 'package.json', 'summarize.ts', 'translate.ts', 'server.test.ts'])
+      await tree.getByRole('button', { name: entry, exact: true }).waitFor();
+    await page.getByRole('heading', { name: /README\.md/ }).waitFor();
+
+    // A TypeScript file is shown as highlighted tokens, and its text is the file's.
+    await tree.getByRole('button', { name: 'server.ts', exact: true }).click();
+    await page.getByRole('heading', { name: /src\/server\.ts/ }).waitFor();
+    const code = page.locator('pre.code-view.highlighted');
+    expect(await code.locator('span.token.keyword').count()).toBeGreaterThan(3);
+    expect(await code.locator('span.token.string').count()).toBeGreaterThan(0);
+    const { generateProject } = await generator();
+    const spec = {
+      kind: 'custom',
+      name: 'gen-console-custom',
+      description: 'Summaries and translations.',
+      tools: [
+        { name: 'summarize', description: 'Summarizes a text.' },
+        { name: 'translate', description: '' },
+      ],
+    };
+    const expected = generateProject(spec, { toolkit: TOOLKIT });
+    // One element per line; an empty line holds a lone newline so that it keeps its height.
+    const lines = await code.evaluate((pre) =>
+      [...pre.children].map((line) => (line.textContent ?? '').replace(/\n$/, '')),
+    );
+    expect(lines.join('\n')).toBe(expected.files.get('src/server.ts'));
+
+    // Folders open and close with the keyboard; the arrow keys walk the visible entries.
+    const src = tree.locator('summary', { hasText: /^src\/$/ });
+    await src.focus();
+    await page.keyboard.press('Enter');
+    await tree.getByRole('button', { name: 'server.ts', exact: true }).waitFor({ state: 'hidden' });
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('test/');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    await tree.getByRole('button', { name: 'server.ts', exact: true }).waitFor();
+
+    const zip = await download(page);
+    expect(zip.name).toBe('gen-console-custom.zip');
+    expect(zip.entries).toEqual(under('gen-console-custom', expected.files));
+
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(SHOTS, 'generator.png') });
+    }
+    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+  });
+
+  it('api kind: an uploaded OpenAPI document is read in the browser, its notes shown, the zip equal to the CLI’s', async () => {
+    const page = await openGenerator();
+    await page.getByLabel('Kind').selectOption('api');
+    await page.getByLabel(/^Package name/).fill('@acme/gen-console-weather');
+    await page.getByLabel('Upload an OpenAPI document').setInputFiles(WEATHER);
+    await expect.poll(() => page.getByLabel(/^OpenAPI document/).inputValue()).toContain('openapi: 3.1');
+    await generated(page);
+    const expected = (await generator()).generateProject(
+      {
+        kind: 'api',
+        name: '@acme/gen-console-weather',
+        description: '',
+        openapi: readFileSync(WEATHER, 'utf8'),
+        source: 'weather-3.1.yaml',
+      },
+      { toolkit: TOOLKIT },
+    );
+    const notes = page.getByRole('region', { name: 'Notes' });
+    expect(await notes.getByRole('listitem').allTextContents()).toEqual(expected.notes);
+    const zip = await download(page);
+    expect(zip.name).toBe('gen-console-weather.zip');
+    expect(zip.entries).toEqual(under('gen-console-weather', expected.files));
+    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+  });
+
+  it('a refused spec shows the gateway’s reason at the field it names', async () => {
+    const page = await openGenerator();
+    await page.getByLabel('Kind').selectOption('custom');
+    await page.getByLabel(/^Package name/).fill('gen-console-bad');
+    await page.getByLabel(/^Tool name/).fill('Not Snake');
+    await page.getByRole('button', { name: 'Generate preview' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^The generator refused this spec: tools\.0\.name: / })
+      .waitFor();
+    const field = page.locator('.rjsf-field', { has: page.getByLabel(/^Tool name/) }).last();
+    await field.getByText(/tool name "Not Snake" must be/).waitFor();
+    expect(await page.getByRole('heading', { name: /^Preview: / }).count()).toBe(0);
+  });
+
+  it('XSS: a description <img src=x onerror=alert(1)> shows as text in the file preview', async () => {
+    const page = await openGenerator();
+    await page.getByLabel('Kind').selectOption('fs');
+    await page.getByLabel(/^Package name/).fill('gen-console-xss');
+    await page.getByLabel(/^Description/).fill(XSS);
+    await generated(page);
+    const view = page.locator('pre.code-view');
+    // The README escapes it as Markdown; in a JSON file it is one string token, its markup escaped as text.
+    await page
+      .getByRole('navigation', { name: 'Generated files' })
+      .getByRole('button', { name: 'settings.json', exact: true })
+      .click();
+    await page.getByRole('heading', { name: /src\/settings\.json/ }).waitFor();
+    expect(await view.textContent()).toContain(XSS);
+    expect(await view.innerHTML()).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(await page.locator('main img').count()).toBe(0);
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+  });
+
+  it('fills the form from a spec another page hands over in the navigation state', async () => {
+    const page = await openGenerator();
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Audit', level: 1 }).waitFor();
+    // As the assistant's page does with navigate('/generator', { state: { spec } }): react-router keeps the
+    // state under `usr` in the history entry.
+    await page.evaluate(() => {
+      const spec = { kind: 'git', name: 'gen-console-handed', repository: './repo' };
+      window.history.pushState({ usr: { spec }, key: 'handed', idx: 2 }, '', '/generator');
+      window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
+    });
+    await page.getByRole('heading', { name: 'Generator', level: 1 }).waitFor();
+    expect(await page.getByLabel('Kind').inputValue()).toBe('git');
+    expect(await page.getByLabel(/^Package name/).inputValue()).toBe('gen-console-handed');
+    expect(await page.getByLabel(/^Repository/).inputValue()).toBe('./repo');
+  });
+
+  it('accessibility: axe finds no serious violation on the generator with a preview, wide or phone-sized', async () => {
+    const signedIn = await context.storageState();
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      // axe is a script the page did not ship: this context alone lets it past the CSP.
+      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
+      try {
+        const page = await own.newPage();
+        page.setDefaultTimeout(10_000);
+        await page.goto(`${gateway.url}/generator`);
+        await fillCustom(page, 'gen-console-axe', 'Checked by axe.');
+        await generated(page);
+        await page.evaluate(AXE);
+        const found = await page.evaluate(async () => {
+          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+          const results = await (window as unknown as { axe: Axe }).axe.run();
+          return results.violations.map((v) => `${v.impact} ${v.id}`);
+        });
+        expect(
+          found.filter((v) => /^(serious|critical)/.test(v)),
+          `generator at ${viewport.width}`,
+        ).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+          true,
+        );
+      } finally {
+        await own.close();
+      }
+    }
+  }, 60_000);
+});
