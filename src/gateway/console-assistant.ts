@@ -1,0 +1,260 @@
+import { isJsonContentType } from '@modelcontextprotocol/server';
+import { Hono } from 'hono';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import type { AuditRecord, AuditSink } from '../core/audit.js';
+import { ConfigError } from '../core/config.js';
+import { readCappedBody } from '../core/http-body.js';
+import { isLoopbackBind } from '../guards/http.js';
+import type { AssistantModel } from './console-assistant-model.js';
+import { withConsoleHeaders } from './console-headers.js';
+import { consoleError, sessionOf } from './console-request.js';
+import type { ConsoleSessions } from './console-session.js';
+
+/** The environment variables that turn the assistant on (the first three) and bound its wait (the last). */
+export const ASSISTANT_ENV = {
+  baseUrl: 'RAMPART_LLM_BASE_URL',
+  apiKey: 'RAMPART_LLM_API_KEY',
+  model: 'RAMPART_LLM_MODEL',
+  timeout: 'RAMPART_LLM_TIMEOUT_SECONDS',
+} as const;
+
+/** An OpenAI-compatible chat endpoint. The key is behind a function, so no JSON or log of this object holds it. */
+export interface AssistantSettings {
+  readonly baseUrl: string;
+  readonly apiKey: () => string;
+  readonly model: string;
+  readonly timeoutMs: number;
+}
+
+export interface AssistantMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 60;
+/** Assistant requests one principal may make in a rate-limit window, whatever the window's budget of calls. */
+const ASSISTANT_CALLS_PER_WINDOW = 10;
+const MAX_MESSAGES = 20;
+const MAX_MESSAGE_CHARS = 8_000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\x00-\x1f\x7f]/;
+
+/**
+ * The assistant's endpoint from the gateway's environment: undefined when none of the three variables is set, a
+ * ConfigError naming the problem when they are set but unusable. The base URL is https, or http on loopback
+ * only (the key travels in its requests), and holds no user name, password, query or fragment.
+ */
+export function assistantSettings(env: Record<string, string | undefined>): AssistantSettings | undefined {
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const baseUrl = read(ASSISTANT_ENV.baseUrl);
+  const apiKey = read(ASSISTANT_ENV.apiKey);
+  const model = read(ASSISTANT_ENV.model);
+  if (baseUrl === undefined && apiKey === undefined && model === undefined) return undefined;
+  const missing = [
+    [ASSISTANT_ENV.baseUrl, baseUrl],
+    [ASSISTANT_ENV.apiKey, apiKey],
+    [ASSISTANT_ENV.model, model],
+  ]
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  if (missing.length > 0 || !baseUrl || !apiKey || !model)
+    throw new ConfigError(
+      `the console's assistant needs ${ASSISTANT_ENV.baseUrl}, ${ASSISTANT_ENV.apiKey} and ${ASSISTANT_ENV.model}; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`,
+    );
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`${ASSISTANT_ENV.baseUrl} is not a URL (e.g. https://api.openai.com/v1)`);
+  }
+  // The value is not echoed: a URL with a password in it is exactly what this refuses.
+  if (url.username || url.password)
+    throw new ConfigError(
+      `${ASSISTANT_ENV.baseUrl} must not hold a user name or password; the key goes in ${ASSISTANT_ENV.apiKey}`,
+    );
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackBind(url.hostname)))
+    throw new ConfigError(
+      `${ASSISTANT_ENV.baseUrl} must be https (plain http is accepted only on loopback): the key travels with every request`,
+    );
+  if (url.search || url.hash)
+    throw new ConfigError(`${ASSISTANT_ENV.baseUrl} must not have a query or fragment`);
+  if (CONTROL.test(apiKey) || /\s/.test(apiKey))
+    throw new ConfigError(`${ASSISTANT_ENV.apiKey} holds a space or a control character`);
+  if (CONTROL.test(model) || model.length > 200)
+    throw new ConfigError(`${ASSISTANT_ENV.model} must be a model name of at most 200 characters`);
+  const timeoutText = read(ASSISTANT_ENV.timeout);
+  const timeout = timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(timeoutText);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 600)
+    throw new ConfigError(`${ASSISTANT_ENV.timeout} must be a whole number of seconds from 1 to 600`);
+  return {
+    baseUrl: url.href.replace(/\/$/, ''),
+    apiKey: () => apiKey,
+    model,
+    timeoutMs: timeout * 1000,
+  };
+}
+
+const requestBody = z.object({
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['user', 'assistant']),
+        content: z
+          .string()
+          .trim()
+          .min(1, 'is empty')
+          .max(MAX_MESSAGE_CHARS, `is longer than ${MAX_MESSAGE_CHARS} characters`),
+      }),
+    )
+    .min(1, 'needs at least one message')
+    .max(MAX_MESSAGES, `holds more than ${MAX_MESSAGES} messages; start a new conversation`)
+    .refine((messages) => messages.at(-1)?.role === 'user', 'must end with a message of the person (user)'),
+});
+
+export interface AssistantApiOptions {
+  readonly sessions: ConsoleSessions;
+  readonly publicOrigin?: string | undefined;
+  /** The gateway's limiter: each principal's assistant requests are counted in it under their own key. */
+  readonly rateLimiter: RateLimiterAbstract;
+  readonly audit: AuditSink;
+  /** The chat endpoint, when the gateway's environment names one. */
+  readonly settings?: AssistantSettings | undefined;
+}
+
+function json(body: unknown, status = 200): Response {
+  return withConsoleHeaders(
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    }),
+  );
+}
+
+/** The conversation of a request body `{ messages: [{ role, content }] }`, or the refusal naming the problem. */
+async function messagesOf(request: Request): Promise<AssistantMessage[] | Response> {
+  if (!isJsonContentType(request.headers.get('content-type')))
+    return consoleError(
+      415,
+      'invalid_request',
+      'send a JSON body {"messages": [{"role": "user", "content": "…"}]}',
+    );
+  const read = await readCappedBody(request, MAX_BODY_BYTES);
+  if (read.status === 'too-large')
+    return consoleError(
+      413,
+      'invalid_request',
+      `the assistant request is larger than ${MAX_BODY_BYTES / 1024} KiB`,
+    );
+  if (read.status !== 'read')
+    return consoleError(400, 'invalid_request', 'the assistant request could not be read');
+  let body: unknown;
+  try {
+    body = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    return consoleError(400, 'invalid_request', 'the assistant request is not JSON');
+  }
+  const parsed = requestBody.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return consoleError(400, 'invalid_request', `${where}${issue?.message ?? 'invalid request'}`);
+  }
+  return parsed.data.messages;
+}
+
+/**
+ * /console/api/assistant: GET says whether the assistant is configured (and the model's name, never the URL or
+ * the key); POST asks the chat endpoint for a generator spec and answers `{ reply, spec }` with the spec
+ * validated by the generator's own parser. Both need a console session (cookie, CSRF header, own Origin). Each
+ * request is counted in the gateway's limiter per principal and recorded in the audit log as a console record
+ * (tool `assistant`) without the conversation.
+ */
+export function assistantApi(options: AssistantApiOptions): Hono {
+  const api = new Hono();
+  const { sessions, publicOrigin, settings } = options;
+  const cost = Math.max(1, Math.floor(options.rateLimiter.points / ASSISTANT_CALLS_PER_WINDOW));
+  const asking = new Set<string>();
+  let model: Promise<AssistantModel> | undefined;
+  const audit = (
+    client: string,
+    started: number,
+    messages: number,
+    outcome: AuditRecord['outcome'],
+    message?: string,
+  ) =>
+    options.audit.record({
+      ts: new Date(started).toISOString(),
+      server: 'console',
+      tool: 'assistant',
+      client,
+      args: { messages },
+      outcome,
+      ms: Date.now() - started,
+      ...(message ? { message } : {}),
+    });
+
+  api.get('/', (c) => {
+    const session = sessionOf(c.req.raw, sessions, publicOrigin);
+    if (session instanceof Response) return session;
+    return json(settings ? { configured: true, model: settings.model } : { configured: false });
+  });
+
+  api.post('/', async (c) => {
+    const started = Date.now();
+    const session = sessionOf(c.req.raw, sessions, publicOrigin);
+    if (session instanceof Response) return session;
+    if (!settings)
+      return consoleError(
+        404,
+        'not_configured',
+        `the assistant is not enabled: set ${ASSISTANT_ENV.baseUrl}, ${ASSISTANT_ENV.apiKey} and ${ASSISTANT_ENV.model} where rampart serve runs`,
+      );
+    const messages = await messagesOf(c.req.raw);
+    if (messages instanceof Response) return messages;
+    const client = session.principal.clientId;
+    if (asking.has(session.id))
+      return consoleError(
+        429,
+        'busy',
+        'this session is already waiting for the assistant; wait for its answer',
+      );
+    try {
+      await options.rateLimiter.consume(`console:assistant:${client}`, cost);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      const message = `too many assistant requests; retry in ${seconds} s`;
+      audit(client, started, messages.length, 'rate_limited', message);
+      const refusal = consoleError(429, 'rate_limited', message);
+      refusal.headers.set('retry-after', String(seconds));
+      return refusal;
+    }
+    asking.add(session.id);
+    try {
+      model ??= import('./console-assistant-model.js').then((m) => new m.AssistantModel(settings));
+      const [{ AssistantFailure }, assistant] = await Promise.all([
+        import('./console-assistant-model.js'),
+        model,
+      ]);
+      try {
+        const answer = await assistant.ask(messages, c.req.raw.signal);
+        audit(client, started, messages.length, 'ok');
+        return json(answer);
+      } catch (error) {
+        if (!(error instanceof AssistantFailure)) throw error;
+        audit(client, started, messages.length, error.outcome, error.logged);
+        return json({ error: error.code, error_description: error.message }, error.status);
+      }
+    } finally {
+      asking.delete(session.id);
+    }
+  });
+
+  return api;
+}
