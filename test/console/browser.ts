@@ -55,6 +55,8 @@ export function launchChromium(): Promise<Browser> {
 
 export interface ServedGateway {
   readonly url: string;
+  /** Everything the process has written to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -62,15 +64,20 @@ export interface ServedGateway {
  * `rampart serve` as a person starts it, in its own process, on a free loopback port, with the servers of
  * `yaml` and RAMPART_TOKEN set; resolves once it prints the address it serves on.
  */
-export function spawnServe(dir: string, yaml: string, token: string): Promise<ServedGateway> {
+export function spawnServe(
+  dir: string,
+  yaml: string,
+  token: string,
+  extra: { readonly env?: Record<string, string>; readonly args?: readonly string[] } = {},
+): Promise<ServedGateway> {
   const config = path.join(dir, 'rampart.yaml');
   writeFileSync(config, yaml);
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'serve', '--port', '0', '--config', config, '--log-level', 'warn'],
+    [CLI, 'serve', '--port', '0', '--config', config, '--log-level', 'warn', ...(extra.args ?? [])],
     {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, RAMPART_TOKEN: token },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, RAMPART_TOKEN: token, ...extra.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -87,8 +94,12 @@ export function spawnServe(dir: string, yaml: string, token: string): Promise<Se
       if (!url) return;
       clearTimeout(timer);
       child.stdout?.off('data', read);
+      child.stdout?.on('data', (more: Buffer) => {
+        output += more;
+      });
       resolve({
         url,
+        output: () => output,
         async stop() {
           child.kill('SIGTERM');
           const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
