@@ -266,6 +266,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     await page.goto(`${gateway.url}/servers/registry/prompts`);
     await page.getByRole('heading', { name: 'registry: prompts' }).waitFor();
     const list = page.getByRole('navigation', { name: 'Prompts' });
+    await list.getByRole('heading', { name: 'Prompts (3)' }).waitFor();
     expect(await list.getByRole('button').allTextContents()).toEqual([
       'registry_overview',
       'migrate_context_safely',
