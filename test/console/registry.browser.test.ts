@@ -199,6 +199,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     expect(await page.getByLabel('Show version').inputValue()).toBe('3');
     await page.getByText('Compatibility level BACKWARD (the registry-wide level)').waitFor();
     const facts = page.locator('.schema-version dl');
+    await facts.waitFor();
     expect(await facts.locator('dt').allTextContents()).toEqual([
       'Version',
       'Schema id',
@@ -301,7 +302,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     };
     await draft.fill(JSON.stringify(compatible));
     // Editing the draft clears the old verdict, so it is never read against new text.
-    expect(await verdict.count()).toBe(0);
+    await verdict.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Check compatibility' }).click();
     await verdict.getByText('Compatible', { exact: true }).waitFor();
     expect(await verdict.locator('p').textContent()).toBe(
@@ -345,6 +346,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     const page = await newPage();
     await page.goto(`${gateway.url}/registry`);
     const choice = page.getByLabel('Registry server');
+    await choice.waitFor();
     expect(await choice.locator('option').allTextContents()).toEqual([
       'registry (/mcp/registry)',
       'registry-ro (/mcp/registry-ro)',
@@ -355,6 +357,30 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     await nav(page).getByRole('button', { name: 'orders-value' }).click();
     await page.getByRole('heading', { name: 'Versions (3)' }).waitFor();
     expect(new URL(page.url()).searchParams.get('server')).toBe('registry-ro');
+  });
+
+  it('with no registry server mounted, says so and shows the rampart.yaml lines that mount one', async () => {
+    const dir = path.join(layout.base, 'no-registry');
+    mkdirSync(path.join(dir, 'root'), { recursive: true });
+    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(path.join(dir, 'root'))}]\n`;
+    const bare = await spawnServe(dir, yaml, TOKEN);
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await own.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${bare.url}/registry`);
+      await page.getByLabel('Gateway token').fill(TOKEN);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Schema Registry' }).waitFor();
+      await page.getByText('No server of kind registry is mounted').waitFor();
+      const snippet = (await page.locator('main pre').textContent()) ?? '';
+      expect(snippet).toContain('kind: registry');
+      expect(snippet).toContain('url: "http://127.0.0.1:8081"');
+      expect(await page.getByRole('navigation', { name: 'Subjects' }).count()).toBe(0);
+    } finally {
+      await own.close();
+      await bare.stop();
+    }
   });
 
   it('accessibility: axe finds no serious violation on the registry page, wide or phone-sized', async () => {
