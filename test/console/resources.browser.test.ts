@@ -150,6 +150,14 @@ describeWithChromium('console resources and prompts browsers in Chromium against
       'photo.pngimage/png',
     ]);
 
+    // The filter narrows the list by name or URI.
+    await list.getByLabel('Filter').fill('HELLO');
+    await list.getByRole('heading', { name: 'Resources (1 of 4)' }).waitFor();
+    expect(await list.getByRole('listitem').allTextContents()).toEqual([
+      'file://{+path}',
+      'hello.txttext/plain',
+    ]);
+
     await resourceButton(page, 'hello.txt text/plain').click();
     const contents = page.getByRole('region', { name: 'Resource contents' });
     await contents.waitFor();

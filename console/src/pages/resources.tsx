@@ -54,12 +54,12 @@ function ResourceRead({ server, uri }: { server: string; uri: string }) {
       )}
       {read.data && !read.isFetching && (
         <section className="result" aria-label="Resource contents">
-          <h3>
-            Contents{' '}
+          <h3>Contents</h3>
+          <p>
             <button type="button" onClick={() => void read.refetch()}>
               Read again
             </button>
-          </h3>
+          </p>
           <ResourceContents contents={read.data.contents} />
         </section>
       )}
@@ -113,6 +113,12 @@ export function ResourcesPage() {
   const resource = catalog.data?.resources.find((r) => r.uri === chosenUri);
   const template = catalog.data?.templates.find((t) => t.uriTemplate === chosenTemplate);
   const empty = catalog.data?.offered && catalog.data.resources.length + catalog.data.templates.length === 0;
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim().toLowerCase();
+  const shown = (catalog.data?.resources ?? []).filter(
+    (r) => !needle || `${r.name}\n${r.title ?? ''}\n${r.uri}`.toLowerCase().includes(needle),
+  );
+  const total = catalog.data?.resources.length ?? 0;
 
   return (
     <>
@@ -147,9 +153,21 @@ export function ResourcesPage() {
                 </li>
               ))}
             </ul>
-            <h2>Resources ({catalog.data.resources.length})</h2>
+            <h2>Resources ({shown.length === total ? total : `${shown.length} of ${total}`})</h2>
+            {total > 0 && (
+              <div className="field">
+                <label htmlFor="resource-filter">Filter</label>
+                <input
+                  id="resource-filter"
+                  type="search"
+                  value={filter}
+                  placeholder="name or URI"
+                  onChange={(event) => setFilter(event.target.value)}
+                />
+              </div>
+            )}
             <ul>
-              {catalog.data.resources.map((r) => (
+              {shown.map((r) => (
                 <li key={r.uri}>
                   <button
                     type="button"
