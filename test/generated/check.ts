@@ -21,16 +21,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from '../../src/generator/index.js';
 import { CASES } from './cases.js';
+import { CONSOLE_CASE, consoleCaseRuns, filesFromConsole } from './from-console.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const cache = path.join(tmpdir(), 'rampart-generated-npm-cache');
 const given = process.argv.slice(2);
 const prebuilt = given.includes('--prebuilt');
 const named = given.filter((a) => a !== '--prebuilt');
-const chosen = named.length > 0 ? named : Object.keys(CASES);
-const unknown = chosen.filter((name) => !(name in CASES));
-if (unknown.length > 0)
-  throw new Error(`unknown case(s) ${unknown.join(', ')} (known: ${Object.keys(CASES).join(', ')})`);
+// The console case's files come from the web console's generator page (from-console.ts), not from generate().
+const known = [...Object.keys(CASES), CONSOLE_CASE];
+const chosen = (named.length > 0 ? named : known).filter((n) => n !== CONSOLE_CASE || consoleCaseRuns());
+const unknown = chosen.filter((name) => !known.includes(name));
+if (unknown.length > 0) throw new Error(`unknown case(s) ${unknown.join(', ')} (known: ${known.join(', ')})`);
 const work = mkdtempSync(path.join(tmpdir(), 'rampart-generated-'));
 /** Seconds spent per project (generate, test, lint), for the summary. */
 const spent = new Map<string, number>();
@@ -41,6 +43,15 @@ function timed<T>(label: string, work: () => T, project?: string): T {
   const result = work();
   const seconds = (performance.now() - started) / 1000;
   if (project) spent.set(project, (spent.get(project) ?? 0) + seconds);
+  console.log(`generated-check: ${label} (${seconds.toFixed(1)} s)`);
+  return result;
+}
+
+async function timedAsync<T>(label: string, work: () => Promise<T>, project: string): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  const seconds = (performance.now() - started) / 1000;
+  spent.set(project, (spent.get(project) ?? 0) + seconds);
   console.log(`generated-check: ${label} (${seconds.toFixed(1)} s)`);
   return result;
 }
@@ -76,11 +87,14 @@ try {
   timed(`npm pack${prebuilt ? ' (dist prebuilt)' : ''}`, () => run(REPO, 'npm', pack));
   const tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) as string);
   for (const name of chosen) {
-    const files = timed(
-      `${name}: generate`,
-      () => generate(CASES[name], { toolkit: `file:${tarball}` }),
-      name,
-    );
+    const files =
+      name === CONSOLE_CASE
+        ? await timedAsync(
+            `${name}: generate in the web console`,
+            () => filesFromConsole(`file:${tarball}`),
+            name,
+          )
+        : timed(`${name}: generate`, () => generate(CASES[name], { toolkit: `file:${tarball}` }), name);
     for (const [file, text] of files) {
       mkdirSync(path.dirname(path.join(work, name, file)), { recursive: true });
       writeFileSync(path.join(work, name, file), text);
