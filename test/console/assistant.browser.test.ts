@@ -148,6 +148,14 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
     );
     expect(handed).toEqual(shown);
     expect(page.url()).toBe(`${gateway.url}/generator`);
+    // The generator page takes it: its form holds the proposed name, and nothing is generated until asked.
+    await page.getByRole('heading', { name: 'Generator' }).waitFor();
+    await expect
+      .poll(() =>
+        page.locator('main input').evaluateAll((all) => all.map((i) => (i as HTMLInputElement).value)),
+      )
+      .toContain('orders-server');
+    expect(await page.getByRole('heading', { name: /^Preview/ }).count()).toBe(0);
     await page.close();
   });
 

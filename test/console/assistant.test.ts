@@ -189,6 +189,21 @@ describe('console assistant against a local OpenAI-compatible endpoint', () => {
     expect(stub.authorizations.length - before).toBe(1);
   });
 
+  it('key burning: a session waiting for an answer cannot ask again until it comes (429)', async () => {
+    stub.mode = 'hang';
+    const before = stub.authorizations.length;
+    const first = ask();
+    await expect.poll(() => stub.authorizations.length).toBe(before + 1);
+    const second = await ask();
+    expect(second.status).toBe(429);
+    expect(second.body).toEqual({
+      error: 'busy',
+      error_description: 'this session is already waiting for the assistant; wait for its answer',
+    });
+    expect((await first).status).toBe(504);
+    expect(stub.authorizations.length).toBe(before + 1);
+  });
+
   it('asks an endpoint without JSON mode again without it, and remembers', async () => {
     stub.mode = 'no-json-mode';
     const before = stub.authorizations.length;
