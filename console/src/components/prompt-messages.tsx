@@ -1,5 +1,5 @@
 import type { GetPromptResult, PromptMessage } from '@modelcontextprotocol/client';
-import { BlobContent, fileNameOf, ResourceContents, ShownText } from './resource-contents';
+import { BlobContent, ResourceContents, ShownText } from './resource-contents';
 
 /** One message's content as text: never markup, never a URL the page loads. */
 function MessageContent({ content }: { content: PromptMessage['content'] }) {
@@ -16,7 +16,8 @@ function MessageContent({ content }: { content: PromptMessage['content'] }) {
     case 'resource_link':
       return (
         <p>
-          Resource link <code>{content.uri}</code> ({fileNameOf(content.uri, 'resource')})
+          Resource link <code>{content.uri}</code>
+          {content.name && ` (${content.name})`}
         </p>
       );
     default:
