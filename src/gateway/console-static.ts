@@ -3,8 +3,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withConsoleHeaders } from './console-headers.js';
 
-/** Where `npm run build` puts the console: dist/console, two levels above both src/gateway and dist/gateway. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+/** Set (by esbuild's define) only in the single-file release bundle, whose console lies beside it. */
+declare const __RAMPART_BUNDLED__: boolean | undefined;
+
+/**
+ * Where the built console is: dist/console, two levels above both src/gateway and dist/gateway (`npm run build`
+ * puts it there); in the release bundle, where this module is rampart.js itself, console/ beside it.
+ */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(
+  new URL(
+    typeof __RAMPART_BUNDLED__ === 'boolean' && __RAMPART_BUNDLED__ ? './console/' : '../../dist/console/',
+    import.meta.url,
+  ),
+);
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

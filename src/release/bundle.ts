@@ -7,8 +7,11 @@ const ENTRIES = {
   'sqlite-worker': 'src/servers/db/sqlite-worker.ts',
 } as const;
 
-/** Packages that stay outside the bundle (see shipped.ts), and optional ones Rampart never loads. */
-const EXTERNAL = ['better-sqlite3', 'yaml', 'picomatch', 'pg-native', 'tsx', 'tsx/esm/api'];
+/**
+ * Packages that stay outside the bundle (see shipped.ts), optional ones Rampart never loads, and vite, which only
+ * `rampart release` loads, from a clone (the console it builds ships as files beside the bundle).
+ */
+const EXTERNAL = ['better-sqlite3', 'yaml', 'picomatch', 'pg-native', 'tsx', 'tsx/esm/api', 'vite'];
 
 /**
  * CommonJS dependencies call `require`, `__dirname` and `__filename`, which an ES module does not have; these
@@ -52,7 +55,8 @@ export async function bundle(repo: string, version: string): Promise<BundledFile
     mainFields: ['module', 'main'],
     external: EXTERNAL,
     banner: { js: BANNER },
-    define: { __RAMPART_VERSION__: JSON.stringify(version) },
+    // The bundle finds its console in console/ beside it (see console-files.ts), not in a checkout's dist/.
+    define: { __RAMPART_VERSION__: JSON.stringify(version), __RAMPART_BUNDLED__: 'true' },
     legalComments: 'none',
     logLevel: 'silent',
   });

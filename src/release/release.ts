@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundle } from './bundle.js';
+import { consoleFiles } from './console-files.js';
 import { type KrakendDocsRequest, krakendDocsFiles } from './krakend-docs.js';
 import { shippedFiles } from './shipped.js';
 import { checksums, publicKeyOf, signChecksums } from './signing.js';
@@ -44,8 +45,8 @@ function withDirectories(files: readonly { path: string; data: Buffer; mode: num
 }
 
 /**
- * Builds a release: the esbuild bundle of the CLI and its workers, the packages that must ship beside it, a
- * package.json marking the files as ES modules, all in `rampart-<version>.tgz`; then SHA256SUMS and its ed25519
+ * Builds a release: the esbuild bundle of the CLI and its workers, the packages that must ship beside it, the
+ * web console freshly built by Vite into console/, a package.json marking the files as ES modules, all in `rampart-<version>.tgz`; then SHA256SUMS and its ed25519
  * signature. Nothing is written until everything is built.
  */
 export async function buildRelease(request: ReleaseRequest): Promise<Release> {
@@ -54,6 +55,7 @@ export async function buildRelease(request: ReleaseRequest): Promise<Release> {
   const files = [
     ...(await bundle(request.repo, request.version)),
     ...shippedFiles(request.repo),
+    ...(await consoleFiles(request.repo)),
     ...(request.krakendDocs ? await krakendDocsFiles(request.krakendDocs) : []),
     {
       path: 'package.json',
