@@ -339,8 +339,12 @@ describe('console assistant budget and configuration', () => {
     return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: csrfToken };
   }
 
-  function ask(app: ReturnType<typeof gatewayApp>, session: Signed, method = 'POST'): Promise<Response> {
-    return app.fetch(
+  async function ask(
+    app: ReturnType<typeof gatewayApp>,
+    session: Signed,
+    method = 'POST',
+  ): Promise<Response> {
+    return await app.fetch(
       browserRequest(ASSISTANT, {
         method,
         headers: {
