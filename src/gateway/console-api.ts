@@ -4,10 +4,12 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
 import type { Authenticator } from './auth.js';
+import { type AssistantSettings, assistantApi } from './console-assistant.js';
 import { type AuditStreamSettings, auditStream } from './console-audit.js';
 import type { AuditFeed } from './console-audit-feed.js';
 import { consoleGenerator } from './console-generator.js';
 import { withConsoleHeaders } from './console-headers.js';
+import { type MetricsHistory, metricsHistoryAnswer } from './console-metrics-history.js';
 import {
   consoleError,
   crossOriginRefusal,
@@ -31,6 +33,10 @@ export interface ConsoleApiOptions {
   /** The gateway's audit records as they happen, for GET /audit/stream. */
   readonly auditFeed: AuditFeed;
   readonly auditStream?: AuditStreamSettings | undefined;
+  /** The last hour of tool calls by minute, for GET /metrics/history. */
+  readonly metricsHistory: MetricsHistory;
+  /** The assistant's chat endpoint, when RAMPART_LLM_* name one (see console-assistant.ts). */
+  readonly assistant?: AssistantSettings | undefined;
 }
 
 /** A sign-in is one of this many attempts a rate-limit window allows, whatever the window's budget of calls. */
@@ -180,6 +186,21 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
   });
 
   api.route('/generate', consoleGenerator(options));
+
+  api.route(
+    '/assistant',
+    assistantApi({
+      sessions,
+      publicOrigin,
+      rateLimiter: options.rateLimiter,
+      audit: options.audit,
+      settings: options.assistant,
+    }),
+  );
+
+  api.get('/metrics/history', (c) =>
+    metricsHistoryAnswer(c.req.raw, sessions, publicOrigin, options.metricsHistory),
+  );
 
   api.all('*', () => consoleError(404, 'not_found', 'no such console API'));
   return api;

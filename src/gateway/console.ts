@@ -4,8 +4,10 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuditSink } from '../core/audit.js';
 import type { Authenticator } from './auth.js';
 import { consoleApi } from './console-api.js';
+import type { AssistantSettings } from './console-assistant.js';
 import type { AuditStreamSettings } from './console-audit.js';
 import { AuditFeed } from './console-audit-feed.js';
+import { MetricsHistory } from './console-metrics-history.js';
 import { type ConsoleOAuthSettings, consoleOAuthApi, signInCostOf } from './console-oauth.js';
 import { sessionIdOf, sessionOf } from './console-request.js';
 import { ConsoleSessions } from './console-session.js';
@@ -23,8 +25,12 @@ export interface ConsoleOptions {
   /** The audit records the gateway's sink publishes (see tapAudit); without it the audit page shows none. */
   readonly auditFeed?: AuditFeed;
   readonly auditStream?: AuditStreamSettings;
+  /** The last hour of tool calls (fed by observeInto); without it the metrics page shows none. */
+  readonly metricsHistory?: MetricsHistory;
   /** Signing in through the authorization server (code flow with PKCE); without it only a pasted token signs in. */
   readonly oauth?: ConsoleOAuthSettings;
+  /** The assistant's chat endpoint (from RAMPART_LLM_*); without it the assistant page says how to enable it. */
+  readonly assistant?: AssistantSettings;
 }
 
 export interface ConsoleContext {
@@ -55,6 +61,8 @@ export function createConsole(options: ConsoleOptions, context: ConsoleContext):
     publicOrigin: options.publicOrigin,
     auditFeed: options.auditFeed ?? new AuditFeed(),
     auditStream: options.auditStream,
+    metricsHistory: options.metricsHistory ?? new MetricsHistory(),
+    assistant: options.assistant,
   });
   const oauth = consoleOAuthApi({
     ...context,

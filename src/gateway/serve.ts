@@ -7,7 +7,9 @@ import { isLoopbackBind } from '../guards/http.js';
 import { createGatewayApp } from './app.js';
 import { type Authenticator, localAuthenticator, oauthAuthenticator } from './auth.js';
 import type { GatewayConfig, ServerEntry } from './config.js';
+import { assistantSettings } from './console-assistant.js';
 import { AuditFeed, tapAudit } from './console-audit-feed.js';
+import { MetricsHistory, observeInto } from './console-metrics-history.js';
 import { prepareConsoleOAuth } from './console-oauth.js';
 import { buildMount, type Mount } from './mounts.js';
 import { assertSecureUrl, discoverJwksUri } from './oauth.js';
@@ -58,6 +60,8 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     );
   }
   checkNames(servers, source);
+  // Read before anything opens: a half-configured assistant stops the start with the variable to fix.
+  const assistant = assistantSettings(env ?? process.env);
   const log = createLogger({ level: config.logLevel, scope: 'gateway' });
   const credentials = config.oauthIssuer
     ? {
@@ -84,6 +88,7 @@ export async function startGateway({ config, servers, source, env }: ServeOption
   let bound: Awaited<ReturnType<typeof bindHttp>>;
   const metrics = new Metrics();
   const auditFeed = new AuditFeed();
+  const metricsHistory = new MetricsHistory();
   // The resource URL may be the address just bound, so the app is built once the port is known.
   let app: ReturnType<typeof createGatewayApp> | undefined;
   try {
@@ -101,7 +106,8 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     opened.push(audit);
     const context = {
       audit,
-      metrics,
+      // The servers' calls reach /metrics and the console's last-hour history from one observation.
+      metrics: observeInto(metrics, metricsHistory),
       logLevel: config.logLevel,
       maxRequestBytes: config.maxRequestBytes,
       source,
@@ -153,6 +159,8 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     console: {
       servers: servers.map(({ name, kind }) => ({ name, kind })),
       auditFeed,
+      metricsHistory,
+      ...(assistant ? { assistant } : {}),
       ...(config.oauthResource ? { publicOrigin: new URL(config.oauthResource).origin } : {}),
       ...(consoleOAuth ? { oauth: consoleOAuth(resource) } : {}),
     },
