@@ -31,7 +31,10 @@ export function Layout() {
             Servers
           </NavLink>
           <NavLink to="/audit">Audit</NavLink>
+          <NavLink to="/charts">Metrics</NavLink>
+          <NavLink to="/registry">Schema Registry</NavLink>
           <NavLink to="/generator">Generator</NavLink>
+          <NavLink to="/assistant">Assistant</NavLink>
         </nav>
         <span className="who">Signed in as {session.state.principal?.clientId ?? 'unknown'}</span>
         <button

@@ -22,11 +22,30 @@ const router = createBrowserRouter([
         path: 'servers/:name',
         lazy: async () => ({ Component: (await import('./pages/playground')).PlaygroundPage }),
       },
+      {
+        path: 'servers/:name/resources',
+        lazy: async () => ({ Component: (await import('./pages/resources')).ResourcesPage }),
+      },
+      {
+        path: 'servers/:name/prompts',
+        lazy: async () => ({ Component: (await import('./pages/prompts')).PromptsPage }),
+      },
       { path: 'audit', element: <AuditPage /> },
+      // uPlot loads with the first metrics visit; the page is not at /metrics, the gateway's Prometheus text.
+      { path: 'charts', lazy: async () => ({ Component: (await import('./pages/metrics')).MetricsPage }) },
+      // jsdiff and the page's styles load with the Schema Registry page.
+      {
+        path: 'registry',
+        lazy: async () => ({ Component: (await import('./pages/registry')).RegistryPage }),
+      },
       // The file preview's highlighter and the zip library load with the generator, not before.
       {
         path: 'generator',
         lazy: async () => ({ Component: (await import('./pages/generator')).GeneratorPage }),
+      },
+      {
+        path: 'assistant',
+        lazy: async () => ({ Component: (await import('./pages/assistant')).AssistantPage }),
       },
       { path: '*', element: <NotFoundPage /> },
     ],

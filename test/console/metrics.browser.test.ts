@@ -1,0 +1,219 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  describeWithChromium,
+  launchChromium,
+  makeSandbox,
+  type Sandbox,
+  type ServedGateway,
+  spawnServe,
+} from './browser.js';
+
+const TOKEN = 'metrics-browser-token-0123456789abcdefghijk';
+const XSS = '<img src=x onerror=alert(1)>';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Where to save a screenshot of the page (README shows it), when set. */
+const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
+
+declare global {
+  interface Window {
+    __metricsViolations: string[];
+  }
+}
+
+describeWithChromium('console metrics page in Chromium against rampart serve', () => {
+  let layout: Sandbox;
+  let gateway: ServedGateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    layout = makeSandbox();
+    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n      readOnly: true\n`;
+    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
+    const page = await newPage();
+    await page.goto(gateway.url);
+    await page.getByLabel('Gateway token').fill(TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await page.close();
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close();
+    await gateway?.stop();
+    layout?.cleanup();
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.addInitScript(() => {
+      window.__metricsViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        window.__metricsViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    return page;
+  }
+
+  /** A tool call as an MCP client with the token makes it, straight to the gateway (not through the page). */
+  async function callTool(name: string, args: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${gateway.url}/mcp/fs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-06-18',
+        authorization: `Bearer ${TOKEN}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name, arguments: args },
+      }),
+    });
+    await response.text();
+  }
+
+  async function callFromPlayground(page: Page): Promise<void> {
+    await page.goto(`${gateway.url}/servers/fs?tool=list_directory`);
+    await page.getByRole('button', { name: 'Call list_directory' }).waitFor();
+    await page.getByLabel(/^path/).fill(layout.root);
+    await page.getByRole('button', { name: 'Call list_directory' }).click();
+    await page.locator('section.result').getByRole('heading').first().waitFor();
+  }
+
+  function row(page: Page, tool: string) {
+    return page.locator('tr.metrics-row', { has: page.locator('td.tool-name', { hasText: tool }) });
+  }
+
+  it('says no calls yet before any tool is called', async () => {
+    const page = await newPage();
+    await page.goto(`${gateway.url}/servers`);
+    await page.getByRole('link', { name: 'Metrics' }).click();
+    await page.getByRole('heading', { name: 'Metrics' }).waitFor();
+    await page.getByText(/^No calls yet in the last hour/).waitFor();
+    expect(await page.locator('canvas').count()).toBe(0);
+    await page.close();
+  });
+
+  it('draws the calls made through the gateway, lists them in the table, and picks up a new call by itself', async () => {
+    for (let n = 0; n < 24; n++) await callTool('list_directory', { path: layout.root });
+    for (let n = 0; n < 9; n++)
+      await callTool('read_text_file', { path: path.join(layout.root, 'hello.txt') });
+    for (let n = 0; n < 3; n++) await callTool('read_text_file', { path: '/etc/passwd' });
+    for (let n = 0; n < 6; n++) await callTool('get_file_info', { path: layout.root });
+
+    const page = await newPage();
+    await page.goto(`${gateway.url}/charts`);
+    await row(page, 'list_directory').waitFor();
+    expect(await row(page, 'list_directory').locator('td').allTextContents()).toEqual([
+      'fs',
+      'list_directory',
+      '24',
+      '0',
+      expect.stringMatching(/^\d+(\.\d+)?$/),
+      expect.stringMatching(/ ms$/),
+      expect.stringMatching(/ ms$/),
+    ]);
+    expect((await row(page, 'read_text_file').locator('td').allTextContents()).slice(2, 4)).toEqual([
+      '12',
+      '3',
+    ]);
+    // Three uPlot charts, each named for assistive technology, and the legend naming every tool drawn.
+    expect(await page.locator('.metrics-canvas canvas').count()).toBe(3);
+    for (const name of ['Calls per second', 'Latency, p50 and p99', 'Errors'])
+      await page.getByRole('img', { name }).waitFor();
+    const legend = page.getByRole('region', { name: 'Legend' });
+    for (const tool of ['fs / list_directory', 'fs / read_text_file', 'fs / get_file_info'])
+      await legend.getByText(tool).waitFor();
+
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, 'metrics.png') });
+    }
+
+    // The per-minute table holds the charts' numbers.
+    await page.getByText(/^The charts' numbers, minute by minute/).click();
+    await page.locator('tr.minute-row', { hasText: 'fs / list_directory' }).first().waitFor();
+
+    // A call from another tab shows up without a reload (the page asks again every 10 s).
+    const playground = await newPage();
+    await callFromPlayground(playground);
+    await playground.close();
+    await row(page, 'list_directory').locator('td', { hasText: /^25$/ }).waitFor({ timeout: 20_000 });
+
+    // The selector narrows the charts and the table to one tool.
+    await page.getByLabel('Tool').selectOption('read_text_file');
+    await row(page, 'list_directory').waitFor({ state: 'detached' });
+    expect(await page.locator('tr.metrics-row').count()).toBe(1);
+    expect(await page.locator('.metrics-canvas canvas').count()).toBe(3);
+    expect(await page.evaluate(() => window.__metricsViolations)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('XSS: a call naming the tool <img src=x onerror=alert(1)> adds no series, no element and runs nothing', async () => {
+    await callTool(XSS, {});
+    const page = await newPage();
+    await page.goto(`${gateway.url}/charts`);
+    await row(page, 'list_directory').waitFor();
+    expect(await page.locator('tr.metrics-row', { hasText: 'img' }).count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('main').innerHTML()).not.toContain('<img');
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('accessibility: axe finds no serious violation on the metrics page, wide or phone-sized, and the charts fit', async () => {
+    const signedIn = await context.storageState();
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      // axe is a script the page did not ship: this context alone lets it past the CSP.
+      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
+      try {
+        const page = await own.newPage();
+        page.setDefaultTimeout(10_000);
+        await page.goto(`${gateway.url}/charts`);
+        await page.locator('tr.metrics-row').first().waitFor();
+        await page.locator('.metrics-canvas canvas').first().waitFor();
+        await page.getByText(/^The charts' numbers, minute by minute/).click();
+        await page.evaluate(AXE);
+        const found = await page.evaluate(async () => {
+          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+          const results = await (window as unknown as { axe: Axe }).axe.run();
+          return results.violations.map((v) => `${v.impact} ${v.id}`);
+        });
+        expect(
+          found.filter((v) => /^(serious|critical)/.test(v)),
+          `metrics at ${viewport.width}`,
+        ).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
+          true,
+        );
+        const widths = await page
+          .locator('.metrics-canvas canvas')
+          .evaluateAll((canvases) => canvases.map((c) => c.getBoundingClientRect().right));
+        expect(widths).toHaveLength(3);
+        for (const right of widths) expect(right).toBeLessThanOrEqual(viewport.width);
+      } finally {
+        await own.close();
+      }
+    }
+  }, 60_000);
+});
