@@ -3,9 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noAudit } from '../../src/core/audit.js';
 import { packageVersion } from '../../src/core/version.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
-import { MAX_GENERATE_BYTES } from '../../src/gateway/console-generator.js';
+import { consoleGenerator, MAX_GENERATE_BYTES, TOOLKIT_ENV } from '../../src/gateway/console-generator.js';
+import { ConsoleSessions } from '../../src/gateway/console-session.js';
 import { startGateway } from '../../src/gateway/serve.js';
 import { generateProject } from '../../src/generator/index.js';
 import { auditRecordsWhen } from '../helpers/audit.js';
@@ -237,5 +239,30 @@ describe('console generator API against rampart serve', () => {
     const api = kinds.find((k) => k.kind === 'api')?.schema;
     expect(api?.required).toEqual(['name', 'openapi']);
     expect(api?.properties.openapi).toMatchObject({ type: 'string', maxLength: 8 * 1024 * 1024 });
+  });
+
+  it('makes projects depend on RAMPART_CONSOLE_TOOLKIT when it is set, as rampart new --toolkit does', async () => {
+    const sessions = new ConsoleSessions();
+    const session = sessions.create({ token: 'unused', clientId: 'local', scopes: [] });
+    const toolkit = 'file:/tmp/rampart-mcp-0.0.0.tgz';
+    const generator = consoleGenerator({ sessions, audit: noAudit }, { [TOOLKIT_ENV]: toolkit });
+    const response = await generator.fetch(
+      new Request('http://127.0.0.1:8787/', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          origin: 'http://127.0.0.1:8787',
+          cookie: `rampart-console=${session.id}`,
+          'x-rampart-csrf': session.csrfToken,
+        },
+        body: JSON.stringify(SPECS.git),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const { files } = (await response.json()) as Generated;
+    const manifest = JSON.parse(files.find((f) => f.path === 'package.json')?.content ?? '{}') as {
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies['rampart-mcp']).toBe(toolkit);
   });
 });
