@@ -20,6 +20,12 @@ const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 /** Unused in OAuth mode: the gateway takes no local token, but spawnServe always sets one. */
 const UNUSED_TOKEN = 'unused-in-oauth-mode-0123456789abcdefghij';
 
+declare global {
+  interface Window {
+    __violations: string[];
+  }
+}
+
 interface Watched {
   readonly page: Page;
   readonly context: BrowserContext;
@@ -87,6 +93,12 @@ describeWithChromium('console sign-in through the authorization server in Chromi
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
     return { page, context, urls, answers, dialogs };
   }
 
@@ -124,6 +136,8 @@ describeWithChromium('console sign-in through the authorization server in Chromi
     await row.getByText(/answering \(\d+ ms\)/).waitFor();
     expect(Number(await row.locator('td.tools').textContent())).toBeGreaterThanOrEqual(10);
     expect(dialogs).toEqual([]);
+    // The page the authorization server sent the browser back to needs no exception to the console's CSP.
+    expect(await page.evaluate(() => window.__violations)).toEqual([]);
   });
 
   it('the access and refresh tokens never reach the browser (storage, DOM, URLs, cookies readable by script)', async () => {
