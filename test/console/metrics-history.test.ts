@@ -285,7 +285,7 @@ describe('GET /console/api/metrics/history against a real gateway', () => {
     expect(p50Ms).toBeTypeOf('number');
     expect(p99Ms as number).toBeGreaterThanOrEqual(p50Ms as number);
     expect(p99Ms as number).toBeLessThanOrEqual(allUnder as number);
-    expect(p50Ms as number).toBeGreaterThan(noneUnder / STEP);
+    expect(p50Ms as number).toBeGreaterThan(noneUnder);
     expect(metrics).toMatch(/rampart_tool_calls_total\{server="fs",tool="list_directory",outcome="ok"\} 5\n/);
   });
 

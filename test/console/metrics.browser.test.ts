@@ -162,6 +162,14 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     expect(await page.locator('tr.metrics-row').count()).toBe(1);
     expect(await page.locator('.metrics-canvas canvas').count()).toBe(3);
     expect(await page.evaluate(() => window.__metricsViolations)).toEqual([]);
+
+    // Narrowed to a phone's width, the open page's charts shrink to fit it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.metrics-canvas canvas')].every(
+        (canvas) => canvas.getBoundingClientRect().right <= window.innerWidth,
+      ),
+    );
     await page.close();
   }, 60_000);
 

@@ -276,6 +276,9 @@ export function MetricsPage() {
   const selected = useMemo(() => (snapshot ? selectSeries(snapshot, selection) : []), [snapshot, selection]);
   const drawn = useMemo(() => selected.slice(0, MAX_DRAWN), [selected]);
   const choices = snapshot ? choicesOf(snapshot, selection.server) : { servers: [], tools: [] };
+  // A choice whose calls have aged out of the hour stays listed, so the select still shows what is chosen.
+  const withChosen = (options: string[], chosen: string) =>
+    chosen && !options.includes(chosen) ? [...options, chosen] : options;
 
   return (
     <>
@@ -286,7 +289,8 @@ export function MetricsPage() {
             ? 'Loading the last hour…'
             : `The last hour, as of ${timeOf(history.dataUpdatedAt)}; it refreshes every ${REFRESH_MS / 1000} s.`}
         </p>
-        <button type="button" onClick={() => void history.refetch()} disabled={history.isFetching}>
+        {/* Never disabled while a refresh runs: a focused button that turns disabled drops the keyboard's focus. */}
+        <button type="button" onClick={() => void history.refetch()}>
           Refresh now
         </button>
       </div>
@@ -308,14 +312,14 @@ export function MetricsPage() {
               label="Server"
               all="every server"
               value={selection.server}
-              options={choices.servers}
+              options={withChosen(choices.servers, selection.server)}
               onChange={(server) => setSelection({ server, tool: '' })}
             />
             <Choice
               label="Tool"
               all="every tool"
               value={selection.tool}
-              options={choices.tools}
+              options={withChosen(choices.tools, selection.tool)}
               onChange={(tool) => setSelection((now) => ({ ...now, tool }))}
             />
           </form>
