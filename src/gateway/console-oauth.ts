@@ -289,6 +289,10 @@ export function consoleOAuthApi(options: ConsoleOAuthOptions): Hono {
     const state = params.get('state');
     if (!state || !tokensEqual(state, login.state))
       return fail('state_mismatch', started, 'the state is not the one issued to this browser');
+    // RFC 9207: an issuer that names itself in the answer must be ours (a mix-up with another server is refused).
+    const iss = params.get('iss');
+    if (iss !== null && iss !== settings.issuer)
+      return fail('authorization_failed', started, 'the answer names another issuer (iss)');
     const error = params.get('error');
     if (error === 'access_denied')
       return fail('access_denied', started, 'the authorization server denied the sign-in');

@@ -235,6 +235,19 @@ describe('console sign-in through the authorization server (code flow with PKCE)
     expect(named(replayed, 'rampart-console')).toBeUndefined();
   });
 
+  it('refuses an answer that names another issuer (RFC 9207 mix-up)', async () => {
+    // A gateway of its own, so that the main one stays within its ten sign-ins a window.
+    const mixed = await start({ oauthConsoleClientId: 'console-public' });
+    const { authorize, pending } = await begin(mixed);
+    const callback = new URL(await loginAtIssuer(authorize.href, `${mixed.url}${CALLBACK}`));
+    // oidc-provider names itself in every answer; another server's name there means a mix-up.
+    expect(callback.searchParams.get('iss')).toBe(issuer.issuer);
+    callback.searchParams.set('iss', 'https://other-issuer.example');
+    const hop = await navigate(callback.href, pending, 'cross-site');
+    expect(hop.location).toBe('/?signin_error=authorization_failed');
+    expect(named(hop, 'rampart-console')).toBeUndefined();
+  });
+
   it('refuses a callback after the pending login expired', async () => {
     const { authorize, pending } = await begin(gateway);
     const callback = await loginAtIssuer(authorize.href, `${gateway.url}${CALLBACK}`);
