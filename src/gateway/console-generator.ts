@@ -73,6 +73,14 @@ function auditArgs(spec: unknown): unknown {
   return typeof openapi === 'string' ? { ...rest, openapi: `(${openapi.length} characters)` } : rest;
 }
 
+/** The `openapi` of a spec when it is only a URL, which the console will not fetch (the CLI fetches one). */
+function urlForDocument(spec: unknown): string | undefined {
+  const openapi = (spec as { openapi?: unknown } | null)?.openapi;
+  if (typeof openapi !== 'string') return undefined;
+  const text = openapi.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text) ? text : undefined;
+}
+
 /**
  * /console/api/generate: `rampart new` for the console. POST a spec, get the project's files and notes back;
  * GET /schema for the form. It writes nothing and starts nothing, and reads nothing but the request: the api
@@ -126,6 +134,12 @@ export function consoleGenerator(
         ms: Date.now() - started,
         ...(message ? { message } : {}),
       });
+    const url = urlForDocument(spec);
+    if (url) {
+      const message = `openapi: ${url.slice(0, 200)} is a URL, not an OpenAPI document; the console fetches nothing, so upload or paste the document itself`;
+      record('refused', message);
+      return consoleError(400, 'invalid_spec', message);
+    }
     let project: { files: Map<string, string>; notes: string[] };
     try {
       project = generateProject(spec, { toolkit });

@@ -215,7 +215,9 @@ describe('console generator API against rampart serve', () => {
         const response = await generate(JSON.stringify(spec));
         expect(response.status).toBe(400);
         const { error_description } = (await response.json()) as { error_description: string };
-        expect(error_description).toMatch(/OpenAPI|openapi/);
+        expect(error_description).toBe(
+          `openapi: ${url} is a URL, not an OpenAPI document; the console fetches nothing, so upload or paste the document itself`,
+        );
       }
       expect(requests).toEqual([]);
     } finally {
