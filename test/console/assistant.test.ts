@@ -185,7 +185,9 @@ describe('console assistant against a local OpenAI-compatible endpoint', () => {
       error: 'assistant_timeout',
       error_description: 'the assistant endpoint did not answer in 1 s',
     });
-    expect(Date.now() - started).toBeLessThan(4_000);
+    // Waited for the timeout, once: no retry doubled it (the bound is loose for a loaded machine).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(stub.authorizations.length - before).toBe(1);
   });
 
