@@ -52,6 +52,10 @@ function timeOf(ms: number): string {
   return new Date(ms).toLocaleTimeString(undefined, { hour12: false });
 }
 
+function minuteOf(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit' });
+}
+
 function Swatch({ color, dashed }: { color: string; dashed?: boolean }) {
   return (
     <svg width="28" height="10" aria-hidden="true" focusable="false">
@@ -166,39 +170,52 @@ function Charts({ snapshot, drawn }: { snapshot: HistorySnapshot; drawn: readonl
   );
 }
 
+function NumberHeads({ rate }: { rate?: string }) {
+  return (
+    <>
+      <th scope="col" className="number">
+        Calls
+      </th>
+      <th scope="col" className="number">
+        Errors
+      </th>
+      {rate ? (
+        <th scope="col" className="number">
+          {rate}
+        </th>
+      ) : null}
+      <th scope="col" className="number">
+        p50
+      </th>
+      <th scope="col" className="number">
+        p99
+      </th>
+    </>
+  );
+}
+
 function HourTable({ snapshot, series }: { snapshot: HistorySnapshot; series: readonly SeriesHistory[] }) {
   return (
     <table className="metrics">
       <caption>
-        The last hour by tool: {series.length} {series.length === 1 ? 'tool' : 'tools'}. Peak calls/s is the
-        busiest minute's rate; percentiles are upper estimates, at most 19 % above the true value.
+        The last hour by tool: {series.length} {series.length === 1 ? 'tool' : 'tools'}. Peak/s is the busiest
+        minute's calls per second; percentiles are upper estimates, at most 19 % above the true value.
       </caption>
+      <colgroup>
+        <col className="name" />
+      </colgroup>
       <thead>
         <tr>
-          <th scope="col">Server</th>
           <th scope="col">Tool</th>
-          <th scope="col" className="number">
-            Calls
-          </th>
-          <th scope="col" className="number">
-            Errors
-          </th>
-          <th scope="col" className="number">
-            Peak calls/s
-          </th>
-          <th scope="col" className="number">
-            p50
-          </th>
-          <th scope="col" className="number">
-            p99
-          </th>
+          <NumberHeads rate="Peak/s" />
         </tr>
       </thead>
       <tbody>
         {series.map((s) => (
           <tr key={seriesKey(s)} className="metrics-row">
-            <td>{s.server}</td>
-            <td className="tool-name">{s.tool}</td>
+            <th scope="row" className="tool-name">
+              {seriesLabel(s)}
+            </th>
             <td className="number">{s.total.calls}</td>
             <td className={s.total.errors > 0 ? 'number error' : 'number'}>{s.total.errors}</td>
             <td className="number">{formatRate(peakRateOf(snapshot, s))}</td>
@@ -222,38 +239,31 @@ function MinuteTable({ snapshot, series }: { snapshot: HistorySnapshot; series: 
       <table className="metrics">
         <caption>
           Minutes with calls, newest first{rows.length > shown.length ? ` (the first ${shown.length})` : ''}.
+          The calls-per-second chart divides a minute's calls by 60 (the current minute's by its seconds so
+          far).
         </caption>
+        <colgroup>
+          <col className="time" />
+          <col className="name" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">Minute</th>
             <th scope="col">Tool</th>
-            <th scope="col" className="number">
-              Calls
-            </th>
-            <th scope="col" className="number">
-              Calls/s
-            </th>
-            <th scope="col" className="number">
-              Errors
-            </th>
-            <th scope="col" className="number">
-              p50
-            </th>
-            <th scope="col" className="number">
-              p99
-            </th>
+            <NumberHeads />
           </tr>
         </thead>
         <tbody>
           {shown.map((row) => (
             <tr key={row.key} className="minute-row">
               <td>
-                <time dateTime={new Date(row.start).toISOString()}>{timeOf(row.start)}</time>
+                <time dateTime={new Date(row.start).toISOString()}>{minuteOf(row.start)}</time>
               </td>
-              <td className="tool-name">{row.label}</td>
+              <th scope="row" className="tool-name">
+                {row.label}
+              </th>
               <td className="number">{row.calls}</td>
-              <td className="number">{formatRate(row.perSecond)}</td>
-              <td className="number">{row.errors}</td>
+              <td className={row.errors > 0 ? 'number error' : 'number'}>{row.errors}</td>
               <td className="number">{formatMs(row.p50Ms)}</td>
               <td className="number">{formatMs(row.p99Ms)}</td>
             </tr>
