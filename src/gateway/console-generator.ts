@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
 import { packageVersion } from '../core/version.js';
-import { generateProject, type Kind, SpecError } from '../generator/index.js';
-import { apiSpec, clientSpec, customSpec, dbSpec, fsSpec, gitSpec } from '../generator/spec.js';
-import { MAX_OPENAPI_BYTES } from '../toolkit/openapi.js';
+import type { Kind } from '../generator/index.js';
+import { MAX_OPENAPI_BYTES } from '../toolkit/openapi-limits.js';
 import { withConsoleHeaders } from './console-headers.js';
 import { consoleError, sessionOf } from './console-request.js';
 import type { ConsoleSessions } from './console-session.js';
@@ -29,22 +28,15 @@ export const TOOLKIT_ENV = 'RAMPART_CONSOLE_TOOLKIT';
  */
 export const MAX_GENERATE_BYTES = 2 * MAX_OPENAPI_BYTES + 64 * 1024;
 
-const KIND_SPECS: Record<Kind, z.ZodType> = {
-  fs: fsSpec,
-  custom: customSpec,
-  git: gitSpec,
-  db: dbSpec,
-  api: apiSpec,
-  client: clientSpec,
-};
+type KindSchema = { kind: Kind; schema: Record<string, unknown> };
 
 /**
  * Each kind's options as a JSON Schema the console renders as a form: `kind` is left out (the page chooses it)
  * and so is the `$schema` marker. The spec's own checks that JSON Schema cannot say (package and tool names,
  * names that must differ) stay on the server, whose 400 names the key.
  */
-function kindSchemas(): { kind: Kind; schema: Record<string, unknown> }[] {
-  return Object.entries(KIND_SPECS).map(([kind, spec]) => {
+function kindSchemas(specs: Record<Kind, z.ZodType>): KindSchema[] {
+  return Object.entries(specs).map(([kind, spec]) => {
     const { $schema: _, ...schema } = z.toJSONSchema(spec, { io: 'input' }) as {
       $schema?: string;
       properties: Record<string, unknown>;
@@ -56,6 +48,29 @@ function kindSchemas(): { kind: Kind; schema: Record<string, unknown> }[] {
       schema: { ...schema, properties, required: (schema.required ?? []).filter((k) => k !== 'kind') },
     };
   });
+}
+
+/** The generator and each kind's form, loaded with the first request that needs them, not when serve starts. */
+interface Generator {
+  readonly generateProject: typeof import('../generator/index.js').generateProject;
+  readonly SpecError: typeof import('../generator/index.js').SpecError;
+  readonly schemas: readonly KindSchema[];
+}
+
+async function loadGenerator(): Promise<Generator> {
+  const [{ generateProject, SpecError }, specs] = await Promise.all([
+    import('../generator/index.js'),
+    import('../generator/spec.js'),
+  ]);
+  const schemas = kindSchemas({
+    fs: specs.fsSpec,
+    custom: specs.customSpec,
+    git: specs.gitSpec,
+    db: specs.dbSpec,
+    api: specs.apiSpec,
+    client: specs.clientSpec,
+  });
+  return { generateProject, SpecError, schemas };
 }
 
 function json(body: unknown): Response {
@@ -85,7 +100,8 @@ function urlForDocument(spec: unknown): string | undefined {
  * /console/api/generate: `rampart new` for the console. POST a spec, get the project's files and notes back;
  * GET /schema for the form. It writes nothing and starts nothing, and reads nothing but the request: the api
  * kind takes the OpenAPI document's text, so no URL is ever fetched on the person's behalf (the CLI's fetch
- * through the SSRF guard is not offered here). Each generation is audited as a console record.
+ * through the SSRF guard is not offered here). Each generation is audited as a console record. The generator
+ * itself is loaded by the first request that needs it, so a serve that never generates never loads it.
  */
 export function consoleGenerator(
   options: ConsoleGeneratorOptions,
@@ -93,13 +109,17 @@ export function consoleGenerator(
 ): Hono {
   const { sessions, publicOrigin } = options;
   const toolkit = env[TOOLKIT_ENV] || `^${packageVersion()}`;
-  const schemas = kindSchemas();
+  let loaded: Promise<Generator> | undefined;
+  const load = () => {
+    loaded ??= loadGenerator();
+    return loaded;
+  };
   const generator = new Hono();
 
-  generator.get('/schema', (c) => {
+  generator.get('/schema', async (c) => {
     const session = sessionOf(c.req.raw, sessions, publicOrigin);
     if (session instanceof Response) return session;
-    return json({ kinds: schemas });
+    return json({ kinds: (await load()).schemas });
   });
 
   generator.post('/', async (c) => {
@@ -140,6 +160,7 @@ export function consoleGenerator(
       record('refused', message);
       return consoleError(400, 'invalid_spec', message);
     }
+    const { generateProject, SpecError } = await load();
     let project: { files: Map<string, string>; notes: string[] };
     try {
       project = generateProject(spec, { toolkit });

@@ -9,9 +9,9 @@ import { httpConfigSchema } from '../servers/http/config.js';
 import { Credentials } from '../servers/http/credentials.js';
 import { toJsonSchema } from '../servers/http/openapi/schema.js';
 import { deref, type OpenApiDocument, parseSpec, serverUrl } from '../servers/http/openapi/spec.js';
+import { MAX_OPENAPI_BYTES } from './openapi-limits.js';
 
-/** Largest OpenAPI document read from a file or a URL. */
-export const MAX_OPENAPI_BYTES = 8 * 1024 * 1024;
+export { MAX_OPENAPI_BYTES };
 
 export interface LoadOpenApiOptions {
   /** Non-public ranges (CIDR) a spec URL may resolve to; loopback, private and metadata addresses otherwise refused. */
