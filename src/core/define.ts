@@ -88,7 +88,16 @@ export interface ResourceTemplateDefinition {
     variables: Record<string, string | string[]>,
     signal: AbortSignal,
   ): Promise<ResourceContents[]>;
+  /** Values for a template variable starting with what the user typed (core keeps the first 100). */
+  readonly complete?: Readonly<Record<string, TemplateCompleter>>;
 }
+
+/** Completes one template variable; `context.arguments` holds the variables already filled in. */
+export type TemplateCompleter = (
+  value: string,
+  context: { arguments?: Record<string, string> },
+  signal: AbortSignal,
+) => Promise<string[]>;
 
 /** A resource at one fixed URI, e.g. `session://context`. */
 export interface ResourceDefinition {

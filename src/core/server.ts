@@ -20,8 +20,10 @@ import {
   type ToolScope,
 } from './define.js';
 import { type CallInfo, type Runtime, runTool } from './envelope.js';
-import { toSafeFailure } from './errors.js';
+import { Refusal } from './errors.js';
 import { errorFields } from './log.js';
+import { auditedRead, type ReadInfo } from './resource-audit.js';
+import { sdkCompleters } from './resource-complete.js';
 
 /**
  * Presents a zod schema's JSON Schema to the SDK while accepting any value: the policy envelope does the
@@ -114,14 +116,20 @@ function wireClientRoots(mcp: McpServer, def: ServerDefinition, runtime: Runtime
   });
 }
 
-function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): CallInfo {
-  const progressToken = ctx.mcpReq._meta?.progressToken;
-  const canAsk = clientCanElicit(ctx.mcpReq.envelope, mcp.server.getClientCapabilities());
+function readInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): ReadInfo {
   return {
     server: def.name,
     // Over HTTP the authenticated client (the token's client id) is who called; over stdio, the client's name.
     client: ctx.http?.authInfo?.clientId ?? mcp.server.getClientVersion()?.name ?? 'unknown',
     signal: ctx.mcpReq.signal,
+  };
+}
+
+function callInfo(mcp: McpServer, def: ServerDefinition, ctx: ServerContext): CallInfo {
+  const progressToken = ctx.mcpReq._meta?.progressToken;
+  const canAsk = clientCanElicit(ctx.mcpReq.envelope, mcp.server.getClientCapabilities());
+  return {
+    ...readInfo(mcp, def, ctx),
     progress: async (progress, total, message) => {
       if (progressToken === undefined) return;
       await ctx.mcpReq
@@ -172,6 +180,7 @@ function registerTool(
 
 function registerResourceTemplate(
   mcp: McpServer,
+  def: ServerDefinition,
   template: ResourceTemplateDefinition,
   runtime: Runtime,
   gate: RootsGate,
@@ -186,6 +195,7 @@ function registerResourceTemplate(
             return { resources: await list(ctx.mcpReq.signal) };
           }
         : undefined,
+      complete: sdkCompleters(template, runtime),
     }),
     {
       title: template.title,
@@ -193,29 +203,26 @@ function registerResourceTemplate(
       ...(template.mimeType ? { mimeType: template.mimeType } : {}),
       scopeChallenge: requireScope('read', `reading ${template.name}`),
     },
-    async (uri, variables, ctx) => {
-      if (!(await (gate.ready() ?? true))) throw new ProtocolError(INVALID_PARAMS, ROOTS_PENDING);
-      return {
-        contents: await readSafely(`resource ${template.name}`, runtime, () =>
-          template.read(uri, variables, ctx.mcpReq.signal),
-        ),
-      };
-    },
+    async (uri, variables, ctx) => ({
+      contents: await auditedRead(
+        { tool: `resource:${template.name}`, uri: uri.href },
+        readInfo(mcp, def, ctx),
+        runtime,
+        async (signal) => {
+          if (!(await (gate.ready() ?? true))) throw new Refusal(ROOTS_PENDING);
+          return template.read(uri, variables, signal);
+        },
+      ),
+    }),
   );
 }
 
-/** Reads a resource, mapping failures to one safe protocol error line. */
-async function readSafely<T>(name: string, runtime: Runtime, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    const failure = toSafeFailure(error);
-    if (!failure.expected) runtime.log.error(`${name} failed`, errorFields(error));
-    throw new ProtocolError(INVALID_PARAMS, failure.message);
-  }
-}
-
-function registerResource(mcp: McpServer, resource: ResourceDefinition, runtime: Runtime) {
+function registerResource(
+  mcp: McpServer,
+  def: ServerDefinition,
+  resource: ResourceDefinition,
+  runtime: Runtime,
+) {
   mcp.registerResource(
     resource.name,
     resource.uri,
@@ -225,15 +232,18 @@ function registerResource(mcp: McpServer, resource: ResourceDefinition, runtime:
       ...(resource.mimeType ? { mimeType: resource.mimeType } : {}),
       scopeChallenge: requireScope('read', `reading ${resource.name}`),
     },
-    async (_uri, ctx) => ({
-      contents: await readSafely(`resource ${resource.name}`, runtime, () =>
-        resource.read(ctx.mcpReq.signal),
+    async (uri, ctx) => ({
+      contents: await auditedRead(
+        { tool: `resource:${resource.name}`, uri: uri.href },
+        readInfo(mcp, def, ctx),
+        runtime,
+        (signal) => resource.read(signal),
       ),
     }),
   );
 }
 
-function registerPrompt(mcp: McpServer, prompt: PromptDefinition, runtime: Runtime) {
+function registerPrompt(mcp: McpServer, def: ServerDefinition, prompt: PromptDefinition, runtime: Runtime) {
   mcp.registerPrompt(
     prompt.name,
     {
@@ -242,7 +252,12 @@ function registerPrompt(mcp: McpServer, prompt: PromptDefinition, runtime: Runti
       scopeChallenge: requireScope('read', `prompt ${prompt.name}`),
     },
     async (ctx) => {
-      const text = await readSafely(`prompt ${prompt.name}`, runtime, () => prompt.text(ctx.mcpReq.signal));
+      const text = await auditedRead(
+        { tool: `prompt:${prompt.name}` },
+        readInfo(mcp, def, ctx),
+        runtime,
+        (signal) => prompt.text(signal),
+      );
       return { messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] };
     },
   );
@@ -257,6 +272,7 @@ export function buildMcpServer(def: ServerDefinition, runtime: Runtime): McpServ
         tools: {},
         ...(def.resourceTemplates?.length || def.resources?.length ? { resources: {} } : {}),
         ...(def.prompts?.length ? { prompts: {} } : {}),
+        ...(def.resourceTemplates?.some((t) => t.complete) ? { completions: {} } : {}),
       },
       ...(def.instructions ? { instructions: def.instructions } : {}),
     },
@@ -264,8 +280,9 @@ export function buildMcpServer(def: ServerDefinition, runtime: Runtime): McpServ
   const gate = new RootsGate();
   wireClientRoots(mcp, def, runtime, gate);
   for (const tool of def.tools) registerTool(mcp, def, tool, runtime, gate);
-  for (const template of def.resourceTemplates ?? []) registerResourceTemplate(mcp, template, runtime, gate);
-  for (const resource of def.resources ?? []) registerResource(mcp, resource, runtime);
-  for (const prompt of def.prompts ?? []) registerPrompt(mcp, prompt, runtime);
+  for (const template of def.resourceTemplates ?? [])
+    registerResourceTemplate(mcp, def, template, runtime, gate);
+  for (const resource of def.resources ?? []) registerResource(mcp, def, resource, runtime);
+  for (const prompt of def.prompts ?? []) registerPrompt(mcp, def, prompt, runtime);
   return mcp;
 }
