@@ -8,6 +8,7 @@ import type { Runtime } from '../../src/core/envelope.js';
 import { createRuntime } from '../../src/core/runtime.js';
 import { buildMcpServer } from '../../src/core/server.js';
 import type { Resolver } from '../../src/guards/net-dial.js';
+import { dbConfigSchema, dbServer, openEngine } from '../../src/servers/db/index.js';
 import { type FsConfig, fsConfigSchema, fsServer, prepareFsOptions } from '../../src/servers/fs/index.js';
 import { gitConfigSchema, gitServer, prepareGit } from '../../src/servers/git/index.js';
 import { httpConfigSchema, httpServer, prepareHttp } from '../../src/servers/http/index.js';
@@ -160,6 +161,14 @@ export async function connectFs(options: InProcessOptions): Promise<Session> {
   const fsOptions = await prepareFsOptions(parsed);
   const runtime = await createRuntime({ ...parsed });
   return connectInMemory(fsServer(fsOptions), runtime, clientRoots, async () => {});
+}
+
+/** A db server in this process (the engine the URL names), with a real client over an in-memory transport. */
+export async function connectDb(config: Record<string, unknown>): Promise<Session> {
+  const parsed = dbConfigSchema.parse({ logLevel: 'silent', ...config });
+  const engine = await openEngine(parsed);
+  const runtime = await createRuntime({ ...parsed });
+  return connectInMemory(dbServer(engine, parsed), runtime, undefined, () => engine.close());
 }
 
 /** A git server in this process over the given repositories, with a real client. */

@@ -6,6 +6,7 @@ import { expandHome } from '../../guards/path.js';
 import type { DbConfig } from './config.js';
 import { DEMO_DATABASE, ensureDemoDatabase } from './demo.js';
 import type { Engine } from './engine.js';
+import { dbResources } from './resources.js';
 import { dbTools } from './tools.js';
 
 export { type DbConfig, dbConfigSchema } from './config.js';
@@ -65,10 +66,12 @@ export function dbServer(engine: Engine, config: DbConfig): ServerDefinition {
     version: DB_VERSION,
     instructions:
       `SQL over ${where}, schemas ${engine.schemas.join(', ')}. Start with list_tables and describe_table, then ` +
-      'query with params for values. ' +
+      'query with params for values. Resources: db://schemas, db://tables and db://tables/{table} (columns, keys, ' +
+      'indexes). ' +
       (config.allowWrites
         ? 'execute runs one writing statement at a time and commits it.'
         : 'This server is read-only: the engine refuses writes.'),
     tools: dbTools(engine, { allowWrites: config.allowWrites, maxRows: config.maxRows }),
+    ...dbResources(engine),
   });
 }
