@@ -29,6 +29,13 @@ export const registryConfigSchema = z.object({
     .positive()
     .default(15_000)
     .describe('Time allowed for one registry request'),
+  backupDir: z
+    .string()
+    .min(1)
+    .default('~/.rampart/registry-backups')
+    .describe(
+      'Where bulk operations write their backups before the first change, and the only place restore_backup reads from',
+    ),
   ...commonOptions,
 });
 

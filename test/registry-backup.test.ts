@@ -1,0 +1,217 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningRegistry } from '../src/registry-server/index.js';
+import { restoreBackup, takeBackup } from '../src/servers/registry/backup.js';
+import { isPartialFile, writeFileAtomically } from '../src/servers/registry/bulk/atomic-write.js';
+import { backupPathInside } from '../src/servers/registry/bulk/backup-dir.js';
+import { BACKUP_FORMAT, parseBackup } from '../src/servers/registry/bulk/backup-format.js';
+import { RegistryClient } from '../src/servers/registry/client.js';
+import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
+
+/** Changes of every kind a bulk operation (or anyone) could make after the backup. */
+async function disturb(registry: RunningRegistry): Promise<void> {
+  await rest(registry, 'DELETE', '/mode/customer-value');
+  await rest(registry, 'PUT', '/config/orders-value', { compatibility: 'NONE' });
+  await rest(registry, 'PUT', '/config/invoice-value', { compatibility: 'FORWARD' });
+  await rest(registry, 'PUT', '/mode/invoice-value', { mode: 'READONLY' });
+  await rest(registry, 'POST', '/subjects/orders-value/versions', {
+    schema: record('Order', ['id', 'note', 'other']),
+  });
+  await rest(registry, 'DELETE', '/subjects/orders-value/versions/1');
+  await rest(registry, 'DELETE', '/subjects/orders-value/versions/1?permanent=true');
+  await rest(registry, 'POST', '/subjects/new-value/versions', { schema: record('New', ['id']) });
+  await rest(registry, 'DELETE', `/subjects/${encodeURIComponent(':.staging:orders-value')}`);
+  await rest(registry, 'PUT', '/config', { compatibility: 'NONE' });
+  await rest(registry, 'PUT', '/mode', { mode: 'READONLY' });
+}
+
+describe('registry backups', () => {
+  let backend: RegistryBackend;
+  let dir: string;
+  const signal = new AbortController().signal;
+
+  beforeAll(() => {
+    backend = sqliteBackend();
+    dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-backups-')), 'backups');
+  });
+  afterAll(async () => {
+    await backend.cleanup();
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  async function fresh(): Promise<{ registry: RunningRegistry; client: RegistryClient }> {
+    const registry = await backend.start();
+    await seed(registry);
+    const client = new RegistryClient({ name: 'main', url: registry.url, viewonly: false }, 10_000);
+    return { registry, client };
+  }
+
+  it('restores a whole registry byte for byte after changes of every kind', async () => {
+    const { registry, client } = await fresh();
+    const before = await dumpRegistry(registry);
+    const taken = await takeBackup(client, 'all', { dir, signal, label: 'everything' });
+    expect(taken).toMatchObject({ subjects: 4, versions: 6 });
+    await disturb(registry);
+    expect(await dumpRegistry(registry)).not.toEqual(before);
+    const steps: string[] = [];
+    const report = await restoreBackup(client, taken.path, {
+      signal,
+      progress: (_done, _total, message) => steps.push(message),
+    });
+    expect(await dumpRegistry(registry)).toEqual(before);
+    expect(report.subjects).toContain('new-value');
+    expect(steps.length).toBeGreaterThan(5);
+    // A second restore finds nothing to change.
+    const again = await restoreBackup(client, taken.path, { signal });
+    expect(again.subjects).toEqual([]);
+    await client.close();
+  });
+
+  it('restores only the subjects a scoped backup covers, removing one made since', async () => {
+    const { registry, client } = await fresh();
+    const taken = await takeBackup(
+      client,
+      { subjects: ['orders-value', 'later-value'] },
+      { dir, signal, label: 'orders' },
+    );
+    const before = await dumpRegistry(registry);
+    await rest(registry, 'PUT', '/config/orders-value', { compatibility: 'NONE' });
+    await rest(registry, 'POST', '/subjects/orders-value/versions', {
+      schema: record('Order', ['id', 'note', 'x']),
+    });
+    await rest(registry, 'POST', '/subjects/later-value/versions', { schema: record('Later', ['id']) });
+    await restoreBackup(client, taken.path, { signal });
+    expect(await dumpRegistry(registry)).toEqual(before);
+
+    // Outside the scope nothing is touched.
+    await rest(registry, 'PUT', '/config/invoice-value', { compatibility: 'NONE' });
+    const report = await restoreBackup(client, taken.path, { signal });
+    expect(report.subjects).toEqual([]);
+    expect(await rest(registry, 'GET', '/config/invoice-value')).toEqual({ compatibilityLevel: 'NONE' });
+    await client.close();
+  });
+
+  it('writes the backup owner-only in an owner-only directory', async () => {
+    const { client } = await fresh();
+    const taken = await takeBackup(client, { subjects: ['orders-value'] }, { dir, signal, label: 'modes' });
+    expect(statSync(taken.path).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(path.dirname(taken.path)).toBe(dir);
+    await client.close();
+  });
+
+  it('leaves no partial backup when the write is interrupted before the rename', async () => {
+    const target = path.join(dir, 'interrupted.json');
+    let seen: string[] = [];
+    await expect(
+      writeFileAtomically(target, '{"format":"x"}', async (temporary) => {
+        seen = readdirSync(dir);
+        expect(isPartialFile(path.basename(temporary))).toBe(true);
+        throw new Error('the process died here');
+      }),
+    ).rejects.toThrow('the process died here');
+    expect(seen.some(isPartialFile)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.includes('interrupted'))).toEqual([]);
+  });
+
+  it('refuses to restore a backup of another registry', async () => {
+    const { client } = await fresh();
+    const taken = await takeBackup(client, { subjects: ['orders-value'] }, { dir, signal, label: 'other' });
+    const other = new RegistryClient({ name: 'other', url: client.entry.url, viewonly: false }, 10_000);
+    await expect(restoreBackup(other, taken.path, { signal })).rejects.toThrow(
+      /is of registry main, not other/,
+    );
+    await client.close();
+    await other.close();
+  });
+
+  it('names the field that is wrong in a damaged backup', async () => {
+    const file = path.join(dir, 'damaged.json');
+    await writeFile(file, JSON.stringify({ format: BACKUP_FORMAT, registry: 'main', subjects: 3 }));
+    const { client } = await fresh();
+    await expect(restoreBackup(client, file, { signal })).rejects.toThrow(/damaged\.json is not a .*: label/);
+    await client.close();
+  });
+});
+
+describe('backup format and paths (properties)', () => {
+  const version = fc.record({
+    version: fc.integer({ min: 1, max: 1000 }),
+    id: fc.integer({ min: 0, max: 1_000_000 }),
+    schemaType: fc.constantFrom('AVRO', 'JSON', 'PROTOBUF'),
+    schema: fc.string(),
+    references: fc.array(fc.record({ name: fc.string(), subject: fc.string(), version: fc.integer() })),
+    deleted: fc.boolean(),
+  });
+  const backup = fc.record({
+    format: fc.constant(BACKUP_FORMAT),
+    registry: fc.string({ minLength: 1 }),
+    label: fc.string(),
+    taken_at: fc.string(),
+    scope: fc.oneof(fc.constant('all'), fc.record({ subjects: fc.array(fc.string()) })),
+    global: fc.record({
+      compatibilityLevel: fc.option(fc.string(), { nil: null }),
+      mode: fc.option(fc.string(), { nil: null }),
+    }),
+    subjects: fc.array(
+      fc.record({
+        subject: fc.string({ minLength: 1 }),
+        versions: fc.array(version, { maxLength: 3 }),
+        config: fc.option(fc.record({ compatibilityLevel: fc.string() }), { nil: null }),
+        mode: fc.option(fc.string(), { nil: null }),
+      }),
+      { maxLength: 3 },
+    ),
+  });
+
+  it('accepts every well-formed backup as it is', () => {
+    fc.assert(
+      fc.property(backup, (b) => {
+        expect(parseBackup(JSON.parse(JSON.stringify(b)), 'b')).toEqual(b);
+      }),
+    );
+  });
+
+  it('refuses any damaged backup with an error naming the backup, never a crash', () => {
+    fc.assert(
+      fc.property(backup, fc.string(), fc.anything(), (b, key, value) => {
+        const damaged: Record<string, unknown> = { ...b };
+        const field = Object.keys(damaged)[key.length % 7] as string;
+        damaged[field] = value;
+        try {
+          parseBackup(damaged, 'the file');
+        } catch (error) {
+          expect((error as Error).message).toMatch(
+            /^the file is not a rampart\.registry\.backup\/1 backup: /,
+          );
+        }
+      }),
+    );
+  });
+
+  it('refuses a backup path outside the backup directory, whatever it is made of', () => {
+    const dir = '/var/backups/rampart';
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('..', '.', 'a', 'b.json', '/', '%2e', '~', ''), { maxLength: 6 }),
+        (parts) => {
+          const requested = parts.join('/');
+          try {
+            const resolved = backupPathInside(dir, requested);
+            expect(path.dirname(resolved)).toBe(dir);
+            expect(resolved.endsWith('.json')).toBe(true);
+          } catch (error) {
+            expect((error as Error).message).toMatch(/^backup /);
+          }
+        },
+      ),
+    );
+    expect(() => backupPathInside(dir, '../etc/x.json')).toThrow(/not a file in the backup directory/);
+    expect(() => backupPathInside(dir, '/etc/passwd.json')).toThrow(/not a file in the backup directory/);
+  });
+});
