@@ -3,6 +3,7 @@ import { defineServer, type ServerDefinition } from '../../core/define.js';
 import { locateExecutable } from '../../core/executables.js';
 import type { GitConfig } from './config.js';
 import { pinRepositories, RepositorySet } from './repositories.js';
+import { gitResourceTemplates } from './resources.js';
 import { type GitRepository, GitRunner } from './runner.js';
 import { blameTool } from './tools/blame.js';
 import { branchTool } from './tools/branch.js';
@@ -48,7 +49,9 @@ export function gitServer(prepared: PreparedGit): ServerDefinition {
     instructions:
       `Read-only git inspection of ${prepared.repositories.map((r) => r.root).join(', ')}. ` +
       'repo_path may be left out when there is one repository. Revisions are branch names, tags, commit ids or ' +
-      'expressions like HEAD~2; paths are relative to the repository top level. Nothing here changes a repository.',
+      'expressions like HEAD~2; paths are relative to the repository top level. Nothing here changes a repository. ' +
+      'Resources: git://{repo}/status, git://{repo}/log, git://{repo}/branches and git://{repo}/blob/{rev}/{+path}, ' +
+      '{repo} being the directory name of a repository.',
     tools: [
       statusTool(ctx),
       ...diffTools(ctx),
@@ -58,6 +61,7 @@ export function gitServer(prepared: PreparedGit): ServerDefinition {
       grepTool(ctx),
       ...treeTools(ctx),
     ],
+    resourceTemplates: gitResourceTemplates(ctx),
     onClientRoots: (roots) => repos.setClientRoots(roots),
   });
 }
