@@ -135,6 +135,11 @@ export interface ServerDefinition {
    * calls it once, after the connection closed; a process that stops on stdin's end or a signal calls it too.
    */
   readonly dispose?: () => Promise<void>;
+  /**
+   * Called once, before any request, by a surface where this one definition serves every client (the gateway's
+   * stateless HTTP): state a tool would keep "for this session" would be every client's there, so it must refuse.
+   */
+  readonly onSharedByClients?: () => void;
 }
 
 export function defineServer(server: ServerDefinition): ServerDefinition {

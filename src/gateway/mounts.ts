@@ -57,6 +57,7 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
   // after the mount, so that audit records and metrics tell two servers of one kind apart. Without
   // onClientRoots, nothing a request sends can change it: over stateless HTTP the roots are the operator's.
   const definition = { ...prepared.makeDefinition(), name: entry.name, onClientRoots: undefined };
+  definition.onSharedByClients?.();
   const handler = createMcpHandler(() => buildMcpServer(definition, runtime), {
     maxRequestBodySize: context.maxRequestBytes,
     onerror: (error) => runtime.log.debug('request refused by the MCP handler', { error: error.message }),

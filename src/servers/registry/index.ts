@@ -4,8 +4,13 @@ import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
 import { registryPrompts } from './prompts.js';
 import { registryResources, registryResourceTemplates } from './resources.js';
+import { registryStatusResources, registryStatusTemplates } from './resources-status.js';
+import { subjectResourceTemplates } from './resources-subject.js';
 import { adminTools } from './tools/admin.js';
 import { compareTools } from './tools/compare.js';
+import { contextTools } from './tools/contexts.js';
+import { defaultTools } from './tools/defaults.js';
+import { idlTools } from './tools/idl.js';
 import { migrateTools } from './tools/migrate.js';
 import { readTools } from './tools/read.js';
 import { registryContext } from './tools/shared.js';
@@ -45,10 +50,13 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
     version: REGISTRY_VERSION,
     instructions:
       `Kafka Schema Registry tools over ${prepared.clients.map((c) => c.name).join(', ') || 'no configured registry'}. ` +
-      '`registry` picks one (default the first); `context` a schema context (default "."). Schemas are Avro or JSON ' +
+      '`registry` picks one (default the first, or the one set_default_registry chose for this session); ' +
+      '`context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source. Migrations are dry runs until dry_run: false; deletes and writes into ' +
       'subjects that already have versions are confirmed by the user. Resources: registry://registries, ' +
-      'registry://{registry}/subjects, registry://{registry}/config, schema://{registry}/{subject}[/{version}].',
+      'registry://{registry}/subjects, registry://{registry}/config, schema://{registry}/{subject}[/{version}], ' +
+      'schema://{registry}/{subject}/versions, subject://{registry}/{subject}/config and /mode, registry://status, ' +
+      'registry://{registry}/status.',
     tools: [
       ...readTools(ctx),
       ...compareTools(ctx),
@@ -57,9 +65,20 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       ...adminTools(ctx),
       ...migrateTools(ctx),
       ...statisticsTools(ctx),
+      ...defaultTools(ctx),
+      ...contextTools(ctx),
+      ...idlTools(ctx),
     ],
-    resources: registryResources(ctx),
-    resourceTemplates: registryResourceTemplates(ctx),
+    resources: [...registryResources(ctx), ...registryStatusResources(ctx)],
+    // The per-subject templates come first: schema://{registry}/{subject}/{version} would take "versions".
+    resourceTemplates: [
+      ...subjectResourceTemplates(ctx),
+      ...registryStatusTemplates(ctx),
+      ...registryResourceTemplates(ctx),
+    ],
     prompts: registryPrompts(ctx),
+    onSharedByClients: () => {
+      ctx.defaults.shared = true;
+    },
   });
 }

@@ -1,22 +1,11 @@
-import type { ResourceContents, ResourceDefinition, ResourceTemplateDefinition } from '../../core/define.js';
+import type { ResourceDefinition, ResourceTemplateDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import type { RegistryClient } from './client.js';
+import { completeRegistry, completeSubject, JSON_TYPE, json, variable } from './resources-shared.js';
 import { path, type RegistryContext } from './tools/shared.js';
 
-const JSON_TYPE = 'application/json';
 /** How many schema:// entries resources/list offers per registry; the rest stay readable by URI. */
 const LISTED_SUBJECTS = 500;
-
-const json = (uri: string, value: unknown): ResourceContents[] => [
-  { uri, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) },
-];
-
-function variable(variables: Record<string, string | string[]>, name: string): string {
-  const raw = variables[name];
-  const value = Array.isArray(raw) ? raw.join('/') : raw;
-  if (!value) throw new Refusal(`the URI has no ${name}`);
-  return decodeURIComponent(value);
-}
 
 async function schemaAt(client: RegistryClient, subject: string, version: string, signal: AbortSignal) {
   if (version !== 'latest' && !/^[1-9][0-9]*$/.test(version))
@@ -63,6 +52,7 @@ export function registryResourceTemplates(ctx: RegistryContext): ResourceTemplat
       description: 'Every live subject of one registry, all contexts',
       uriTemplate: 'registry://{registry}/subjects',
       mimeType: JSON_TYPE,
+      complete: { registry: completeRegistry(ctx) },
       list: perRegistry('subjects'),
       read: async (uri, variables, signal) => {
         const client = ctx.pick(variable(variables, 'registry'));
@@ -76,6 +66,7 @@ export function registryResourceTemplates(ctx: RegistryContext): ResourceTemplat
       description: 'The global compatibility level and mode of one registry, and its contexts',
       uriTemplate: 'registry://{registry}/config',
       mimeType: JSON_TYPE,
+      complete: { registry: completeRegistry(ctx) },
       list: perRegistry('config'),
       read: async (uri, variables, signal) => {
         const client = ctx.pick(variable(variables, 'registry'));
@@ -99,6 +90,7 @@ export function registryResourceTemplates(ctx: RegistryContext): ResourceTemplat
       description: 'A subject version (number or "latest"): id, type, schema text and references',
       uriTemplate: 'schema://{registry}/{subject}/{version}',
       mimeType: JSON_TYPE,
+      complete: { registry: completeRegistry(ctx), subject: completeSubject(ctx) },
       read: async (uri, variables, signal) => {
         const client = ctx.pick(variable(variables, 'registry'));
         const found = await schemaAt(
@@ -116,6 +108,7 @@ export function registryResourceTemplates(ctx: RegistryContext): ResourceTemplat
       description: 'The latest version of a subject: id, version, type, schema text and references',
       uriTemplate: 'schema://{registry}/{subject}',
       mimeType: JSON_TYPE,
+      complete: { registry: completeRegistry(ctx), subject: completeSubject(ctx) },
       list: async (signal) => {
         const listed: { uri: string; name: string; mimeType: string }[] = [];
         for (const client of ctx.clients) {

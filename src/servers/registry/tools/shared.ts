@@ -7,16 +7,27 @@ export { READ_ONLY } from '../../../core/define.js';
 export interface RegistryContext {
   readonly clients: readonly RegistryClient[];
   pick(name: string | undefined): RegistryClient;
+  /** The registry a call that names none uses: this connection's choice (set_default_registry), else the first. */
+  readonly defaults: SessionDefault;
+}
+
+/** The default registry of one connection; `shared` once the definition serves every client (the gateway). */
+export interface SessionDefault {
+  shared: boolean;
+  chosen: string | undefined;
 }
 
 export function registryContext(clients: readonly RegistryClient[]): RegistryContext {
+  const defaults: SessionDefault = { shared: false, chosen: undefined };
   return {
     clients,
+    defaults,
     pick(name) {
       if (clients.length === 0)
         throw new Refusal(
           'no registries are configured (rampart.yaml registry.registries, or SCHEMA_REGISTRY_URL)',
         );
+      name ??= defaults.chosen;
       if (name === undefined) return clients[0] as RegistryClient;
       const found = clients.find((c) => c.name === name);
       if (!found) {
@@ -32,7 +43,9 @@ export function registryContext(clients: readonly RegistryClient[]): RegistryCon
 export const registryArg = z
   .string()
   .optional()
-  .describe('Which configured registry (see list_registries); default the first');
+  .describe(
+    'Which configured registry (see list_registries); default the one set_default_registry chose, else the first',
+  );
 export const contextArg = z
   .string()
   .regex(/^\.?[A-Za-z0-9_.-]*$/, 'a context name like ".staging"')
