@@ -287,9 +287,9 @@ describe('the OpenAPI loader on generated and hostile specs', () => {
         },
         components: { schemas: { Pet: { type: 'object', properties: { a: pet, b: pet, c: pet } } } },
       };
-      const start = performance.now();
+      // The cut is proven by the size of what is built (uncut, 3^12 copies would not fit in memory); time is not
+      // asserted here, as it depends on how busy the machine is.
       const { operations } = load(JSON.stringify(doc));
-      expect(performance.now() - start).toBeLessThan(1_000);
       expect(JSON.stringify(operations).length).toBeLessThan(1_000_000);
     });
 
