@@ -65,6 +65,8 @@ describeWithChromium('console resources and prompts browsers in Chromium against
       `      roots: [${JSON.stringify(layout.root)}]`,
       '  - name: db',
       '    kind: db',
+      '  - name: http',
+      '    kind: http',
       '  - name: registry',
       '    kind: registry',
       '    options:',
@@ -257,13 +259,13 @@ describeWithChromium('console resources and prompts browsers in Chromium against
 
   it('says so when a server offers no resources or no prompts', async () => {
     const page = await newPage();
-    await openResources(page, 'db');
-    await page.getByText('db offers no resources: it does not declare the resources capability.').waitFor();
+    await openResources(page, 'http');
+    await page.getByText('http offers no resources: it does not declare the resources capability.').waitFor();
     await page
-      .getByRole('navigation', { name: 'db sections' })
+      .getByRole('navigation', { name: 'http sections' })
       .getByRole('link', { name: 'Prompts' })
       .click();
-    await page.getByText('db offers no prompts: it does not declare the prompts capability.').waitFor();
+    await page.getByText('http offers no prompts: it does not declare the prompts capability.').waitFor();
     await page.goto(`${gateway.url}/servers/fs/prompts`);
     await page.getByText('fs offers no prompts').waitFor();
     await page.close();
