@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditRecordsWhen } from './helpers/audit.js';
 import { type Fixture, mariadbFixture, postgresFixture, sqliteFixture } from './helpers/databases.js';
@@ -126,6 +127,40 @@ function offersItsTablesAsResources(engine: Engine) {
       tables: { name: string }[];
     };
     expect(tables.some((t) => t.name === 'secrets')).toBe(false);
+  });
+
+  it('answers any {table} with a table of an allowed schema or a one-line refusal, never another schema', async () => {
+    const names = fc.oneof(
+      fc.string({ maxLength: 24 }),
+      fc.constantFrom(
+        't',
+        'child',
+        `${fixture.app}.t`,
+        `${fixture.other}.secrets`,
+        `${fixture.other}.`,
+        '.t',
+      ),
+      fc
+        .tuple(fc.constantFrom(fixture.app, fixture.other, 'main', 'x'), fc.string({ maxLength: 8 }))
+        .map(([schema, name]) => `${schema}.${name}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(names, async (name) => {
+        if (name === '') return;
+        try {
+          const described = JSON.parse(
+            textOfResource(await db.client.readResource({ uri: `db://tables/${encodeURIComponent(name)}` })),
+          ) as { schema: string };
+          expect(described.schema).toBe(fixture.app);
+        } catch (error) {
+          const message = (error as Error).message;
+          expect(message).not.toContain('internal error');
+          expect(message).not.toContain('top secret');
+          expect(message).toMatch(/table|schema|Resource/);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('audits each resource read, the refused ones too, with the URI read', async () => {
