@@ -299,6 +299,7 @@ describe('commonOptions', () => {
       maxResultBytes: 1024 * 1024,
       timeoutMs: 60_000,
       logLevel: 'info',
+      readOnly: false,
     });
   });
 

@@ -202,4 +202,15 @@ export const commonOptions = {
   timeoutMs: z.number().int().positive().default(60_000).describe('Per-call time budget in milliseconds'),
   auditLog: z.string().optional().describe('Path of a JSONL audit log (created with mode 0600)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info').describe('stderr log level'),
+  tools: z
+    .array(z.string())
+    .optional()
+    .describe('Offer only these tools (names as in tools/list); the others are not registered at all'),
+  excludeTools: z.array(z.string()).optional().describe('Do not offer these tools; applied after `tools`'),
+  readOnly: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Offer only read-only tools (annotated readOnlyHint); a server without write tools is unchanged',
+    ),
 };

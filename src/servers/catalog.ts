@@ -1,18 +1,26 @@
 import type { z } from 'zod';
 import type { ServerDefinition } from '../core/define.js';
+import { keepTools, resolveToolOffer, type ToolOffer, type ToolSelection } from '../core/tool-selection.js';
 
 /** A server ready to serve: a definition per connection, and what it holds open (a connection pool). */
 export interface PreparedServer {
   makeDefinition(): ServerDefinition;
   /** Things the operator must hear about at start (a superuser database connection, say). */
   readonly warnings: readonly string[];
+  /** Offer only read-only tools whatever the config says (a deprecated setting asked for it). */
+  readonly readOnly?: boolean;
   close(): Promise<void>;
+}
+
+/** A prepared server whose definitions carry only the tools the operator chose. */
+export interface SelectedServer extends PreparedServer {
+  readonly offer: ToolOffer;
 }
 
 /** A server kind's code, loaded: its config schema and how to prepare it from a config. */
 export interface LoadedKind {
   readonly configSchema: z.ZodObject;
-  prepare(config: Record<string, unknown>): Promise<PreparedServer>;
+  prepare(config: Record<string, unknown>): Promise<SelectedServer>;
 }
 
 export interface ServerKind {
@@ -26,6 +34,30 @@ export interface ServerKind {
   load(): Promise<LoadedKind>;
 }
 
+/**
+ * Applies the config's tool selection (tools, excludeTools, readOnly) to every definition the server makes, so
+ * that the CLI and the gateway register the same tools. Names are checked once, at start, against the tools
+ * of a first definition; a refused selection closes what the server opened.
+ */
+async function selectTools(
+  prepared: PreparedServer,
+  name: string,
+  config: ToolSelection,
+): Promise<SelectedServer> {
+  try {
+    const probe = prepared.makeDefinition();
+    await probe.dispose?.();
+    const offer = resolveToolOffer(name, probe.tools, {
+      ...config,
+      readOnly: config.readOnly === true || prepared.readOnly === true,
+    });
+    return { ...prepared, offer, makeDefinition: () => keepTools(prepared.makeDefinition(), offer) };
+  } catch (error) {
+    await prepared.close();
+    throw error;
+  }
+}
+
 function kind<S extends z.ZodObject>(
   name: string,
   load: () => Promise<{ configSchema: S; prepare: (config: z.output<S>) => Promise<PreparedServer> }>,
@@ -36,7 +68,7 @@ function kind<S extends z.ZodObject>(
     load: () => {
       loading ??= load().then(({ configSchema, prepare }) => ({
         configSchema,
-        prepare: (config) => prepare(config as z.output<S>),
+        prepare: async (config) => selectTools(await prepare(config as z.output<S>), name, config),
       }));
       return loading;
     },
@@ -107,14 +139,17 @@ export const SERVER_KINDS = {
     };
   }),
   registry: kind('registry', async () => {
-    const { registryConfigSchema, registryServer, prepareRegistry } = await import('./registry/index.js');
+    const [{ registryConfigSchema, registryServer, prepareRegistry }, { slimModeWarning }] =
+      await Promise.all([import('./registry/index.js'), import('./registry/environment.js')]);
     return {
       configSchema: registryConfigSchema,
       prepare: async (config) => {
         const prepared = prepareRegistry(config);
+        const slimMode = slimModeWarning();
         return {
           makeDefinition: () => registryServer(prepared),
-          warnings: [],
+          warnings: slimMode ? [slimMode] : [],
+          readOnly: slimMode !== undefined,
           close: () => prepared.close(),
         };
       },

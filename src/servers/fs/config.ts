@@ -6,10 +6,6 @@ export const fsConfigSchema = z.object({
     .array(z.string())
     .min(1, 'give at least one directory, e.g. `rampart fs .`')
     .describe('Directories the server may use'),
-  readOnly: z
-    .boolean()
-    .default(false)
-    .describe('Register no write tools (write_file, edit_file, create_directory, move_file)'),
   ignoreClientRoots: z
     .boolean()
     .default(false)

@@ -53,3 +53,12 @@ export function registriesFromEnvironment(env: NodeJS.ProcessEnv = process.env):
   }
   return entries;
 }
+
+/**
+ * The seed server's SLIM_MODE=true, which offered fewer tools: it maps to the read-only selection, with a
+ * warning naming the flag that replaces it. Undefined when SLIM_MODE is not set to a true value.
+ */
+export function slimModeWarning(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!truthy(env.SLIM_MODE)) return undefined;
+  return 'SLIM_MODE is deprecated: it now means --read-only (readOnly: true in rampart.yaml); use that instead';
+}
