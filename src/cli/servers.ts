@@ -25,8 +25,19 @@ export interface ServerEntry {
   beforeCall?(client: Client, tool: string): Promise<CallPreparation>;
 }
 
-function commonFlags(command: Command): Command {
+/**
+ * Flags every server shares. `readOnlyHelp` says what `--read-only` drops from this server, or that it has no
+ * write tools and the flag changes nothing.
+ */
+function commonFlags(command: Command, readOnlyHelp: string): Command {
   return command
+    .option(
+      '--tools <names>',
+      'offer only these tools (comma-separated or repeated); others are not registered',
+      list,
+    )
+    .option('--exclude-tools <names>', 'do not offer these tools; applied after --tools', list)
+    .option('--read-only', readOnlyHelp)
     .option('--config <file>', 'rampart.yaml to read (default: RAMPART_CONFIG or ./rampart.yaml)')
     .option('--max-result-bytes <n>', 'largest tool result in bytes', Number)
     .option('--max-arg-bytes <n>', 'largest tool arguments in bytes', Number)
@@ -41,8 +52,7 @@ const fsEntry: ServerEntry = {
   summary: 'sandboxed filesystem: read, search, grep and edit inside the given directories',
   positional: '[dirs...]',
   addOptions: (command) =>
-    commonFlags(command)
-      .option('--read-only', 'register no write tools')
+    commonFlags(command, 'offer no write tools (write_file, edit_file, create_directory, move_file)')
       .option('--ignore-client-roots', 'use these directories even when the client sends MCP roots')
       .option('--max-edit-bytes <n>', 'largest file edit_file loads', Number)
       .option('--max-walk-entries <n>', 'most entries one search, tree or grep visits', Number),
@@ -82,7 +92,7 @@ const dbEntry: ServerEntry = {
   summary: 'SQL over SQLite, PostgreSQL or MySQL/MariaDB, read-only by the engine unless --allow-writes',
   positional: '[url]',
   addOptions: (command) =>
-    commonFlags(command)
+    commonFlags(command, 'offer only read-only tools: drops execute (which only --allow-writes adds)')
       .option('--allow-writes', 'add the execute tool (one writing statement at a time)')
       .option(
         '--schemas <names>',
@@ -119,7 +129,10 @@ const httpEntry: ServerEntry = {
   summary: 'fetch and OpenAPI-driven API tools that cannot reach internal addresses',
   positional: '',
   addOptions: (command) =>
-    commonFlags(command)
+    commonFlags(
+      command,
+      'offer only read-only tools: drops OpenAPI operations other than GET, HEAD and OPTIONS, and fetch when --allow-methods permits a write',
+    )
       .option(
         '--allow <hosts>',
         'hosts that may be requested (exact or *.suffix; repeatable); none: any public host',
@@ -158,7 +171,7 @@ const gitEntry: ServerEntry = {
   summary: 'read-only git inspection that no argument or repository config can turn into running a program',
   positional: '[repos...]',
   addOptions: (command) =>
-    commonFlags(command)
+    commonFlags(command, 'accepted, and changes nothing: every git tool is read-only')
       .option('--ignore-client-roots', 'serve every repository even when the client sends MCP roots')
       .option('--git-binary <path>', 'the git executable (default: git on PATH)')
       .option('--max-output-bytes <n>', 'most bytes read from one git command', Number),
@@ -178,7 +191,10 @@ const sessionsEntry: ServerEntry = {
     'coordinate assistant sessions: slots under leases, shared state with compare-and-set, file or Redis store',
   positional: '[projectDir]',
   addOptions: (command) =>
-    commonFlags(command)
+    commonFlags(
+      command,
+      'offer only read-only tools: drops sign_on and every write of state, leases and messages',
+    )
       .option('--store <kind>', 'file (default) or redis')
       .option(
         '--directory <dir>',
@@ -208,7 +224,7 @@ const krakendEntry: ServerEntry = {
   summary: 'validate, audit, explain and generate KrakenD gateway configs, offline; docs search',
   positional: '[dirs...]',
   addOptions: (command) =>
-    commonFlags(command)
+    commonFlags(command, 'offer only read-only tools: drops refresh_documentation_index')
       .option('--ignore-client-roots', 'use these directories even when the client sends MCP roots')
       .option(
         '--data-dir <dir>',
@@ -247,7 +263,10 @@ const registryEntry: ServerEntry = {
     'Kafka Schema Registry tools over Confluent-compatible registries (rampart.yaml or SCHEMA_REGISTRY_URL)',
   positional: '',
   addOptions: (command) =>
-    commonFlags(command).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
+    commonFlags(
+      command,
+      'offer only read-only tools: drops every register, config, mode, import, delete and migrate tool (what SLIM_MODE=true now means)',
+    ).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
   async launch(_positional, flags) {
     const { config: file, ...rest } = flags;
     return launchKind('registry', {
