@@ -202,7 +202,11 @@ describe('rampart serve (local token mode)', () => {
     });
     expect(JSON.parse(wrong.body)).toEqual({ status: 'ok' });
     const authed = await raw(`${gateway.url}/healthz`, { authorization: `Bearer ${token}` });
-    expect(JSON.parse(authed.body)).toEqual({ status: 'ok', servers: ['fs', 'rw'] });
+    expect(JSON.parse(authed.body)).toEqual({
+      status: 'ok',
+      servers: ['fs', 'rw'],
+      tools: { fs: 11, rw: 15 },
+    });
   });
 
   it('refuses mount enumeration: an unmounted path answers 401 like a mounted one, and 404 only with the token', async () => {

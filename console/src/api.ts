@@ -22,9 +22,17 @@ interface SessionAnswer extends SessionState {
   readonly csrfToken?: string;
 }
 
+/** The tools a mount registers and those its operator's selection (tools, excludeTools, readOnly) left out. */
+export interface ToolOffer {
+  readonly offered: readonly string[];
+  readonly excluded: readonly string[];
+  readonly readOnly: boolean;
+}
+
 export interface ServerInfo {
   readonly name: string;
   readonly kind: string;
+  readonly offer?: ToolOffer;
 }
 
 /** A refusal from the gateway, with its one-line reason. */

@@ -68,7 +68,9 @@ export function createGatewayApp(options: GatewayAppOptions): Hono<{ Variables: 
       ? await options.auth.authenticate(c.req.raw, undefined)
       : undefined;
     if (verdict === undefined || verdict instanceof Response) return c.json({ status: 'ok' });
-    return c.json({ status: 'ok', servers: [...mounts.keys()] });
+    // Counts only: a load balancer needs no more, and a token for the gateway need not reach every mount.
+    const tools = Object.fromEntries([...mounts.values()].map((m) => [m.name, m.offer.offered.length]));
+    return c.json({ status: 'ok', servers: [...mounts.keys()], tools });
   });
   app.get('/.well-known/*', (c) => options.auth.discovery(c.req.raw) ?? c.notFound());
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
+import type { ToolOffer } from '../core/tool-selection.js';
 import type { Authenticator } from './auth.js';
 import { type AssistantSettings, assistantApi } from './console-assistant.js';
 import { type AuditStreamSettings, auditStream } from './console-audit.js';
@@ -19,6 +20,13 @@ import {
 } from './console-request.js';
 import type { ConsoleSession, ConsoleSessions } from './console-session.js';
 
+/** A mounted server as the servers page shows it: with the tools it offers and those its selection left out. */
+export interface ConsoleServer {
+  readonly name: string;
+  readonly kind: string;
+  readonly offer?: ToolOffer;
+}
+
 export interface ConsoleApiOptions {
   readonly sessions: ConsoleSessions;
   /** Checks the pasted token exactly as a bearer token on /metrics is checked. */
@@ -27,7 +35,7 @@ export interface ConsoleApiOptions {
   /** The gateway's limiter: sign-in attempts are counted in it under their own key. */
   readonly rateLimiter: RateLimiterAbstract;
   readonly audit: AuditSink;
-  readonly servers: readonly { readonly name: string; readonly kind: string }[];
+  readonly servers: readonly ConsoleServer[];
   /** The public origin (scheme://host[:port]) the console is reached at besides the address it serves on. */
   readonly publicOrigin?: string | undefined;
   /** The gateway's audit records as they happen, for GET /audit/stream. */

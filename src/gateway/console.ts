@@ -3,7 +3,7 @@ import type { Env, Hono } from 'hono';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AuditSink } from '../core/audit.js';
 import type { Authenticator } from './auth.js';
-import { consoleApi } from './console-api.js';
+import { type ConsoleServer, consoleApi } from './console-api.js';
 import type { AssistantSettings } from './console-assistant.js';
 import type { AuditStreamSettings } from './console-audit.js';
 import { AuditFeed } from './console-audit-feed.js';
@@ -19,7 +19,7 @@ export interface ConsoleOptions {
   /** Where sign-ins are kept (default: in memory, with the default expiry and cap). */
   readonly sessions?: ConsoleSessions;
   /** The mounted servers and their kinds, for the servers page. */
-  readonly servers?: readonly { readonly name: string; readonly kind: string }[];
+  readonly servers?: readonly ConsoleServer[];
   /** The public origin (scheme://host[:port]) browsers reach the gateway at, when it is not the bound address. */
   readonly publicOrigin?: string;
   /** The audit records the gateway's sink publishes (see tapAudit); without it the audit page shows none. */

@@ -4,12 +4,15 @@ import { ConfigError } from '../core/config.js';
 import type { MetricsSink } from '../core/metrics.js';
 import { createRuntime } from '../core/runtime.js';
 import { buildMcpServer } from '../core/server.js';
+import type { ToolOffer } from '../core/tool-selection.js';
 import { SERVER_KINDS, type ServerKind } from '../servers/catalog.js';
 import type { ServerEntry } from './config.js';
 
 export interface Mount {
   readonly name: string;
   readonly handler: McpHttpHandler;
+  /** The tools this mount registers and those its selection left out. */
+  readonly offer: ToolOffer;
   /** Closes the handler and what the server holds open. */
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
   return {
     name: entry.name,
     handler,
+    offer: prepared.offer,
     async close() {
       await handler.close();
       await definition.dispose?.();

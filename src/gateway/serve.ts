@@ -157,7 +157,11 @@ export async function startGateway({ config, servers, source, env }: ServeOption
     audit,
     authMode: credentials.mode,
     console: {
-      servers: servers.map(({ name, kind }) => ({ name, kind })),
+      servers: servers.map(({ name, kind }) => ({
+        name,
+        kind,
+        offer: mounts.find((m) => m.name === name)?.offer,
+      })),
       auditFeed,
       metricsHistory,
       ...(assistant ? { assistant } : {}),

@@ -1,12 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { listServers, metricsText, type ServerInfo } from '../api';
+import { listServers, metricsText, type ServerInfo, type ToolOffer } from '../api';
 import { callsByServer, type ServerCalls } from '../metrics';
 import { listTools } from '../tools';
 
 function callsText(calls: ServerCalls | undefined): string {
   if (!calls) return '0';
   return `${calls.calls} (${calls.refused} refused, ${calls.failed} failed)`;
+}
+
+/** What the operator's selection left out, e.g. "12 of 15 offered, read-only; not offered: write_file, …". */
+function selectionText(offer: ToolOffer | undefined): string | undefined {
+  if (!offer || (offer.excluded.length === 0 && !offer.readOnly)) return undefined;
+  const total = offer.offered.length + offer.excluded.length;
+  const parts = [`${offer.offered.length} of ${total} offered${offer.readOnly ? ', read-only' : ''}`];
+  if (offer.excluded.length > 0) parts.push(`not offered: ${offer.excluded.join(', ')}`);
+  return parts.join('; ');
 }
 
 function ServerRow({ server, calls }: { server: ServerInfo; calls: ServerCalls | undefined }) {
@@ -18,6 +27,7 @@ function ServerRow({ server, calls }: { server: ServerInfo; calls: ServerCalls |
       return { count: list.length, ms: Math.round(performance.now() - started) };
     },
   });
+  const selection = selectionText(server.offer);
   let status: string;
   if (tools.isPending) status = 'checking…';
   else if (tools.isError) status = `not answering: ${tools.error.message}`;
@@ -32,7 +42,10 @@ function ServerRow({ server, calls }: { server: ServerInfo; calls: ServerCalls |
         <code>/mcp/{server.name}</code>
       </td>
       <td className={tools.isError ? 'error' : undefined}>{status}</td>
-      <td className="number tools">{tools.data?.count ?? '–'}</td>
+      <td className="number tools">
+        {tools.data?.count ?? '–'}
+        {selection && <small className="selection">{selection}</small>}
+      </td>
       <td className="number calls">{callsText(calls)}</td>
     </tr>
   );
