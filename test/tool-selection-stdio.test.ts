@@ -95,6 +95,20 @@ describe('tool selection over stdio (rampart <kind> --tools/--exclude-tools/--re
     expect(names(tools).sort()).toEqual(['list_directory', 'read_text_file']);
   });
 
+  it('reads the selection from rampart.yaml and from RAMPART_<KIND>_* as well as from flags', async () => {
+    const config = path.join(base, 'rampart.yaml');
+    writeFileSync(config, `git:\n  tools: [git_status, git_log, git_show]\n  excludeTools: [git_show]\n`);
+    expect(names(await listed(['git', repo, '--config', config])).sort()).toEqual(['git_log', 'git_status']);
+    const fromEnv = await listed(['fs', dir], { RAMPART_FS_EXCLUDE_TOOLS: 'write_file,move_file' });
+    expect(names(fromEnv)).not.toContain('write_file');
+    expect(names(fromEnv)).not.toContain('move_file');
+    expect(names(fromEnv)).toContain('edit_file');
+    // A flag wins over the file, as for every option.
+    expect(names(await listed(['git', repo, '--config', config, '--tools', 'git_branch']))).toEqual([
+      'git_branch',
+    ]);
+  });
+
   it('leaves fs only its read-only tools with --read-only, refusing a write', async () => {
     const session = await spawnRampart(['fs', dir, '--read-only']);
     try {
