@@ -1,5 +1,11 @@
 import { ConfigError } from '../../core/config.js';
-import { defineServer, type ServerDefinition, type ToolDefinition } from '../../core/define.js';
+import {
+  defineServer,
+  type ResourceDefinition,
+  type ResourceTemplateDefinition,
+  type ServerDefinition,
+  type ToolDefinition,
+} from '../../core/define.js';
 import { normalizeHost, parseRanges } from '../../guards/net.js';
 import type { Resolver } from '../../guards/net-dial.js';
 import { type ClientPolicy, GuardedClient } from './client.js';
@@ -9,6 +15,7 @@ import { fetchTool } from './fetch-tool.js';
 import { readOperations } from './openapi/operations.js';
 import { loadSpec, serverUrl } from './openapi/spec.js';
 import { operationTool } from './openapi/tools.js';
+import { openapiResources } from './resources.js';
 
 export { type HttpConfig, httpConfigSchema } from './config.js';
 
@@ -17,6 +24,9 @@ export const HTTP_VERSION = '0.1.0';
 /** What an http server holds between connections: the client (its connection pool) and its tools. */
 export interface PreparedHttp {
   readonly tools: readonly ToolDefinition[];
+  /** In OpenAPI mode, openapi://operations and openapi://operations/{id}; none otherwise. */
+  readonly resources?: readonly ResourceDefinition[];
+  readonly resourceTemplates?: readonly ResourceTemplateDefinition[];
   readonly instructions: string;
   readonly warnings: readonly string[];
   close(): Promise<void>;
@@ -85,7 +95,10 @@ export async function prepareHttp(config: HttpConfig, resolver?: Resolver): Prom
     const title = doc.info?.title ?? 'the API';
     return {
       tools,
-      instructions: `Tools for ${title} at ${server.origin}, one per API operation. Arguments are checked against the API's spec before any request.`,
+      ...openapiResources(doc, operations),
+      instructions:
+        `Tools for ${title} at ${server.origin}, one per API operation. Arguments are checked against the API's spec before any request. ` +
+        'openapi://operations and openapi://operations/{id} describe the operations without calling the API.',
       warnings:
         skipped.length > 0
           ? [`openapi: ${skipped.length} operation(s) not served: ${skipped.join('; ')}`]
@@ -104,5 +117,7 @@ export function httpServer(prepared: PreparedHttp): ServerDefinition {
     version: HTTP_VERSION,
     instructions: prepared.instructions,
     tools: [...prepared.tools],
+    ...(prepared.resources ? { resources: [...prepared.resources] } : {}),
+    ...(prepared.resourceTemplates ? { resourceTemplates: [...prepared.resourceTemplates] } : {}),
   });
 }
