@@ -7,7 +7,7 @@ import { repositoryNames } from '../src/servers/git/resources.js';
 import type { GitRepository } from '../src/servers/git/runner.js';
 import { auditRecordsWhen } from './helpers/audit.js';
 import { commit, git, initRepo } from './helpers/git.js';
-import { connectGit, type Session } from './helpers/mcp.js';
+import { connectGit, type Session, spawnRampart } from './helpers/mcp.js';
 
 type Contents = { uri: string; mimeType?: string; text?: string; blob?: string };
 
@@ -140,6 +140,18 @@ describe('git resources through a real MCP client', () => {
 
   it('declares the completions capability', () => {
     expect(session.client.getServerCapabilities()?.completions).toBeDefined();
+  });
+
+  it('serves the same resources from a spawned rampart git over stdio', async () => {
+    const spawned = await spawnRampart(['git', app, '--log-level', 'silent']);
+    try {
+      const templates = (await spawned.client.listResourceTemplates()).resourceTemplates;
+      expect(templates.map((t) => t.uriTemplate)).toContain('git://{repo}/blob/{rev}/{+path}');
+      const blob = await spawned.client.readResource({ uri: 'git://app/blob/v1/README.md' });
+      expect((blob.contents[0] as Contents).text).toBe('# App v1\n');
+    } finally {
+      await spawned.close();
+    }
   });
 });
 
