@@ -69,11 +69,11 @@ export interface RestoreReport {
   readonly registry: string;
   readonly backup: string;
   /** Subjects that were not as the backup had them. */
-  readonly subjects: readonly string[];
-  readonly removed: readonly { subject: string; version: number }[];
-  readonly registered: readonly { subject: string; version: number; id: number }[];
-  readonly soft_deleted: readonly { subject: string; version: number }[];
-  readonly settings: readonly SettingChange[];
+  readonly subjects: string[];
+  readonly removed: { subject: string; version: number }[];
+  readonly registered: { subject: string; version: number; id: number }[];
+  readonly soft_deleted: { subject: string; version: number }[];
+  readonly settings: SettingChange[];
 }
 
 /** What restoring `file` would change, read from the registry now; nothing is written. */
