@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { type ProjectSpec, parseSpec, projectSpec, SpecError } from '../generator/index.js';
-import type { AssistantMessage, AssistantSettings } from './console-assistant.js';
+import type { AssistantMessage } from './console-assistant.js';
+import type { AssistantSettings } from './console-assistant-settings.js';
 
 /**
  * The assistant's conversation with the chat endpoint. This module is imported on the first assistant request

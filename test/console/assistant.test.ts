@@ -4,7 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
-import { assistantSettings } from '../../src/gateway/console-assistant.js';
+import { assistantSettings } from '../../src/gateway/console-assistant-settings.js';
 import { type RunningGateway, startGateway } from '../../src/gateway/serve.js';
 import { auditRecordsWhen } from '../helpers/audit.js';
 import { makeLayout } from '../helpers/sandbox.js';

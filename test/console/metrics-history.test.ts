@@ -15,10 +15,9 @@ import {
 } from '../../console/src/metrics-history.js';
 import { Metrics } from '../../src/core/metrics.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
+import { bucketOf, LATENCY_BOUNDS_MS } from '../../src/gateway/console-latency-buckets.js';
 import {
-  bucketOf,
   type HistorySnapshot,
-  LATENCY_BOUNDS_MS,
   MAX_SERIES,
   MetricsHistory,
   MINUTE_MS,
