@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { type AuditEntry, followAudit, type StreamState } from '../audit-stream';
+import { Choice } from '../components/choice';
 
 /** Entries kept on the page; older ones fall off the end. */
 const MAX_SHOWN = 500;
@@ -50,28 +51,6 @@ function stateText(state: StreamState): string {
 function timeOf(ts: string): string {
   const date = new Date(ts);
   return Number.isNaN(date.getTime()) ? ts : date.toLocaleTimeString(undefined, { hour12: false });
-}
-
-function Select(props: {
-  label: string;
-  value: string;
-  options: readonly string[];
-  onChange: (value: string) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <select id={id} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
-        <option value="">all</option>
-        {props.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 /** The gateway's audit records, live, newest first; every value is rendered as text. */
@@ -139,14 +118,22 @@ export function AuditPage() {
         aria-label="Filter audit records"
         onSubmit={(event) => event.preventDefault()}
       >
-        <Select
+        <Choice
+          all="all"
           label="Server"
           value={filters.server}
           options={servers}
           onChange={(server) => set({ server, tool: '' })}
         />
-        <Select label="Tool" value={filters.tool} options={tools} onChange={(tool) => set({ tool })} />
-        <Select
+        <Choice
+          all="all"
+          label="Tool"
+          value={filters.tool}
+          options={tools}
+          onChange={(tool) => set({ tool })}
+        />
+        <Choice
+          all="all"
           label="Outcome"
           value={filters.outcome}
           options={OUTCOMES}

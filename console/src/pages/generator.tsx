@@ -15,6 +15,7 @@ import {
 import { fileTree } from '../generator-tree';
 import { offerDownload, projectFolder, zipProject } from '../generator-zip';
 import '../generator-styles.css';
+import { QueryStatus } from '../components/query-status';
 
 /** The options two kinds share, kept when the person changes the kind. */
 function common(data: Record<string, unknown>): Record<string, unknown> {
@@ -77,8 +78,7 @@ export function GeneratorPage() {
         Make a hardened MCP server project, as <code>rampart new</code> does: the gateway generates its files
         and writes none; this page shows them and zips them for you to download.
       </p>
-      {schemas.isPending && <p className="status">Loading the generator's options…</p>}
-      {schemas.isError && <p role="alert">{schemas.error.message}</p>}
+      <QueryStatus query={schemas} loading="Loading the generator's options…" />
       <div className="generator">
         {schemas.data && (
           <section aria-labelledby="generator-spec-heading" className="generator-spec">

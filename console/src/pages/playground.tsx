@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { Annotations } from '../components/annotations';
-import { ServerSections } from '../components/resource-sections';
+import { QueryStatus } from '../components/query-status';
+import { ServerPageHeading } from '../components/resource-sections';
 import { ToolRunner } from '../components/tool-runner';
 import { listTools } from '../tools';
 
@@ -13,13 +14,8 @@ export function PlaygroundPage() {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/servers">Servers</Link> / {name}
-      </p>
-      <h1>{name}: tool playground</h1>
-      <ServerSections server={name} />
-      {tools.isPending && <p className="status">Loading the tools…</p>}
-      {tools.isError && <p role="alert">{tools.error.message}</p>}
+      <ServerPageHeading server={name} title="tool playground" />
+      <QueryStatus query={tools} loading="Loading the tools…" />
       {tools.data && (
         <div className="playground">
           <nav aria-label="Tools" className="tool-list">

@@ -1,8 +1,9 @@
 import type { Prompt } from '@modelcontextprotocol/client';
 import { useQuery } from '@tanstack/react-query';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { PromptForm } from '../components/prompt-form';
-import { ServerSections } from '../components/resource-sections';
+import { QueryStatus } from '../components/query-status';
+import { ServerPageHeading } from '../components/resource-sections';
 import { clientFor } from '../mcp';
 
 interface PromptCatalog {
@@ -36,13 +37,8 @@ export function PromptsPage() {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/servers">Servers</Link> / {name} / prompts
-      </p>
-      <h1>{name}: prompts</h1>
-      <ServerSections server={name} />
-      {catalog.isPending && <p className="status">Loading the prompts…</p>}
-      {catalog.isError && <p role="alert">{catalog.error.message}</p>}
+      <ServerPageHeading server={name} section="prompts" title="prompts" />
+      <QueryStatus query={catalog} loading="Loading the prompts…" />
       {catalog.data && !catalog.data.offered && (
         <p className="empty">
           {name} offers no prompts: it does not declare the prompts capability. Its tools are in the

@@ -1,9 +1,10 @@
 import type { Resource, ResourceTemplateType } from '@modelcontextprotocol/client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
+import { QueryStatus } from '../components/query-status';
 import { ResourceContents } from '../components/resource-contents';
-import { ServerSections } from '../components/resource-sections';
+import { ServerPageHeading } from '../components/resource-sections';
 import { ResourceTemplateForm } from '../components/resource-template-form';
 import { clientFor } from '../mcp';
 
@@ -122,13 +123,8 @@ export function ResourcesPage() {
 
   return (
     <>
-      <p className="crumbs">
-        <Link to="/servers">Servers</Link> / {name} / resources
-      </p>
-      <h1>{name}: resources</h1>
-      <ServerSections server={name} />
-      {catalog.isPending && <p className="status">Loading the resources…</p>}
-      {catalog.isError && <p role="alert">{catalog.error.message}</p>}
+      <ServerPageHeading server={name} section="resources" title="resources" />
+      <QueryStatus query={catalog} loading="Loading the resources…" />
       {catalog.data && !catalog.data.offered && (
         <p className="empty">
           {name} offers no resources: it does not declare the resources capability. Its tools are in the
