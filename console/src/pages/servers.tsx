@@ -12,6 +12,8 @@ function callsText(calls: ServerCalls | undefined): string {
 /** What the operator's selection left out, e.g. "12 of 15 offered, read-only; not offered: write_file, …". */
 function selectionText(offer: ToolOffer | undefined): string | undefined {
   if (!offer || (offer.excluded.length === 0 && !offer.readOnly)) return undefined;
+  // A server may leave its write tools out itself when read-only (fs does): nothing was left out by name.
+  if (offer.excluded.length === 0) return 'read-only';
   const total = offer.offered.length + offer.excluded.length;
   const parts = [`${offer.offered.length} of ${total} offered${offer.readOnly ? ', read-only' : ''}`];
   if (offer.excluded.length > 0) parts.push(`not offered: ${offer.excluded.join(', ')}`);
