@@ -36,6 +36,11 @@ export const registryConfigSchema = z.object({
     .describe(
       'Where bulk operations write their backups before the first change, and the only place restore_backup reads from',
     ),
+  schemaDir: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The directory bulk_register may read schema folders from; unset, it takes bundles only'),
   ...commonOptions,
 });
 

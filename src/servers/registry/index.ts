@@ -1,4 +1,5 @@
 import { defineServer, type ServerDefinition } from '../../core/define.js';
+import { resolveBackupDir } from './bulk/backup-dir.js';
 import { RegistryClient } from './client.js';
 import type { RegistryConfig } from './config.js';
 import { registriesFromEnvironment } from './environment.js';
@@ -7,6 +8,10 @@ import { registryResources, registryResourceTemplates } from './resources.js';
 import { registryStatusResources, registryStatusTemplates } from './resources-status.js';
 import { subjectResourceTemplates } from './resources-subject.js';
 import { adminTools } from './tools/admin.js';
+import { backupTools } from './tools/backup.js';
+import { bulkCleanupTools } from './tools/bulk-cleanup.js';
+import { bulkConfigTools } from './tools/bulk-config.js';
+import { bulkRegisterTools } from './tools/bulk-register.js';
 import { compareTools } from './tools/compare.js';
 import { contextTools } from './tools/contexts.js';
 import { defaultTools } from './tools/defaults.js';
@@ -24,6 +29,10 @@ export const REGISTRY_VERSION = '0.1.0';
 
 export interface PreparedRegistry {
   readonly clients: readonly RegistryClient[];
+  /** Where bulk operations write backups (registry.backupDir, `~` expanded). */
+  readonly backupDir: string;
+  /** Where bulk_register may read schema folders from (registry.schemaDir); none: bundles only. */
+  readonly schemaDir?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -36,6 +45,8 @@ export function prepareRegistry(
   const clients = entries.map((entry) => new RegistryClient(entry, config.requestTimeoutMs));
   return {
     clients,
+    backupDir: resolveBackupDir(config.backupDir),
+    schemaDir: config.schemaDir,
     close: async () => {
       await Promise.all(clients.map((c) => c.close()));
     },
@@ -68,6 +79,10 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       ...defaultTools(ctx),
       ...contextTools(ctx),
       ...idlTools(ctx),
+      ...bulkCleanupTools(ctx, prepared),
+      ...bulkRegisterTools(ctx, prepared),
+      ...bulkConfigTools(ctx, prepared),
+      ...backupTools(ctx, prepared),
     ],
     resources: [...registryResources(ctx), ...registryStatusResources(ctx)],
     // The per-subject templates come first: schema://{registry}/{subject}/{version} would take "versions".

@@ -32,7 +32,7 @@ export interface VersionRef {
  */
 export interface CleanupUnit {
   readonly subject: string;
-  readonly versions: readonly number[];
+  readonly versions: number[];
   readonly whole: boolean;
 }
 
@@ -42,21 +42,21 @@ export type CleanupStep = VersionRef;
 export interface BlockedStep extends CleanupUnit {
   readonly reason: string;
   /** The surviving versions that reference this one, when that is why it stays. */
-  readonly referrers: readonly VersionRef[];
+  readonly referrers: VersionRef[];
 }
 
 /** A version that goes, and the versions (all going too) that reference it: who loses what. */
 export interface ImpactEntry extends VersionRef {
-  readonly referenced_by: readonly VersionRef[];
+  readonly referenced_by: VersionRef[];
 }
 
 export interface CleanupPlan {
   /** In the order to run: every referrer before what it references. */
-  readonly steps: readonly CleanupStep[];
+  readonly steps: CleanupStep[];
   /** Subjects with only soft-deleted versions, removed for good in one call each (permanent cleanups only). */
-  readonly purge: readonly string[];
-  readonly blocked: readonly BlockedStep[];
-  readonly impact: readonly ImpactEntry[];
+  readonly purge: string[];
+  readonly blocked: BlockedStep[];
+  readonly impact: ImpactEntry[];
 }
 
 const key = (subject: string, version: number) => `${subject}\u0000${version}`;

@@ -58,10 +58,12 @@ export interface RegisterStep {
   readonly keep_id: boolean;
   readonly reason?: string;
   /** The registry's own words when it found the schema incompatible. */
-  readonly messages?: readonly string[];
+  readonly messages?: string[];
 }
 
-const key = (subject: string, version: number) => `${subject}\u0000${version}`;
+/** How a bundle version is named in the map of where versions land. */
+export const landingKey = (subject: string, version: number) => `${subject}\u0000${version}`;
+const key = landingKey;
 
 /**
  * Plans registering many schemas, touching nothing: subjects in reference order (ordering.ts), each subject's
@@ -133,7 +135,7 @@ export async function planRegistration(
         if (!verdict.compatible) {
           block('incompatible with the versions the subject already has', {
             compatibility: 'incompatible',
-            messages: verdict.messages,
+            messages: [...verdict.messages],
           });
           continue;
         }
