@@ -199,6 +199,33 @@ describe('registry session tools: default registry, create_context, export_avro_
     expect(refused.text).toMatch(
       /subject config-json version 1, a JSON schema; only Avro schemas have an Avro IDL form/,
     );
+    const nothing = await session.call('export_avro_idl', {});
+    expect(nothing.isError).toBe(true);
+    expect(nothing.text).toMatch(/name the subjects to export, or give a bundle that holds some/);
+  });
+
+  it('exports from an export bundle the same IDL as from the registry, and refuses what the bundle lacks', async () => {
+    const { bundle } = structured<{ bundle: { subjects: { subject: string }[] } }>(
+      await session.call('export_context', { context: '.' }),
+    );
+    const fromRegistry = structured<{ idl: string }>(
+      await session.call('export_avro_idl', { subjects: [{ subject: 'invoices-value' }] }),
+    );
+    const fromBundle = structured<{ idl: string; registry: string }>(
+      await session.call('export_avro_idl', { bundle, subjects: [{ subject: 'invoices-value' }] }),
+    );
+    expect(fromBundle).toMatchObject({ registry: 'bundle', idl: fromRegistry.idl });
+    // Every subject of the bundle by default: its JSON Schema subject is refused, by name.
+    const mixed = await session.call('export_avro_idl', { bundle });
+    expect(mixed.isError).toBe(true);
+    expect(mixed.text).toMatch(/subject config-json version 1, a JSON schema/);
+    const partial = {
+      ...bundle,
+      subjects: bundle.subjects.filter((s) => s.subject === 'invoices-value'),
+    };
+    const missing = await session.call('export_avro_idl', { bundle: partial });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/the bundle has no version 1 of subject money-value/);
   });
 
   it('exports a subject in a context, by version, from the default registry', async () => {

@@ -4,6 +4,7 @@ import { Refusal } from '../../../core/errors.js';
 import { type AvroSource, toAvroIdl } from '../avro-idl.js';
 import type { RegistryClient } from '../client.js';
 import { contextArg, path, qualify, type RegistryContext, registryArg, subjectArg } from './shared.js';
+import { bundleSchema } from './transfer.js';
 
 /** Most schemas one export reads, the subjects asked for and every schema they reference together. */
 export const MAX_IDL_SCHEMAS = 200;
@@ -17,25 +18,46 @@ interface Version {
   references?: { name: string; subject: string; version: number }[];
 }
 
+/** Finds one subject version: in a registry, or in an export bundle. */
+type Lookup = (subject: string, version: number | 'latest') => Promise<Version>;
+
+const registryLookup =
+  (client: RegistryClient, signal: AbortSignal): Lookup =>
+  (subject, version) =>
+    client.call<Version>('GET', path('subjects', subject, 'versions', version), undefined, signal);
+
+function bundleLookup(bundle: z.output<typeof bundleSchema>): Lookup {
+  return async (subject, version) => {
+    const entry = bundle.subjects.find((s) => s.subject === subject);
+    const versions = entry?.versions ?? [];
+    const found =
+      version === 'latest'
+        ? versions.reduce<(typeof versions)[number] | undefined>(
+            (a, b) => (a === undefined || b.version > a.version ? b : a),
+            undefined,
+          )
+        : versions.find((v) => v.version === version);
+    if (!found)
+      throw new Refusal(
+        `the bundle has no version ${version} of subject ${subject} (bundle from ${bundle.source})`,
+      );
+    return { subject, ...found };
+  };
+}
+
 /**
  * The versions asked for and, before each, every schema it references (depth first, each once), so that the
  * printer meets a type's definition before its uses.
  */
 async function withReferences(
-  client: RegistryClient,
+  lookup: Lookup,
   wanted: readonly { subject: string; version: number | 'latest' }[],
-  signal: AbortSignal,
 ): Promise<{ sources: AvroSource[]; read: Version[] }> {
   const sources: AvroSource[] = [];
   const read: Version[] = [];
   const seen = new Set<string>();
   const visit = async (subject: string, version: number | 'latest', from: string | undefined) => {
-    const found = await client.call<Version>(
-      'GET',
-      path('subjects', subject, 'versions', version),
-      undefined,
-      signal,
-    );
+    const found = await lookup(subject, version);
     const key = `${found.subject}@${found.version}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -83,7 +105,8 @@ export function idlTools(ctx: RegistryContext) {
         'Renders Avro subjects (a version each, default latest) as one Avro IDL protocol: records, errors, enums ' +
         'and fixed declared with their namespaces, docs, aliases, defaults, logical types and other properties, ' +
         'unions, arrays and maps in place, and every schema they reference resolved and declared first. ' +
-        'JSON Schema and Protobuf subjects are refused.',
+        'From a registry, or from an export bundle (export_*) without calling any registry. JSON Schema and ' +
+        'Protobuf subjects are refused.',
       input: z.object({
         subjects: z
           .array(
@@ -94,7 +117,13 @@ export function idlTools(ctx: RegistryContext) {
           )
           .min(1)
           .max(50)
-          .describe('The subjects to export, each with a version number or "latest"'),
+          .optional()
+          .describe(
+            'The subjects to export, each with a version number or "latest"; with a bundle, default every subject in it',
+          ),
+        bundle: bundleSchema
+          .optional()
+          .describe('An export bundle (from export_*) to read the schemas from instead of a registry'),
         protocol: z
           .string()
           .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an Avro name such as "Orders"')
@@ -109,7 +138,7 @@ export function idlTools(ctx: RegistryContext) {
         context: contextArg,
       }),
       output: z.object({
-        registry: z.string(),
+        registry: z.string().describe('The registry read, or "bundle"'),
         protocol: z.string(),
         idl: z.string(),
         types: z.array(z.string()).describe('Full names of the declared types, in order'),
@@ -121,16 +150,23 @@ export function idlTools(ctx: RegistryContext) {
       annotations: { ...READ_ONLY, openWorldHint: true },
       present: (result) => result.idl,
       async handler(args, { signal }) {
-        const client = ctx.pick(args.registry);
-        const wanted = args.subjects.map((s) => ({
-          subject: qualify(s.subject, args.context),
-          version: s.version,
-        }));
-        const { sources, read } = await withReferences(client, wanted, signal);
-        const protocol = args.protocol ?? protocolNameFor((args.subjects[0] as { subject: string }).subject);
+        const chosen =
+          args.subjects ??
+          args.bundle?.subjects.map((s) => ({ subject: s.subject, version: 'latest' as const }));
+        if (!chosen || chosen.length === 0)
+          throw new Refusal('name the subjects to export, or give a bundle that holds some');
+        const wanted = chosen.map((s) => ({ subject: qualify(s.subject, args.context), version: s.version }));
+        const source = args.bundle
+          ? { name: 'bundle', lookup: bundleLookup(args.bundle) }
+          : (() => {
+              const client = ctx.pick(args.registry);
+              return { name: client.name, lookup: registryLookup(client, signal) };
+            })();
+        const { sources, read } = await withReferences(source.lookup, wanted);
+        const protocol = args.protocol ?? protocolNameFor((chosen[0] as { subject: string }).subject);
         const printed = toAvroIdl(sources, protocol, args.namespace);
         return {
-          registry: client.name,
+          registry: source.name,
           protocol,
           idl: printed.idl,
           types: [...printed.types],
