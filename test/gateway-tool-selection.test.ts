@@ -78,7 +78,7 @@ describe('tool selection per gateway mount', () => {
           (error: Error) => ({ isError: true, text: error.message }),
         );
       expect(outcome.isError).toBe(true);
-      expect(outcome.text).toMatch(/write_file/);
+      expect(outcome.text).toMatch(/Tool write_file not found/);
       expect(existsSync(target)).toBe(false);
       const read = textOf(
         await client.callTool({

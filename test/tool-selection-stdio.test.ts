@@ -62,7 +62,7 @@ describe('tool selection over stdio (rampart <kind> --tools/--exclude-tools/--re
       const target = path.join(dir, 'planted.txt');
       const outcome = await attempt(session, 'write_file', { path: target, content: 'planted' });
       expect(outcome.isError).toBe(true);
-      expect(outcome.text).toMatch(/write_file/);
+      expect(outcome.text).toMatch(/Tool write_file not found/);
       expect(existsSync(target)).toBe(false);
       // The tools the selection kept still work.
       const read = await attempt(session, 'read_text_file', { path: path.join(dir, 'notes.txt') });
