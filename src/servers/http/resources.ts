@@ -149,7 +149,8 @@ const json = (uri: string, value: unknown): ResourceContents[] => [
 
 /**
  * `openapi://operations` and `openapi://operations/{id}`: the operations this server serves as tools, read from
- * the spec loaded at start. Reading one never makes a request to the API.
+ * the spec loaded at start. Reading one never makes a request to the API. They describe the spec, so a tool the
+ * operator left out with --tools/--exclude-tools is still described; describing it calls nothing.
  */
 export function openapiResources(
   doc: OpenApiDocument,
@@ -162,7 +163,7 @@ export function openapiResources(
         name: 'openapi-operations',
         title: 'API operations',
         description:
-          'Every operation this server offers as a tool: id, tool name, method, path, summary and tags',
+          'Every operation of the spec this server serves (its method allowed, an operationId): id, tool name, method, path, summary and tags',
         uri: 'openapi://operations',
         mimeType: JSON_TYPE,
         read: async () =>
