@@ -53,6 +53,19 @@ describe('tool selection over stdio (rampart <kind> --tools/--exclude-tools/--re
 
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
+  it('offers --tools, --exclude-tools and --read-only on every server command, git saying it changes nothing', async () => {
+    const kinds = ['fs', 'db', 'http', 'git', 'sessions', 'krakend', 'registry'];
+    const helps = await Promise.all(kinds.map((kind) => runOneShot([kind, '--help'])));
+    for (const [i, help] of helps.entries()) {
+      expect(help.code, kinds[i]).toBe(0);
+      for (const flag of ['--tools <names>', '--exclude-tools <names>', '--read-only'])
+        expect(help.stdout, `${kinds[i]} ${flag}`).toContain(flag);
+    }
+    expect(helps[kinds.indexOf('git')]?.stdout.replace(/\s+/g, ' ')).toContain(
+      'accepted, and changes nothing',
+    );
+  });
+
   it('refuses a call to an excluded tool over stdio', async () => {
     const session = await spawnRampart(['fs', dir, '--exclude-tools', 'write_file']);
     try {
