@@ -277,6 +277,7 @@ describe('Avro IDL printer', () => {
     expect(idl).toContain('  @namespace("b")\n  enum Kind {\n    `null`,\n    X\n  }');
     expect(idl).toContain('    b.Kind `record`;\n    b.Kind again;');
     expect(typesOfIdl(idl)).toEqual(typesOf(schema));
+    expect(toAvroIdl([{ label: 'events', schema }], 'record').idl).toContain('protocol `record` {');
   });
 
   it('declares the named types of a top-level union and says the union itself is not declared', () => {

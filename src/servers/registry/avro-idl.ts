@@ -270,7 +270,7 @@ export function toAvroIdl(
   const head = protocolNamespace === '' ? '' : `@namespace(${JSON.stringify(protocolNamespace)})\n`;
   const body = [...printer.declarations.values()].map((d) => d.text).join('\n\n');
   return {
-    idl: `${head}protocol ${protocol} {\n${body}\n}\n`,
+    idl: `${head}protocol ${identifier(protocol)} {\n${body}\n}\n`,
     types: [...printer.declarations.keys()],
     notes,
   };
