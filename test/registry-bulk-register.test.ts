@@ -225,6 +225,64 @@ describe('bulk_register against two embedded registries', () => {
     }
   });
 
+  it('blocks a schema the registry cannot parse, with its words, in the plan', async () => {
+    const { session } = await setup();
+    try {
+      const bundle = bundleOf([
+        {
+          subject: 'broken-value',
+          versions: [{ version: 1, id: 5, schema: '{"type": "record", "name": "B"' }],
+        },
+      ]);
+      const plan = structured<RegisterResult>(await session.call('bulk_register', { bundle }));
+      expect(plan.plan).toHaveLength(1);
+      expect(plan.plan[0]).toMatchObject({
+        action: 'blocked',
+        reason: 'the registry refuses the schema itself',
+        compatibility: 'incompatible',
+      });
+      expect(plan.plan[0]?.messages?.[0]).toMatch(/42201/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('asks the user before registering, and a no writes nothing and takes no backup', async () => {
+    const main = await backend.start();
+    const mirror = await backend.start();
+    await seedMain(main);
+    const asked: string[] = [];
+    const session = await connectRegistry(
+      {
+        registries: [
+          { name: 'main', url: main.url },
+          { name: 'mirror', url: mirror.url, viewonly: true },
+        ],
+        backupDir,
+      },
+      {
+        elicit: (message) => {
+          asked.push(message);
+          return { action: 'decline' };
+        },
+      },
+    );
+    try {
+      const before = await dumpRegistry(main);
+      const backupsBefore = readdirSync(backupDir).length;
+      const bundle = bundleOf([
+        { subject: 'new-value', versions: [{ version: 1, id: 7, schema: strict('N', ['id']) }] },
+      ]);
+      const refused = await session.call('bulk_register', { bundle, dry_run: false });
+      expect(refused.isError).toBe(true);
+      expect(asked).toEqual(['Register 1 schema in 1 subject of registry main? A backup is written first.']);
+      expect(await dumpRegistry(main)).toEqual(before);
+      expect(readdirSync(backupDir).length).toBe(backupsBefore);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('stops at an incompatible version in the middle, leaves a consistent registry, and the backup restores it', async () => {
     const { main, session } = await setup();
     try {

@@ -36,6 +36,8 @@ export interface RegisterFacts {
 export interface Verdict {
   readonly compatible: boolean;
   readonly messages: readonly string[];
+  /** Why it is refused, when not for compatibility (the registry cannot parse the schema). */
+  readonly reason?: string;
 }
 
 /** Asks the registry whether a schema could be registered under a subject now (its compatibility endpoint). */
@@ -133,7 +135,7 @@ export async function planRegistration(
           references: translated.references,
         });
         if (!verdict.compatible) {
-          block('incompatible with the versions the subject already has', {
+          block(verdict.reason ?? 'incompatible with the versions the subject already has', {
             compatibility: 'incompatible',
             messages: [...verdict.messages],
           });

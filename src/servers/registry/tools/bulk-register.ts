@@ -150,7 +150,11 @@ export function registryCheck(client: RegistryClient, signal: AbortSignal): Comp
       if (error instanceof RegistryApiError && error.status === 404)
         return { compatible: true, messages: [] };
       if (error instanceof RegistryApiError && error.status === 422)
-        return { compatible: false, messages: [error.message] };
+        return {
+          compatible: false,
+          messages: [error.message],
+          reason: 'the registry refuses the schema itself',
+        };
       throw error;
     }
   };
