@@ -7,6 +7,8 @@ import {
   registryServerConfigSchema,
   startRegistryServer,
 } from '../src/registry-server/index.js';
+import { takeBackup } from '../src/servers/registry/backup.js';
+import { RegistryClient } from '../src/servers/registry/client.js';
 import { registriesFromEnvironment } from '../src/servers/registry/environment.js';
 import {
   connectRegistry,
@@ -76,6 +78,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
   let primary: RunningRegistry;
   let secondary: RunningRegistry;
   let session: Session;
+  const backupDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-tools-backups-')), 'backups');
 
   beforeAll(async () => {
     backend = makeBackend();
@@ -89,6 +92,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
     });
     await post(primary, '/config/items-value', { compatibility: 'FULL_TRANSITIVE' });
     session = await connectRegistry({
+      backupDir,
       registries: [
         { name: 'primary', url: primary.url },
         { name: 'mirror', url: secondary.url, viewonly: true },
@@ -99,6 +103,7 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
   afterAll(async () => {
     await session?.close();
     await backend?.cleanup();
+    rmSync(path.dirname(backupDir), { recursive: true, force: true });
   });
 
   /** Runs `work` with a fresh, empty registry named `target` beside `primary`, in a session of its own. */
@@ -328,6 +333,13 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
   });
 
   it('refuses every write to a view-only registry, and leaves it unchanged', async () => {
+    const mirror = new RegistryClient({ name: 'mirror', url: secondary.url, viewonly: true }, 10_000);
+    const mirrorBackup = await takeBackup(mirror, 'all', {
+      dir: backupDir,
+      signal: AbortSignal.timeout(10_000),
+      label: 'x',
+    });
+    await mirror.close();
     const writes: [string, Record<string, unknown>][] = [
       ['register_schema', { subject: 'x-value', schema: ORDER_V1, registry: 'mirror' }],
       ['update_global_config', { compatibility: 'NONE', registry: 'mirror' }],
@@ -346,6 +358,14 @@ function registryToolSuite(makeBackend: () => RegistryBackend) {
       ],
       ['migrate_context', { target_registry: 'mirror', dry_run: false, confirm: true }],
       ['migrate_context', { target_registry: 'mirror' }],
+      ['bulk_cleanup', { pattern: '*', registry: 'mirror', dry_run: false, confirm: true }],
+      ['bulk_register', { bundle: EMPTY_BUNDLE, registry: 'mirror', dry_run: false, confirm: true }],
+      [
+        'bulk_update_config',
+        { pattern: '*', mode: 'READONLY', registry: 'mirror', dry_run: false, confirm: true },
+      ],
+      ['clear_contexts', { contexts: ['.'], registry: 'mirror', dry_run: false, confirm: true }],
+      ['restore_backup', { backup: path.basename(mirrorBackup.path), dry_run: false, confirm: true }],
     ];
     const { tools } = await session.client.listTools();
     const writing = tools.filter((t) => !t.annotations?.readOnlyHint).map((t) => t.name);

@@ -11,6 +11,7 @@ import { adminTools } from './tools/admin.js';
 import { backupTools } from './tools/backup.js';
 import { bulkCleanupTools } from './tools/bulk-cleanup.js';
 import { bulkConfigTools } from './tools/bulk-config.js';
+import { bulkContextTools } from './tools/bulk-contexts.js';
 import { bulkRegisterTools } from './tools/bulk-register.js';
 import { compareTools } from './tools/compare.js';
 import { contextTools } from './tools/contexts.js';
@@ -82,6 +83,7 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       ...bulkCleanupTools(ctx, prepared),
       ...bulkRegisterTools(ctx, prepared),
       ...bulkConfigTools(ctx, prepared),
+      ...bulkContextTools(ctx, prepared),
       ...backupTools(ctx, prepared),
     ],
     resources: [...registryResources(ctx), ...registryStatusResources(ctx)],
