@@ -159,7 +159,7 @@ describe('tool selection per gateway mount', () => {
     await expect(
       start([{ name: 'docs', kind: 'fs', options: { roots: [layout.root], excludeTools: ['write_fille'] } }]),
     ).rejects.toThrow(
-      /excludeTools \(--exclude-tools\) names a tool fs does not have.*: write_fille \(its tools: .*write_file/,
+      /^rampart\.yaml servers\.docs\.options: excludeTools \(--exclude-tools\) names a tool fs does not have.*: write_fille \(its tools: .*write_file/,
     );
   });
 

@@ -20,6 +20,9 @@ export interface ToolOffer {
   readonly readOnly: boolean;
 }
 
+/** A refused selection; the gateway says which mount's options it came from. */
+export class ToolSelectionError extends ConfigError {}
+
 /** A list from a flag, rampart.yaml or the environment; `a,b` in one item counts as two names. */
 function namesOf(list: readonly string[] | undefined): string[] | undefined {
   if (list === undefined) return undefined;
@@ -29,7 +32,7 @@ function namesOf(list: readonly string[] | undefined): string[] | undefined {
 function refuseUnknown(server: string, setting: string, names: string[], known: readonly string[]): void {
   const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length === 0) return;
-  throw new ConfigError(
+  throw new ToolSelectionError(
     `${setting} names ${unknown.length === 1 ? 'a tool' : 'tools'} ${server} does not have (with its current options): ${unknown.join(', ')} ` +
       `(its tools: ${known.join(', ') || 'none'})`,
   );
@@ -50,7 +53,9 @@ export function resolveToolOffer(
   const exclude = namesOf(selection.excludeTools);
   if (include !== undefined) {
     if (include.length === 0)
-      throw new ConfigError(`tools (--tools) for ${server} names no tool (its tools: ${known.join(', ')})`);
+      throw new ToolSelectionError(
+        `tools (--tools) for ${server} names no tool (its tools: ${known.join(', ')})`,
+      );
     refuseUnknown(server, 'tools (--tools)', include, known);
   }
   if (exclude !== undefined) refuseUnknown(server, 'excludeTools (--exclude-tools)', exclude, known);
@@ -67,7 +72,7 @@ export function resolveToolOffer(
       exclude && 'excludeTools (--exclude-tools)',
       readOnly && 'readOnly (--read-only)',
     ].filter(Boolean);
-    throw new ConfigError(
+    throw new ToolSelectionError(
       `${applied.join(' with ')} leave${applied.length === 1 ? 's' : ''} ${server} no tool (its tools: ${known.join(', ')})`,
     );
   }

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/config.js';
 import type { MetricsSink } from '../core/metrics.js';
 import { createRuntime } from '../core/runtime.js';
 import { buildMcpServer } from '../core/server.js';
-import type { ToolOffer } from '../core/tool-selection.js';
+import { type ToolOffer, ToolSelectionError } from '../core/tool-selection.js';
 import { SERVER_KINDS, type ServerKind } from '../servers/catalog.js';
 import type { ServerEntry } from './config.js';
 
@@ -49,7 +49,9 @@ export async function buildMount(entry: ServerEntry, context: MountContext): Pro
     throw new ConfigError(`${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
   const config = parsed.data as Record<string, unknown> & Parameters<typeof createRuntime>[0];
-  const prepared = await loaded.prepare(config);
+  const prepared = await loaded.prepare(config).catch((error: unknown) => {
+    throw error instanceof ToolSelectionError ? new ConfigError(`${where}: ${error.message}`) : error;
+  });
   const runtime = await createRuntime({
     ...config,
     audit: context.audit,
