@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,14 +18,12 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'assistant-browser-token-0123456789abcdefghij';
 /** A distinctive key: wherever it shows up outside the gateway process and the endpoint, it has leaked. */
 const KEY = 'sk-rampart-browser-KEY-3e8d1c7a9f6b42d0';
 const DESCRIPTION = 'a read-only server over our Postgres orders table';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save a screenshot of the page (README shows it), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
@@ -99,10 +96,7 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
 
   async function signIn(where: BrowserContext, served: ServedGateway): Promise<void> {
     const page = await newPage(where);
-    await page.goto(served.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, served.url, TOKEN);
     await page.close();
   }
 
@@ -135,10 +129,7 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
     expect(shown).toEqual({ ...STUB_SPEC, urlEnv: 'DATABASE_URL' });
     // Proposed is not generated: the page stays where it is until the person confirms.
     expect(new URL(page.url()).pathname).toBe('/assistant');
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, 'assistant.png') });
-    }
+    await saveScreenshot(page, 'assistant');
     expect(await violations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Generate this project' }).click();
     await page.waitForURL(`${gateway.url}/generator`);
@@ -263,17 +254,8 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
           await page.getByRole('heading', { name: 'Assistant' }).waitFor();
           if (served === gateway) await askFor(page, 'spec');
           await page.locator(ready).waitFor();
-          await page.evaluate(AXE);
-          const found = await page.evaluate(async () => {
-            type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-            const results = await (window as unknown as { axe: Axe }).axe.run();
-            return results.violations.map((v) => `${v.impact} ${v.id}`);
-          });
           const where = `${served === gateway ? 'configured' : 'unconfigured'} at ${viewport.width}`;
-          expect(
-            found.filter((v) => /^(serious|critical)/.test(v)),
-            where,
-          ).toEqual([]);
+          expect(await seriousViolations(page), where).toEqual([]);
           expect(
             await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
             where,

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,12 +9,10 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
 const XSS = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save a screenshot of the page (README shows it), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 describeWithChromium('console audit page in Chromium against rampart serve', () => {
   let layout: Sandbox;
@@ -32,10 +28,7 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
     await callListDirectory(page, layout.root);
     await page.close();
   });
@@ -106,10 +99,7 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     await audit.getByRole('button', { name: /^Resume/ }).click();
     expect(await audit.locator('tr.audit-row').count()).toBe(before + 1);
     await playground.close();
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await audit.screenshot({ path: path.join(SHOTS, 'audit.png') });
-    }
+    await saveScreenshot(audit, 'audit');
   });
 
   it('XSS: an argument <img src=x onerror=alert(1)> echoed in a refusal shows as text in the audit page', async () => {
@@ -159,16 +149,7 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
         page.setDefaultTimeout(10_000);
         await page.goto(`${gateway.url}/audit`);
         await page.locator('tr.audit-row').first().waitFor();
-        await page.evaluate(AXE);
-        const found = await page.evaluate(async () => {
-          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-          const results = await (window as unknown as { axe: Axe }).axe.run();
-          return results.violations.map((v) => `${v.impact} ${v.id}`);
-        });
-        expect(
-          found.filter((v) => /^(serious|critical)/.test(v)),
-          `audit at ${viewport.width}`,
-        ).toEqual([]);
+        expect(await seriousViolations(page), `audit at ${viewport.width}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
           true,
         );

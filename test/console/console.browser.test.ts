@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -12,12 +12,11 @@ import {
   servePage,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot } from './page-checks.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save screenshots of the main pages (README shows them), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 declare global {
   interface Window {
@@ -89,18 +88,12 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     return watched;
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  }
-
   /** Signs in with the keyboard, as a person would: type the token, press Enter. */
   async function signIn(page: Page): Promise<void> {
     await page.goto(gateway.url);
     const field = page.getByLabel('Gateway token');
     await field.focus();
-    await shot(page, 'sign-in');
+    await saveScreenshot(page, 'sign-in');
     await page.keyboard.type(TOKEN);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Servers' }).waitFor();
@@ -139,7 +132,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     expect(await table.locator('caption').textContent()).toMatch(/^entries: \d+ rows$/);
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(['name', 'type']);
     await table.getByRole('row', { name: 'hello.txt file' }).waitFor();
-    await shot(page, 'playground');
+    await saveScreenshot(page, 'playground');
     expect(await violations(page)).toEqual([]);
     // The servers page counts the call, from the gateway's own /metrics.
     await page.getByRole('link', { name: 'Servers' }).first().click();
@@ -149,7 +142,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
       .getByRole('row', { name: /fs/ })
       .getByText(/answering/)
       .waitFor();
-    await shot(page, 'servers');
+    await saveScreenshot(page, 'servers');
   });
 
   it('shows a refusal as the tool said it, one line, as a failed call', async () => {
@@ -188,7 +181,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     expect(await dialog.textContent()).toContain('from-console.txt');
     // The safe choice has the focus: Enter alone would cancel.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
-    await shot(page, 'confirm');
+    await saveScreenshot(page, 'confirm');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(existsSync(target)).toBe(false);
@@ -442,7 +435,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
       await audit(page, `servers at ${viewport.width}`);
       await openTool(page, 'write_file');
       await audit(page, `playground at ${viewport.width}`);
-      if (viewport.width < 500) await shot(page, 'playground-phone');
+      if (viewport.width < 500) await saveScreenshot(page, 'playground-phone');
     }
   }, 60_000);
 });

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { strFromU8, unzipSync } from 'fflate';
@@ -13,11 +12,10 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { SHOTS, saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'generator-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 const REPO = path.resolve(import.meta.dirname, '../..');
 const WEATHER = path.join(REPO, 'test/generator/openapi/weather-3.1.yaml');
 
@@ -58,10 +56,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
       );
     });
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
     await page.close();
   });
 
@@ -172,11 +167,8 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     expect(zip.name).toBe('gen-console-custom.zip');
     expect(zip.entries).toEqual(under('gen-console-custom', expected.files));
 
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: path.join(SHOTS, 'generator.png') });
-    }
+    if (SHOTS) await page.evaluate(() => window.scrollTo(0, 0));
+    await saveScreenshot(page, 'generator');
     expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
   });
 
@@ -272,16 +264,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
         await page.goto(`${gateway.url}/generator`);
         await fillCustom(page, 'gen-console-axe', 'Checked by axe.');
         await generated(page);
-        await page.evaluate(AXE);
-        const found = await page.evaluate(async () => {
-          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-          const results = await (window as unknown as { axe: Axe }).axe.run();
-          return results.violations.map((v) => `${v.impact} ${v.id}`);
-        });
-        expect(
-          found.filter((v) => /^(serious|critical)/.test(v)),
-          `generator at ${viewport.width}`,
-        ).toEqual([]);
+        expect(await seriousViolations(page), `generator at ${viewport.width}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
           true,
         );

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,12 +9,10 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'metrics-browser-token-0123456789abcdefghijk';
 const XSS = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save a screenshot of the page (README shows it), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 declare global {
   interface Window {
@@ -38,10 +34,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
     await page.close();
   });
 
@@ -139,10 +132,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     for (const tool of ['fs / list_directory', 'fs / read_text_file', 'fs / get_file_info'])
       await legend.getByText(tool).waitFor();
 
-    if (SHOTS) {
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, 'metrics.png') });
-    }
+    await saveScreenshot(page, 'metrics');
 
     // The per-minute table holds the charts' numbers.
     await page.getByText(/^The charts' numbers, minute by minute/).click();
@@ -199,16 +189,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
         await page.locator('tr.metrics-row').first().waitFor();
         await page.locator('.metrics-canvas canvas').first().waitFor();
         await page.getByText(/^The charts' numbers, minute by minute/).click();
-        await page.evaluate(AXE);
-        const found = await page.evaluate(async () => {
-          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-          const results = await (window as unknown as { axe: Axe }).axe.run();
-          return results.violations.map((v) => `${v.impact} ${v.id}`);
-        });
-        expect(
-          found.filter((v) => /^(serious|critical)/.test(v)),
-          `metrics at ${viewport.width}`,
-        ).toEqual([]);
+        expect(await seriousViolations(page), `metrics at ${viewport.width}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
           true,
         );

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // The one shared helper these browser tests use: the real authorization server, in this process.
@@ -13,10 +12,9 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot } from './page-checks.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save screenshots of the main pages (README shows them), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 /** Unused in OAuth mode: the gateway takes no local token, but spawnServe always sets one. */
 const UNUSED_TOKEN = 'unused-in-oauth-mode-0123456789abcdefghij';
 
@@ -102,12 +100,6 @@ describeWithChromium('console sign-in through the authorization server in Chromi
     return { page, context, urls, answers, dialogs };
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  }
-
   const issuerHost = () => new URL(issuer.issuer).host;
 
   /** From the console's sign-in page through the issuer's login and consent pages, as a person clicks them. */
@@ -128,7 +120,7 @@ describeWithChromium('console sign-in through the authorization server in Chromi
     // The paste-a-token form stays beside the button.
     await page.getByLabel('Access token').waitFor();
     await page.getByRole('link', { name: `Sign in with ${issuerHost()}` }).waitFor();
-    await shot(page, 'sign-in-oauth');
+    await saveScreenshot(page, 'sign-in-oauth');
     await signInThroughIssuer(page);
     expect(new URL(page.url()).origin).toBe(gateway.url);
     await page.getByText('Signed in as console-public').waitFor();
@@ -187,7 +179,7 @@ describeWithChromium('console sign-in through the authorization server in Chromi
       .waitFor();
     // The code is read once and taken out of the address, so a reload does not show it again.
     await page.waitForURL(`${gateway.url}/`);
-    await shot(page, 'sign-in-oauth-denied');
+    await saveScreenshot(page, 'sign-in-oauth-denied');
   });
 
   it('shows only its own sentences for a sign-in error code: markup in the URL is never reflected', async () => {

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,13 +11,11 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
 const TOKEN = 'registry-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save screenshots of the page (README shows them), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 declare global {
@@ -137,10 +134,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     gateway = await spawnServe(layout.base, yaml, TOKEN);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
     await page.close();
   });
 
@@ -166,12 +160,6 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
       );
     });
     return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   }
 
   /** The registry page with a subject chosen from the list, as a person does it: nav link, then the subject. */
@@ -213,7 +201,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
       'none',
     ]);
     expect(JSON.parse((await page.locator('pre.schema-text').textContent()) ?? '')).toEqual(ORDER_V3);
-    await shot(page, 'registry');
+    await saveScreenshot(page, 'registry');
 
     await page.getByLabel('Show version').selectOption('1');
     await page.locator('.schema-version dd').first().getByText('1', { exact: true }).waitFor();
@@ -268,7 +256,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     await page
       .getByRole('heading', { name: 'Compare two versions' })
       .evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
-    await shot(page, 'registry-diff');
+    await saveScreenshot(page, 'registry-diff');
 
     // A version against itself has nothing to show.
     await page.getByLabel('Right version').selectOption('1');
@@ -397,16 +385,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
         await page.goto(`${gateway.url}/registry?subject=orders-value&from=1&to=2`);
         await page.locator('table.schema-diff td.added').first().waitFor();
         await page.getByLabel('Draft schema').waitFor();
-        await page.evaluate(AXE);
-        const found = await page.evaluate(async () => {
-          type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-          const results = await (window as unknown as { axe: Axe }).axe.run();
-          return results.violations.map((v) => `${v.impact} ${v.id}`);
-        });
-        expect(
-          found.filter((v) => /^(serious|critical)/.test(v)),
-          `registry at ${viewport.width}`,
-        ).toEqual([]);
+        expect(await seriousViolations(page), `registry at ${viewport.width}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
           true,
         );

@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -12,12 +11,10 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'resources-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Where to save screenshots of the main pages (README shows them), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 /** What the page shows of a long text (console/src/components/resource-contents.tsx). */
 const SHOWN = 100_000;
 /** A PNG signature and then bytes that are not text: the fs server sends it as a blob. */
@@ -84,10 +81,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     expect(registered.status).toBe(200);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
     await page.close();
   });
 
@@ -115,12 +109,6 @@ describeWithChromium('console resources and prompts browsers in Chromium against
       );
     });
     return page;
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   }
 
   async function openResources(page: Page, server: string): Promise<void> {
@@ -169,7 +157,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     );
     // The selection is in the URL: a reload (or a shared link) shows the same resource.
     expect(new URL(page.url()).searchParams.get('uri')).toBe(`file://${path.join(layout.root, 'hello.txt')}`);
-    await shot(page, 'resources');
+    await saveScreenshot(page, 'resources');
     expect(await page.evaluate(() => window.__violations)).toEqual([]);
     await page.close();
   });
@@ -294,7 +282,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     const text = await message.locator('pre.text').textContent();
     expect(text).toContain('The Schema Registries this server reaches:');
     expect(text).toMatch(/- local \(http:\/\/127\.0\.0\.1:\d+\/?, writable\): 1 subjects/);
-    await shot(page, 'prompts');
+    await saveScreenshot(page, 'prompts');
     expect(await page.evaluate(() => window.__violations)).toEqual([]);
     await page.close();
   });
@@ -330,16 +318,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
         for (const [where, ready] of visits) {
           await page.goto(`${gateway.url}${where}`);
           await ready();
-          await page.evaluate(AXE);
-          const found = await page.evaluate(async () => {
-            type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
-            const results = await (window as unknown as { axe: Axe }).axe.run();
-            return results.violations.map((v) => `${v.impact} ${v.id}`);
-          });
-          expect(
-            found.filter((v) => /^(serious|critical)/.test(v)),
-            `${where} at ${viewport.width}`,
-          ).toEqual([]);
+          expect(await seriousViolations(page), `${where} at ${viewport.width}`).toEqual([]);
           expect(
             await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
             `${where} fits ${viewport.width}`,

@@ -1,0 +1,41 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+
+// Like browser.ts, this imports nothing from src/: the browser tests type-check in a program of their own.
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Where the browser tests save screenshots of the pages (the README shows them), when set. */
+export const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
+
+/** Saves the page as `<name>.png` in RAMPART_CONSOLE_SCREENSHOTS, when that names a folder; else does nothing. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/**
+ * What axe finds on the page as it stands, as "<impact> <rule>" lines, the serious and critical ones only. axe is
+ * a script the page did not ship: the page's context must bypass the CSP (`bypassCSP: true`), and that context
+ * only.
+ */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+    const results = await (window as unknown as { axe: Axe }).axe.run();
+    return results.violations.map((v) => `${v.impact} ${v.id}`);
+  });
+  return found.filter((v) => /^(serious|critical)/.test(v));
+}
+
+/** Signs in as a person does, pasting the token and pressing Enter, and waits for the Servers page. */
+export async function signInWithToken(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Gateway token').fill(token);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Servers' }).waitFor();
+}
