@@ -96,6 +96,24 @@ describe('the bulk cleanup planner', () => {
     const plan = planCleanup(facts([], { softDeletedOnly: ['gone', 'other'] }), everything('go*', true));
     expect(plan.purge).toEqual(['gone']);
     expect(planCleanup(facts([], { softDeletedOnly: ['gone'] }), everything('go*')).purge).toEqual([]);
+    const locked = planCleanup(
+      facts([], { softDeletedOnly: ['gone'], modes: new Map([['gone', 'READONLY']]) }),
+      everything('go*', true),
+    );
+    expect(locked.purge).toEqual([]);
+    expect(locked.blocked.map((b) => b.reason)).toEqual(['subject gone is in READONLY mode']);
+  });
+
+  it('removes the soft-deleted versions of a subject whose live versions all go, when permanent', () => {
+    const subjects = [
+      { subject: 'a', versions: [version(2)] },
+      { subject: 'b', versions: [version(1)] },
+    ];
+    const alsoSoftDeleted = new Set(['a', 'b']);
+    const payments = { subject: 'payments', versions: [version(1, [ref('b', 1)])] };
+    const plan = planCleanup(facts([...subjects, payments], { alsoSoftDeleted }), everything('?', true));
+    expect(plan.steps).toEqual([{ subject: 'a', version: 2 }]);
+    expect(plan.purge).toEqual(['a']);
   });
 });
 

@@ -185,6 +185,12 @@ describe('bulk_cleanup against two embedded registries', () => {
   it('deletes for good, referrers first, after a backup that restore_backup puts back byte for byte', async () => {
     const { main, session } = await setup();
     try {
+      // A subject keeping a soft-deleted version, and one with nothing but: both go for good too.
+      await rest(main, 'POST', versions('shop-extra'), { schema: record('Extra', ['id']) });
+      await rest(main, 'POST', versions('shop-extra'), { schema: record('Extra', ['id', 'a']) });
+      await rest(main, 'DELETE', `${versions('shop-extra')}/1`);
+      await rest(main, 'POST', versions('shop-gone'), { schema: record('Gone', ['id']) });
+      await rest(main, 'DELETE', '/subjects/shop-gone');
       const before = await dumpRegistry(main);
       const result = structured<CleanupResult>(
         await session.call('bulk_cleanup', {
@@ -195,19 +201,29 @@ describe('bulk_cleanup against two embedded registries', () => {
         }),
       );
       const run = result.run as NonNullable<CleanupResult['run']>;
-      expect(run.done.map((d) => d.subject)).toEqual(['shop-invoice', 'shop-order', 'shop-common']);
+      expect(run.done.map((d) => `${d.subject}: ${d.action}`)).toEqual([
+        'shop-invoice: delete for good version 1',
+        'shop-order: delete for good version 1',
+        'shop-common: delete for good version 1',
+        'shop-extra: delete for good version 2',
+        'shop-gone: delete the soft-deleted versions for good',
+        'shop-extra: delete the soft-deleted versions for good',
+      ]);
       expect(run.failed).toEqual([]);
-      expect((await rest(main, 'GET', '/subjects?deleted=true')) as string[]).not.toContain('shop-order');
+      const left = (await rest(main, 'GET', '/subjects?deleted=true')) as string[];
+      expect(left.filter((s) => s.startsWith('shop-'))).toEqual([]);
 
       // The backup holds the subjects as they were before the first change.
       expect(path.dirname(run.backup.path)).toBe(backupDir);
       const backup = JSON.parse(readFileSync(run.backup.path, 'utf8'));
       expect(backup.subjects.map((s: { subject: string }) => s.subject).sort()).toEqual([
         'shop-common',
+        'shop-extra',
+        'shop-gone',
         'shop-invoice',
         'shop-order',
       ]);
-      expect(backup.subjects.every((s: { versions: unknown[] }) => s.versions.length === 1)).toBe(true);
+      expect(backup.subjects.map((s: { versions: unknown[] }) => s.versions.length)).toEqual([1, 1, 1, 2, 1]);
 
       structured(
         await session.call('restore_backup', {

@@ -10,6 +10,8 @@ export interface CleanupFacts {
   readonly subjects: readonly SubjectSnapshot[];
   /** Subjects the pattern matches that have only soft-deleted versions (removable by a permanent cleanup). */
   readonly softDeletedOnly: readonly string[];
+  /** Matched subjects with live versions that also keep soft-deleted ones (asked only for permanent cleanups). */
+  readonly alsoSoftDeleted?: ReadonlySet<string>;
   /** Each matched subject's effective mode (its own, else its context's, else the registry's). */
   readonly modes: ReadonlyMap<string, string>;
   readonly viewOnly: boolean;
@@ -53,7 +55,10 @@ export interface ImpactEntry extends VersionRef {
 export interface CleanupPlan {
   /** In the order to run: every referrer before what it references. */
   readonly steps: CleanupStep[];
-  /** Subjects with only soft-deleted versions, removed for good in one call each (permanent cleanups only). */
+  /**
+   * Subjects whose soft-deleted versions are then removed for good, one call each, after every step (permanent
+   * cleanups of whole subjects): those with only soft-deleted versions, and those whose live versions all go.
+   */
   readonly purge: string[];
   readonly blocked: BlockedStep[];
   readonly impact: ImpactEntry[];
@@ -139,10 +144,22 @@ export function planCleanup(facts: CleanupFacts, request: CleanupRequest): Clean
         impact.push({ subject: step.subject, version, referenced_by: referencedBy });
     }
   }
-  const purge =
-    request.target.kind === 'subjects' && request.permanent && !facts.viewOnly
-      ? facts.softDeletedOnly.filter(request.matches)
-      : [];
+  // A permanent cleanup of whole subjects leaves none behind: a subject whose live versions all went, or that had
+  // only soft-deleted ones, then has its soft-deleted versions removed in one call.
+  const purge: string[] = [];
+  if (request.target.kind === 'subjects' && request.permanent) {
+    for (const subject of facts.softDeletedOnly.filter(request.matches)) {
+      const mode = facts.modes.get(subject) ?? 'READWRITE';
+      const reason = facts.viewOnly
+        ? 'the registry is view-only'
+        : WRITE_BLOCKING_MODES.has(mode)
+          ? `subject ${subject} is in ${mode} mode`
+          : undefined;
+      if (reason) blocked.push({ subject, versions: [], whole: true, reason, referrers: [] });
+      else purge.push(subject);
+    }
+    for (const unit of planned) if (facts.alsoSoftDeleted?.has(unit.subject)) purge.push(unit.subject);
+  }
   const versions = planned.flatMap((u) => u.versions.map((version) => ({ subject: u.subject, version })));
   return { steps: referrersFirst(versions, referrersOf), purge, blocked, impact };
 }

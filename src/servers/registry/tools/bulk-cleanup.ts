@@ -19,7 +19,9 @@ const DESTRUCTIVE: ToolAnnotationsSpec = {
 const versionRef = z.object({ subject: z.string(), version: z.number() });
 const planOutput = z.object({
   steps: z.array(versionRef).describe('Versions to delete, in this order: referrers first'),
-  purge: z.array(z.string()).describe('Subjects with only soft-deleted versions, removed for good'),
+  purge: z
+    .array(z.string())
+    .describe('Subjects whose soft-deleted versions are then removed for good, in one call each'),
   blocked: z.array(
     z.object({
       subject: z.string(),
@@ -38,14 +40,28 @@ const planOutput = z.object({
 async function cleanupFacts(
   client: RegistryClient,
   matches: (subject: string) => boolean,
+  purging: boolean,
   signal: AbortSignal,
   progress: (done: number, total: number) => void,
 ): Promise<CleanupFacts> {
   const subjects = await snapshot(client, () => true, signal, progress);
   const live = new Set(subjects.map((s) => s.subject));
   const everything = await client.call<string[]>('GET', '/subjects?deleted=true', undefined, signal);
+  const softDeletedOnly = everything.filter((s) => !live.has(s) && matches(s));
+  const alsoSoftDeleted = new Set<string>();
+  if (purging) {
+    for (const subject of subjects.filter((s) => matches(s.subject))) {
+      const all = await client.call<number[]>(
+        'GET',
+        `${path('subjects', subject.subject, 'versions')}?deleted=true`,
+        undefined,
+        signal,
+      );
+      if (all.length > subject.versions.length) alsoSoftDeleted.add(subject.subject);
+    }
+  }
   const modes = new Map<string, string>();
-  for (const subject of subjects.map((s) => s.subject).filter(matches)) {
+  for (const subject of [...subjects.map((s) => s.subject).filter(matches), ...softDeletedOnly]) {
     const answer = await client.call<{ mode: string }>(
       'GET',
       `${path('mode', subject)}?defaultToGlobal=true`,
@@ -56,7 +72,8 @@ async function cleanupFacts(
   }
   return {
     subjects,
-    softDeletedOnly: everything.filter((s) => !live.has(s) && matches(s)),
+    softDeletedOnly,
+    alsoSoftDeleted,
     modes,
     viewOnly: client.entry.viewonly,
   };
@@ -65,10 +82,12 @@ async function cleanupFacts(
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function question(client: RegistryClient, plan: CleanupPlan, permanent: boolean): string {
-  const subjects = new Set([...plan.steps.map((s) => s.subject), ...plan.purge]).size;
+  const stepped = new Set(plan.steps.map((s) => s.subject));
+  const softDeletedOnly = plan.purge.filter((s) => !stepped.has(s));
+  const subjects = stepped.size + softDeletedOnly.length;
   const what = [
     plan.steps.length > 0 ? count(plan.steps.length, 'version') : '',
-    plan.purge.length > 0 ? `${count(plan.purge.length, 'soft-deleted subject')}` : '',
+    softDeletedOnly.length > 0 ? count(softDeletedOnly.length, 'soft-deleted subject') : '',
   ]
     .filter(Boolean)
     .join(' and ');
@@ -127,7 +146,8 @@ export function bulkCleanupTools(ctx: RegistryContext, options: { readonly backu
           : writable(ctx, args.registry, 'a bulk cleanup');
         const matches = subjectPattern(qualify(args.pattern, args.context));
         let read = 0;
-        const facts = await cleanupFacts(client, matches, signal, (d, t) => {
+        const purging = args.permanent && args.keep_latest === undefined;
+        const facts = await cleanupFacts(client, matches, purging, signal, (d, t) => {
           read = t;
           void progress(d, t, 'reading the registry');
         });
@@ -156,7 +176,7 @@ export function bulkCleanupTools(ctx: RegistryContext, options: { readonly backu
           })),
           ...plan.purge.map((subject) => ({
             subject,
-            action: 'delete the soft-deleted subject for good',
+            action: 'delete the soft-deleted versions for good',
             run: async () => {
               await client.call('DELETE', `${path('subjects', subject)}?permanent=true`);
             },
