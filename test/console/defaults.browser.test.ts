@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,10 +10,9 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
+import { saveScreenshot, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'defaults-browser-token-0123456789abcdefghijk';
-/** Where to save screenshots of the main pages (README shows them), when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 declare global {
   interface Window {
@@ -85,18 +84,9 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
     return page;
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  }
-
   it('signs in, calls a tool on every listed server from the playground, and sees each call in the audit page', async () => {
     const page = await newPage();
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
+    await signInWithToken(page, gateway.url, TOKEN);
 
     // Whatever the defaults are today, each listed server is called: the list comes from the page.
     const rows = page.locator('tbody tr');
@@ -134,9 +124,13 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
       if (typeof known.shows === 'string') expect(shown, server.name).toContain(known.shows);
       else expect(shown, server.name).toMatch(known.shows);
       if (server.kind === 'db') {
+        // The params array's button says what it does, in words a person sees and a screen reader reads.
+        const add = page.getByRole('button', { name: 'Add item', exact: true });
+        expect(await add.isVisible()).toBe(true);
+        expect(await add.textContent()).toBe('Add item');
         // The form's top at the window's top: the statement, the call and the rows it returned in one view.
         await page.locator('.tool-panel h2').evaluate((heading) => heading.scrollIntoView());
-        await shot(page, 'playground-db');
+        await saveScreenshot(page, 'playground-db');
       }
     }
 

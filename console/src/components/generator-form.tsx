@@ -2,6 +2,7 @@
 import Form from '@rjsf/core/lib/components/Form.js';
 import type { ErrorSchema, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { type ChangeEvent, useId, useState } from 'react';
+import { arrayButtonTemplates } from '../form/array-buttons';
 import { formValidator } from '../form/validator';
 import type { Kind, KindSchema } from '../generator-api';
 
@@ -167,6 +168,7 @@ export function GeneratorForm(props: GeneratorFormProps) {
             'ui:submitButtonOptions': { submitText: 'Generate preview' },
           }}
           validator={formValidator}
+          templates={arrayButtonTemplates}
           formData={data}
           idPrefix={`generator-${kind}`}
           showErrorList={false}

@@ -3,6 +3,7 @@ import Form from '@rjsf/core/lib/components/Form.js';
 import type { RJSFSchema } from '@rjsf/utils';
 import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { arrayButtonTemplates } from '../form/array-buttons';
 import { formValidator } from '../form/validator';
 import { type CallOutcome, callTool, isDestructive, type Tool } from '../tools';
 import { Annotations } from './annotations';
@@ -40,6 +41,7 @@ export function ToolRunner({ server, tool }: { server: string; tool: Tool }) {
       <Form
         schema={schema}
         validator={formValidator}
+        templates={arrayButtonTemplates}
         formData={data}
         idPrefix={`tool-${tool.name}`}
         showErrorList="top"
