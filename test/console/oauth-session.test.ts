@@ -8,8 +8,9 @@ import { startTestIssuer, type TestIssuer } from '../helpers/oidc.js';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
 
 /**
- * In OAuth mode the sign-in page takes an access token issued for the gateway (signing in through the
- * authorization server with PKCE is not built yet); the session then holds that token's identity and scopes.
+ * In OAuth mode the sign-in page also takes a pasted access token issued for the gateway (besides signing in
+ * through the authorization server with PKCE, which oauth-pkce.test.ts covers); the session then holds that
+ * token's identity and scopes.
  */
 describe('console sessions in OAuth mode, against a real authorization server', () => {
   let issuer: TestIssuer;
