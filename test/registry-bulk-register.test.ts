@@ -428,12 +428,20 @@ describe('bulk_register against two embedded registries', () => {
     }
   });
 
-  it('refuses a folder when no schema directory is configured', async () => {
+  it('refuses a folder when no schema directory is configured, and a call naming no schemas, both kinds, or a bundle with a context', async () => {
     const { session } = await setup({ schemaDir: undefined });
     try {
       const refused = await session.call('bulk_register', { folder: 'team' });
       expect(refused.isError).toBe(true);
       expect(refused.text).toMatch(/registry\.schemaDir/);
+      const bundle = bundleOf([]);
+      for (const args of [{}, { bundle, folder: 'team' }]) {
+        const wrong = await session.call('bulk_register', args);
+        expect(wrong.isError).toBe(true);
+        expect(wrong.text).toMatch(/either `bundle` or `folder`/);
+      }
+      const withContext = await session.call('bulk_register', { bundle, context: '.team' });
+      expect(withContext.text).toMatch(/`context` applies to a folder/);
     } finally {
       await session.close();
     }

@@ -267,6 +267,10 @@ export function bulkRegisterTools(
       async handler(args, { signal, confirmation, progress }) {
         if ((args.bundle === undefined) === (args.folder === undefined))
           throw new Refusal('give either `bundle` or `folder` (exactly one)');
+        if (args.bundle && args.context !== undefined)
+          throw new Refusal(
+            '`context` applies to a folder; a bundle names its subjects itself (`:.ctx:subject`)',
+          );
         const client = args.dry_run
           ? ctx.pick(args.registry)
           : writable(ctx, args.registry, 'a bulk registration');
