@@ -4,7 +4,7 @@ import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectOverHttp } from './helpers/http-client.js';
-import { connectRegistry, type Session, type TextResult, textOf } from './helpers/mcp.js';
+import { connectRegistry, type Session, spawnRampart, type TextResult, textOf } from './helpers/mcp.js';
 import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -288,6 +288,57 @@ describe('the default registry over the HTTP gateway', () => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+});
+
+describe('the default registry and the new resources over stdio (rampart registry)', () => {
+  let backend: RegistryBackend;
+  let first: RunningRegistry;
+  let second: RunningRegistry;
+
+  beforeAll(async () => {
+    backend = sqliteBackend();
+    first = await backend.start();
+    second = await backend.start();
+    await register(second, 'second-value', { schema: JSON.stringify(MONEY) });
+  });
+
+  afterAll(async () => {
+    await backend?.cleanup();
+  });
+
+  it('keeps the default for the process it was set in, and reads the status and versions resources', async () => {
+    const env = {
+      SCHEMA_REGISTRY_NAME_1: 'first',
+      SCHEMA_REGISTRY_URL_1: first.url,
+      SCHEMA_REGISTRY_NAME_2: 'second',
+      SCHEMA_REGISTRY_URL_2: second.url,
+    };
+    const one = await spawnRampart(['registry'], env);
+    const two = await spawnRampart(['registry'], env);
+    try {
+      expect(structured(await one.call('set_default_registry', { registry: 'second' }))).toMatchObject({
+        registry: 'second',
+        chosen: true,
+      });
+      expect(structured<{ subjects: string[] }>(await one.call('list_subjects', {})).subjects).toEqual([
+        'second-value',
+      ]);
+      expect(structured<{ subjects: string[] }>(await two.call('list_subjects', {})).subjects).toEqual([]);
+      const text = async (uri: string) =>
+        JSON.parse(((await one.client.readResource({ uri })).contents[0] as { text: string }).text);
+      const { registries } = await text('registry://status');
+      expect(
+        registries.map((r: { registry: string; reachable: boolean }) => [r.registry, r.reachable]),
+      ).toEqual([
+        ['first', true],
+        ['second', true],
+      ]);
+      expect(await text('schema://second/second-value/versions')).toMatchObject({ versions: [1] });
+    } finally {
+      await one.close();
+      await two.close();
     }
   });
 });
