@@ -265,7 +265,7 @@ const registryEntry: ServerEntry = {
   addOptions: (command) =>
     commonFlags(
       command,
-      'offer only read-only tools: drops every register, config, mode, import, delete and migrate tool (what SLIM_MODE=true now means)',
+      'offer only read-only tools: drops every tool that writes to a registry (register, config, mode, import, delete, migrate, bulk, restore); what SLIM_MODE=true now means',
     ).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
   async launch(_positional, flags) {
     const { config: file, ...rest } = flags;
