@@ -10,8 +10,9 @@ import { isPartialFile, writeFileAtomically } from '../src/servers/registry/bulk
 import { backupPathInside } from '../src/servers/registry/bulk/backup-dir.js';
 import { BACKUP_FORMAT, parseBackup } from '../src/servers/registry/bulk/backup-format.js';
 import { RegistryClient } from '../src/servers/registry/client.js';
-import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
+import { describeWithService } from './helpers/services.js';
 
 /** Changes of every kind a bulk operation (or anyone) could make after the backup. */
 async function disturb(registry: RunningRegistry): Promise<void> {
@@ -30,13 +31,14 @@ async function disturb(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'PUT', '/mode', { mode: 'READONLY' });
 }
 
-describe('registry backups', () => {
+/** Backups and restores on one kind of store (the suite runs on SQLite and again on PostgreSQL). */
+function backupSuite(makeBackend: () => RegistryBackend) {
   let backend: RegistryBackend;
   let dir: string;
   const signal = new AbortController().signal;
 
   beforeAll(() => {
-    backend = sqliteBackend();
+    backend = makeBackend();
     dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-backups-')), 'backups');
   });
   afterAll(async () => {
@@ -137,7 +139,13 @@ describe('registry backups', () => {
     await expect(restoreBackup(client, file, { signal })).rejects.toThrow(/damaged\.json is not a .*: label/);
     await client.close();
   });
-});
+}
+
+describe('registry backups on SQLite-backed registries', () => backupSuite(sqliteBackend));
+
+await describeWithService('PostgreSQL', 5432, 'registry backups on PostgreSQL-backed registries', () =>
+  backupSuite(postgresBackend),
+);
 
 describe('backup format and paths (properties)', () => {
   const version = fc.record({
