@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type ElicitAnswer, type Session, type TextResult, textOf } from './helpers/mcp.js';
-import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
+import { describeWithService } from './helpers/services.js';
 
 const structured = <T = Record<string, unknown>>(result: TextResult): T => {
   expect(result.isError, result.text).toBe(false);
@@ -108,12 +109,13 @@ async function lockingProxy(
   };
 }
 
-describe('bulk_cleanup against two embedded registries', () => {
+/** Every test on two fresh embedded registries of one store (SQLite, and again PostgreSQL). */
+function suite(makeBackend: () => RegistryBackend) {
   let backend: RegistryBackend;
   let backupDir: string;
 
   beforeAll(() => {
-    backend = sqliteBackend();
+    backend = makeBackend();
     backupDir = mkdtempSync(path.join(os.tmpdir(), 'rampart-cleanup-backups-'));
   });
   afterAll(async () => {
@@ -357,4 +359,10 @@ describe('bulk_cleanup against two embedded registries', () => {
       await session.close();
     }
   });
-});
+}
+
+describe('bulk_cleanup against two embedded SQLite registries', () => suite(sqliteBackend));
+
+await describeWithService('PostgreSQL', 5432, 'bulk_cleanup against two embedded PostgreSQL registries', () =>
+  suite(postgresBackend),
+);

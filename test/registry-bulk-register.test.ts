@@ -12,8 +12,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type Session, type TextResult } from './helpers/mcp.js';
-import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
+import { describeWithService } from './helpers/services.js';
 
 const structured = <T = Record<string, unknown>>(result: TextResult): T => {
   expect(result.isError, result.text).toBe(false);
@@ -98,14 +99,15 @@ const bundleOf = (
   })),
 });
 
-describe('bulk_register against two embedded registries', () => {
+/** Every test on two fresh embedded registries of one store (SQLite, and again PostgreSQL). */
+function suite(makeBackend: () => RegistryBackend) {
   let backend: RegistryBackend;
   let base: string;
   let backupDir: string;
   let schemaDir: string;
 
   beforeAll(() => {
-    backend = sqliteBackend();
+    backend = makeBackend();
     base = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'rampart-bulk-register-')));
     backupDir = path.join(base, 'backups');
     schemaDir = path.join(base, 'schemas');
@@ -473,4 +475,13 @@ describe('bulk_register against two embedded registries', () => {
       await session.close();
     }
   });
-});
+}
+
+describe('bulk_register against two embedded SQLite registries', () => suite(sqliteBackend));
+
+await describeWithService(
+  'PostgreSQL',
+  5432,
+  'bulk_register against two embedded PostgreSQL registries',
+  () => suite(postgresBackend),
+);
