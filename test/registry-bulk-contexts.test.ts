@@ -198,6 +198,40 @@ describe('clear_contexts over two embedded registries', () => {
     expect(readdirSync(backupDir)).toEqual(files);
   });
 
+  it('asks the user through elicitation, runs when they accept, and the backup undoes it', async () => {
+    const questions: string[] = [];
+    const asking = await connectRegistry(
+      { backupDir, registries: [{ name: 'first', url: first.url }] },
+      {
+        elicit: (message) => {
+          questions.push(message);
+          return { action: 'accept', content: { confirm: true } };
+        },
+      },
+    );
+    try {
+      const before = await dumpRegistry(first);
+      const result = ok<ContextsResult>(
+        await asking.call('clear_contexts', { contexts: ['.dev'], dry_run: false }),
+      );
+      expect(questions).toEqual([
+        'Delete 1 subject of context .dev in registry first? (soft delete: ids stay readable) A backup is written first; restore_backup puts them back.',
+      ]);
+      expect(result.run?.done).toEqual([{ subject: q('.dev', 'tool'), action: 'soft delete' }]);
+      expect(await rest(first, 'GET', '/subjects')).not.toContain(q('.dev', 'tool'));
+      ok(
+        await asking.call('restore_backup', {
+          backup: path.basename(result.run?.backup.path ?? ''),
+          dry_run: false,
+        }),
+      );
+      expect(questions).toHaveLength(2);
+      expect(await dumpRegistry(first)).toEqual(before);
+    } finally {
+      await asking.close();
+    }
+  });
+
   it('refuses a context name that is not one, naming it', async () => {
     const result = await session.call('clear_contexts', { contexts: ['.ok', 'not/a/context'] });
     expect(result.isError).toBe(true);

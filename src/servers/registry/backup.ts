@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Refusal } from '../../core/errors.js';
 import { writeFileAtomically } from './bulk/atomic-write.js';
@@ -55,7 +56,8 @@ export async function takeBackup(
     .replace(/\.(\d+)Z$/, '$1Z');
   const file = path.join(
     path.resolve(options.dir),
-    `${safeLabel(client.name)}-${stamp}-${safeLabel(options.label)}.json`,
+    // The random part keeps two runs in the same millisecond from renaming one backup over the other.
+    `${safeLabel(client.name)}-${stamp}-${randomBytes(3).toString('hex')}-${safeLabel(options.label)}.json`,
   );
   await writeFileAtomically(file, `${JSON.stringify(backup, null, 2)}\n`);
   return {
