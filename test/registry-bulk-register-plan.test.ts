@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CompatibilityCheck,
@@ -95,6 +96,31 @@ describe('the bulk register planner', () => {
     );
   });
 
+  it('interleaves two subjects whose versions reference each other across, rather than blocking one', async () => {
+    const steps = await planRegistration(
+      [
+        {
+          subject: 'a',
+          versions: [
+            schema(1, record('A1', ['x'])),
+            schema(2, record('A2', ['x']), [{ name: 'B', subject: 'b', version: 1 }]),
+          ],
+        },
+        {
+          subject: 'b',
+          versions: [schema(1, record('B1', ['x']), [{ name: 'A', subject: 'a', version: 1 }])],
+        },
+      ],
+      target(),
+      compatible,
+    );
+    expect(steps.map((s) => `${s.subject}/${s.version}:${s.action}`)).toEqual([
+      'a/1:register',
+      'b/1:register',
+      'a/2:register',
+    ]);
+  });
+
   it('keeps the bundle ids and versions only where the target subject is in IMPORT mode', async () => {
     const steps = await planRegistration(
       [
@@ -108,5 +134,78 @@ describe('the bulk register planner', () => {
       ['imported', true, 4, 'not applied'],
       ['normal', false, 1, 'checked'],
     ]);
+  });
+});
+
+/** A random bundle: each version may reference any version made before it, in its subject or another. */
+const bundleArbitrary = fc
+  .array(fc.record({ subject: fc.integer({ min: 0, max: 4 }), refs: fc.array(fc.nat(), { maxLength: 2 }) }), {
+    maxLength: 20,
+  })
+  .map((creations) => {
+    const subjects = new Map<string, ReturnType<typeof schema>[]>();
+    const made: { subject: string; version: number }[] = [];
+    for (const [i, creation] of creations.entries()) {
+      const name = `s${creation.subject}`;
+      const list = subjects.get(name) ?? [];
+      const references = [
+        ...new Map(
+          creation.refs
+            .filter(() => made.length > 0)
+            .map((r) => made[r % made.length] as { subject: string; version: number })
+            .map((r) => [`${r.subject}/${r.version}`, { name: `${r.subject}.${r.version}`, ...r }]),
+        ).values(),
+      ];
+      const created = schema(list.length + 1, record(`R${i}`, ['id']), references);
+      list.push(created);
+      subjects.set(name, list);
+      made.push({ subject: name, version: created.version });
+    }
+    return [...subjects].map(([subject, versions]) => ({ subject, versions }));
+  });
+
+describe('the bulk register planner (properties)', () => {
+  it('accounts for every version once, registers nothing before what it references, and nothing in READONLY', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        bundleArbitrary,
+        fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 2 }),
+        async (bundle, readonly, incompatible) => {
+          const locked = new Set(readonly.map((i) => `s${i}`));
+          const refusing = new Set(incompatible.map((i) => `s${i}`));
+          const steps = await planRegistration(
+            bundle,
+            target(
+              [...locked].map(
+                (s) => [s, { live: [], highestVersion: 0, mode: 'READONLY' }] as [string, TargetSubject],
+              ),
+            ),
+            async (subject) => ({ compatible: !refusing.has(subject), messages: [] }),
+          );
+          const planned = steps.map((s) => `${s.subject}/${s.version}`);
+          const all = bundle.flatMap((s) => s.versions.map((v) => `${s.subject}/${v.version}`));
+          expect([...planned].sort()).toEqual([...all].sort());
+          const landed = new Set<string>();
+          const blockedSubjects = new Set<string>();
+          for (const step of steps) {
+            const key = `${step.subject}/${step.version}`;
+            const version = bundle
+              .find((s) => s.subject === step.subject)
+              ?.versions.find((v) => v.version === step.version);
+            if (step.action === 'register') {
+              expect(locked.has(step.subject)).toBe(false);
+              expect(blockedSubjects.has(step.subject)).toBe(false);
+              for (const r of version?.references ?? [])
+                expect(landed.has(`${r.subject}/${r.version}`)).toBe(true);
+              landed.add(key);
+            } else {
+              blockedSubjects.add(step.subject);
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

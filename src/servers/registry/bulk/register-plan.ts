@@ -67,14 +67,59 @@ export interface RegisterStep {
 export const landingKey = (subject: string, version: number) => `${subject}\u0000${version}`;
 const key = landingKey;
 
+interface Pending {
+  readonly subject: string;
+  readonly schema: SchemaToRegister;
+}
+
 /**
- * Plans registering many schemas, touching nothing: subjects in reference order (ordering.ts), each subject's
- * versions in their order. A schema the subject already holds is skipped (registering it again would only
- * answer its version); one in a READONLY subject, one whose reference neither the registry nor the bundle
- * holds, and one after a blocked version of its subject are blocked. The first new version of a subject whose
- * references all exist already is put to the registry's compatibility check, and blocked with the registry's
- * messages when it fails; later ones depend on versions not registered yet, so the registry checks them as
- * they are registered.
+ * Every version of the bundle in an order the registry can take them: each after the earlier versions of its
+ * subject and after the bundle versions it references. Subjects keep their reference order (ordering.ts) and
+ * versions their numbers where nothing else constrains them, and two subjects whose versions reference each
+ * other across (a version of A on B, a later one of B on A) are interleaved rather than one blocked.
+ */
+function registrationOrder(subjects: readonly SubjectToRegister[]): Pending[] {
+  const byKey = new Map<string, Pending>();
+  const bySubject = new Map<string, Pending[]>();
+  for (const entry of orderByReferences(subjects)) {
+    const list = [...entry.versions]
+      .sort((a, b) => a.version - b.version)
+      .map((schema) => ({ subject: entry.subject, schema }));
+    bySubject.set(entry.subject, list);
+    for (const p of list) byKey.set(key(p.subject, p.schema.version), p);
+  }
+  const ordered: Pending[] = [];
+  const seen = new Set<Pending>();
+  const visit = (p: Pending) => {
+    if (seen.has(p)) return; // placed, or a cycle (which registration order makes impossible)
+    seen.add(p);
+    const own = bySubject.get(p.subject) ?? [];
+    const earlier = own.slice(0, own.indexOf(p));
+    for (const before of earlier) visit(before);
+    for (const r of p.schema.references) {
+      const referenced = byKey.get(key(r.subject, r.version));
+      if (referenced) visit(referenced);
+    }
+    ordered.push(p);
+  };
+  for (const list of bySubject.values()) for (const p of list) visit(p);
+  return ordered;
+}
+
+interface SubjectProgress {
+  next: number;
+  registered: boolean;
+  blocked: string | undefined;
+}
+
+/**
+ * Plans registering many schemas, touching nothing, in an order the registry can take them (referenced
+ * versions first, each subject's versions in order). A schema the subject already holds is skipped
+ * (registering it again would only answer its version); one in a READONLY subject, one whose reference neither
+ * the registry nor the bundle holds, and one after a blocked version of its subject are blocked. The first new
+ * version of a subject whose references all exist already is put to the registry's compatibility check, and
+ * blocked with the registry's messages when it fails; later ones depend on versions not registered yet, so
+ * the registry checks them as they are registered.
  */
 export async function planRegistration(
   subjects: readonly SubjectToRegister[],
@@ -83,71 +128,73 @@ export async function planRegistration(
 ): Promise<RegisterStep[]> {
   /** Where each bundle version lands in the target, or null when it is blocked. */
   const landing = new Map<string, number | null>();
+  const progress = new Map<string, SubjectProgress>();
   const steps: RegisterStep[] = [];
-  for (const entry of orderByReferences(subjects)) {
-    const target = facts.target.get(entry.subject);
+  for (const { subject, schema: version } of registrationOrder(subjects)) {
+    const target = facts.target.get(subject);
     const mode = target?.mode ?? 'READWRITE';
     const keepId = mode === 'IMPORT';
-    let next = (target?.highestVersion ?? 0) + 1;
-    let registeredHere = false;
-    let blockedHere: string | undefined;
-    for (const version of [...entry.versions].sort((a, b) => a.version - b.version)) {
-      const base = { subject: entry.subject, version: version.version, id: version.id, keep_id: keepId };
-      const block = (reason: string, extra: Partial<RegisterStep> = {}) => {
-        landing.set(key(entry.subject, version.version), null);
-        blockedHere ??= `version ${version.version} of ${entry.subject} is blocked`;
-        steps.push({ ...base, action: 'blocked', compatibility: 'unchecked', reason, ...extra });
-      };
-      if (facts.viewOnly) {
-        block('the registry is view-only');
-        continue;
-      }
-      if (blockedHere) {
-        block(`an earlier version is blocked (${blockedHere}), and versions go in order`);
-        continue;
-      }
-      const translated = translateReferences(version.references, landing, facts);
-      if (typeof translated === 'string') {
-        block(translated);
-        continue;
-      }
-      const content = canonicalContent({ ...version, references: translated.references });
-      const held = target?.live.find((v) => canonicalContent(v) === content);
-      if (held) {
-        landing.set(key(entry.subject, version.version), held.version);
-        steps.push({ ...base, action: 'skip', target_version: held.version, compatibility: 'not applied' });
-        continue;
-      }
-      if (mode === 'READONLY') {
-        block(`subject ${entry.subject} is in READONLY mode`);
-        continue;
-      }
-      if (keepId && version.id === undefined) {
-        block(`subject ${entry.subject} is in IMPORT mode, which needs an id, and this schema has none`);
-        continue;
-      }
-      const landsAt = keepId ? version.version : next;
-      let compatibility: RegisterStep['compatibility'] = keepId ? 'not applied' : 'unchecked';
-      if (!keepId && !registeredHere && !translated.dependsOnThisRun) {
-        const verdict = await check(entry.subject, {
-          schema: version.schema,
-          schemaType: version.schemaType,
-          references: translated.references,
-        });
-        if (!verdict.compatible) {
-          block(verdict.reason ?? 'incompatible with the versions the subject already has', {
-            compatibility: 'incompatible',
-            messages: [...verdict.messages],
-          });
-          continue;
-        }
-        compatibility = 'checked';
-      }
-      landing.set(key(entry.subject, version.version), landsAt);
-      registeredHere = true;
-      next = Math.max(next, landsAt) + 1;
-      steps.push({ ...base, action: 'register', target_version: landsAt, compatibility });
+    let state = progress.get(subject);
+    if (!state) {
+      state = { next: (target?.highestVersion ?? 0) + 1, registered: false, blocked: undefined };
+      progress.set(subject, state);
     }
+    const here = state;
+    const base = { subject, version: version.version, id: version.id, keep_id: keepId };
+    const block = (reason: string, extra: Partial<RegisterStep> = {}) => {
+      landing.set(key(subject, version.version), null);
+      here.blocked ??= `version ${version.version} of ${subject} is blocked`;
+      steps.push({ ...base, action: 'blocked', compatibility: 'unchecked', reason, ...extra });
+    };
+    if (facts.viewOnly) {
+      block('the registry is view-only');
+      continue;
+    }
+    if (here.blocked) {
+      block(`an earlier version is blocked (${here.blocked}), and versions go in order`);
+      continue;
+    }
+    const translated = translateReferences(version.references, landing, facts);
+    if (typeof translated === 'string') {
+      block(translated);
+      continue;
+    }
+    const content = canonicalContent({ ...version, references: translated.references });
+    const held = target?.live.find((v) => canonicalContent(v) === content);
+    if (held) {
+      landing.set(key(subject, version.version), held.version);
+      steps.push({ ...base, action: 'skip', target_version: held.version, compatibility: 'not applied' });
+      continue;
+    }
+    if (mode === 'READONLY') {
+      block(`subject ${subject} is in READONLY mode`);
+      continue;
+    }
+    if (keepId && version.id === undefined) {
+      block(`subject ${subject} is in IMPORT mode, which needs an id, and this schema has none`);
+      continue;
+    }
+    const landsAt = keepId ? version.version : here.next;
+    let compatibility: RegisterStep['compatibility'] = keepId ? 'not applied' : 'unchecked';
+    if (!keepId && !here.registered && !translated.dependsOnThisRun) {
+      const verdict = await check(subject, {
+        schema: version.schema,
+        schemaType: version.schemaType,
+        references: translated.references,
+      });
+      if (!verdict.compatible) {
+        block(verdict.reason ?? 'incompatible with the versions the subject already has', {
+          compatibility: 'incompatible',
+          messages: [...verdict.messages],
+        });
+        continue;
+      }
+      compatibility = 'checked';
+    }
+    landing.set(key(subject, version.version), landsAt);
+    here.registered = true;
+    here.next = Math.max(here.next, landsAt) + 1;
+    steps.push({ ...base, action: 'register', target_version: landsAt, compatibility });
   }
   return steps;
 }
