@@ -26,6 +26,15 @@ async function disturb(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'DELETE', '/subjects/orders-value/versions/1');
   await rest(registry, 'DELETE', '/subjects/orders-value/versions/1?permanent=true');
   await rest(registry, 'POST', '/subjects/new-value/versions', { schema: record('New', ['id']) });
+  await rest(registry, 'POST', '/subjects/new-ref-value/versions', {
+    schema: JSON.stringify({
+      type: 'record',
+      name: 'NewRef',
+      namespace: 'shop',
+      fields: [{ name: 'new', type: 'shop.New' }],
+    }),
+    references: [{ name: 'shop.New', subject: 'new-value', version: 1 }],
+  });
   await rest(registry, 'DELETE', `/subjects/${encodeURIComponent(':.staging:orders-value')}`);
   await rest(registry, 'PUT', '/config', { compatibility: 'NONE' });
   await rest(registry, 'PUT', '/mode', { mode: 'READONLY' });

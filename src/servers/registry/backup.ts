@@ -140,6 +140,11 @@ export async function restoreBackup(
   const rewritten = plan.subjects.filter(
     (s) => s.remove.length + s.register.length + s.softDelete.length > 0,
   );
+  // Removals follow the references the registry holds now (a subject made since can be referenced by another made
+  // since); the soft deletes redone at the end follow the backup's.
+  const removalOrder = orderByReferences(
+    plan.subjects.map((s) => ({ ...s, versions: s.now.versions })),
+  ).reverse();
   const referrersFirst = orderByReferences(
     plan.subjects.map((s) => ({ ...s, versions: s.backup.versions })),
   ).reverse();
@@ -153,7 +158,7 @@ export async function restoreBackup(
       message: `${s.subject}: IMPORT mode`,
       run: call('PUT', `${apiPath('mode', s.subject)}?force=true`, { mode: 'IMPORT' }),
     });
-  for (const s of referrersFirst)
+  for (const s of removalOrder)
     for (const r of s.remove) {
       if (r.live)
         steps.push({

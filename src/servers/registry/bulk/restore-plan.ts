@@ -11,6 +11,8 @@ export interface SettingChange {
 export interface SubjectRestore {
   readonly subject: string;
   readonly backup: BackupSubject;
+  /** The subject as the registry has it now: what removals are ordered by. */
+  readonly now: BackupSubject;
   /** Versions to remove for good (soft-deleted first when live): absent, or different, at backup time. */
   readonly remove: readonly { version: number; live: boolean }[];
   /** Versions to register with their id and number (IMPORT mode). */
@@ -61,7 +63,7 @@ export function diffSubject(backup: BackupSubject, now: BackupSubject): SubjectR
       ? undefined
       : { subject: backup.subject, setting: 'mode' as const, from: now.mode, to: backup.mode };
   if (remove.length + register.length + softDelete.length === 0 && !config && !mode) return undefined;
-  return { subject: backup.subject, backup, remove, register, softDelete, config, mode };
+  return { subject: backup.subject, backup, now, remove, register, softDelete, config, mode };
 }
 
 /**
