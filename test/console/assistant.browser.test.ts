@@ -18,7 +18,13 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import {
+  cspViolations,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+  watchPage,
+} from './page-checks.js';
 
 const TOKEN = 'assistant-browser-token-0123456789abcdefghij';
 /** A distinctive key: wherever it shows up outside the gateway process and the endpoint, it has leaked. */
@@ -80,17 +86,7 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
   async function newPage(where: BrowserContext = context): Promise<Page> {
     const page = await where.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { __violations: string[] }).__violations = seen;
-      document.addEventListener('securitypolicyviolation', (event) =>
-        seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -102,7 +98,7 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
 
   /** The Content Security Policy violations the page has reported (the CSP forbids what a leak would need). */
   function violations(page: Page): Promise<string[]> {
-    return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+    return cspViolations(page);
   }
 
   /** Opens the assistant from the navigation and sends the description with the keyboard. */

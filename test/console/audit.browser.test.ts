@@ -9,7 +9,7 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import { saveScreenshot, seriousViolations, signInWithToken, watchPage } from './page-checks.js';
 
 const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -43,10 +43,7 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 

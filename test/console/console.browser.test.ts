@@ -12,17 +12,11 @@ import {
   servePage,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot } from './page-checks.js';
+import { cspViolations, saveScreenshot, watchPage } from './page-checks.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-declare global {
-  interface Window {
-    __violations: string[];
-  }
-}
 
 interface Watched {
   readonly page: Page;
@@ -67,16 +61,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     const urls: string[] = [];
     const dialogs: string[] = [];
     page.on('request', (request) => urls.push(request.url()));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return { page, urls, dialogs };
   }
 
@@ -106,7 +91,7 @@ describeWithChromium('console in Chromium against rampart serve', () => {
   }
 
   async function violations(page: Page): Promise<string[]> {
-    return page.evaluate(() => window.__violations);
+    return cspViolations(page);
   }
 
   it('signs in with the token and lists the mounted servers with their health and tool count', async () => {

@@ -10,15 +10,9 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, signInWithToken } from './page-checks.js';
+import { cspViolations, saveScreenshot, signInWithToken, watchPage } from './page-checks.js';
 
 const TOKEN = 'defaults-browser-token-0123456789abcdefghijk';
-
-declare global {
-  interface Window {
-    __violations: string[];
-  }
-}
 
 interface KnownCall {
   readonly tool: string;
@@ -71,16 +65,7 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -154,7 +139,7 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
 
     await page.waitForTimeout(100);
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   }, 90_000);
 });

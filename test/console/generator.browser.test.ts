@@ -12,7 +12,14 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { SHOTS, saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import {
+  cspViolations,
+  SHOTS,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+  watchPage,
+} from './page-checks.js';
 
 const TOKEN = 'generator-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -31,12 +38,6 @@ const generator = (): Promise<GeneratorModule> =>
 /** What the console's projects depend on when RAMPART_CONSOLE_TOOLKIT is not set: this version, as the CLI. */
 const TOOLKIT = `^${(JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version}`;
 
-declare global {
-  interface Window {
-    __generatorViolations: string[];
-  }
-}
-
 describeWithChromium('console generator page in Chromium against rampart serve', () => {
   let layout: Sandbox;
   let gateway: ServedGateway;
@@ -49,12 +50,6 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
     [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    await context.addInitScript(() => {
-      window.__generatorViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__generatorViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
     const page = await newPage();
     await signInWithToken(page, gateway.url, TOKEN);
     await page.close();
@@ -70,10 +65,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -169,7 +161,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
 
     if (SHOTS) await page.evaluate(() => window.scrollTo(0, 0));
     await saveScreenshot(page, 'generator');
-    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('api kind: an uploaded OpenAPI document is read in the browser, its notes shown, the zip equal to the CLI’s', async () => {
@@ -194,7 +186,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     const zip = await download(page);
     expect(zip.name).toBe('gen-console-weather.zip');
     expect(zip.entries).toEqual(under('gen-console-weather', expected.files));
-    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('a refused spec shows the gateway’s reason at the field it names', async () => {
@@ -230,7 +222,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     expect(await page.locator('main img').count()).toBe(0);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => window.__generatorViolations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('fills the form from a spec another page hands over in the navigation state', async () => {

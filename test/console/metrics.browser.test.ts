@@ -9,16 +9,16 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import {
+  cspViolations,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+  watchPage,
+} from './page-checks.js';
 
 const TOKEN = 'metrics-browser-token-0123456789abcdefghijk';
 const XSS = '<img src=x onerror=alert(1)>';
-
-declare global {
-  interface Window {
-    __metricsViolations: string[];
-  }
-}
 
 describeWithChromium('console metrics page in Chromium against rampart serve', () => {
   let layout: Sandbox;
@@ -48,16 +48,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__metricsViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__metricsViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -149,7 +140,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     await row(page, 'list_directory').waitFor({ state: 'detached' });
     expect(await page.locator('tr.metrics-row').count()).toBe(1);
     expect(await page.locator('.metrics-canvas canvas').count()).toBe(3);
-    expect(await page.evaluate(() => window.__metricsViolations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
 
     // Narrowed to a phone's width, the open page's charts shrink to fit it.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -12,17 +12,11 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot } from './page-checks.js';
+import { cspViolations, saveScreenshot, watchPage } from './page-checks.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Unused in OAuth mode: the gateway takes no local token, but spawnServe always sets one. */
 const UNUSED_TOKEN = 'unused-in-oauth-mode-0123456789abcdefghij';
-
-declare global {
-  interface Window {
-    __violations: string[];
-  }
-}
 
 interface Watched {
   readonly page: Page;
@@ -87,16 +81,7 @@ describeWithChromium('console sign-in through the authorization server in Chromi
           () => undefined,
         );
     });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return { page, context, urls, answers, dialogs };
   }
 
@@ -129,7 +114,7 @@ describeWithChromium('console sign-in through the authorization server in Chromi
     expect(Number(await row.locator('td.tools').textContent())).toBeGreaterThanOrEqual(10);
     expect(dialogs).toEqual([]);
     // The page the authorization server sent the browser back to needs no exception to the console's CSP.
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('the access and refresh tokens never reach the browser (storage, DOM, URLs, cookies readable by script)', async () => {

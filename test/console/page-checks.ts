@@ -39,3 +39,28 @@ export async function signInWithToken(page: Page, url: string, token: string): P
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Servers' }).waitFor();
 }
+
+/**
+ * Watches a page as every browser test does: each dialog is recorded in `dialogs` and dismissed (an XSS that runs
+ * alert() shows there), and each CSP violation the page reports is kept for `cspViolations`.
+ */
+export async function watchPage(page: Page, dialogs: string[]): Promise<void> {
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __violations: string[] }).__violations = seen;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(
+        `${event.effectiveDirective} ${event.blockedURI} ${event.sample} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`,
+      ),
+    );
+  });
+}
+
+/** The CSP violations a watched page reported ("<directive> <blocked URI> <sample> <where>"), oldest first. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+}

@@ -11,18 +11,18 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import {
+  cspViolations,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+  watchPage,
+} from './page-checks.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
 const TOKEN = 'registry-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-
-declare global {
-  interface Window {
-    __violations: string[];
-  }
-}
 
 /** Three Avro versions of orders-value, each BACKWARD compatible with the one before. */
 const ORDER_V1 = { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'int' }] };
@@ -149,16 +149,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__violations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -214,7 +205,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     await page.getByText('Compatibility level NONE (set for this subject)').waitFor();
     await page.locator('.schema-version dd', { hasText: 'JSON' }).waitFor();
     expect(JSON.parse((await page.locator('pre.schema-text').textContent()) ?? '')).toEqual(CUSTOMER_V2);
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('diffs two versions side by side: removed lines on the left, added lines on the right, aligned', async () => {
@@ -327,7 +318,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     expect(await page.locator('img').count()).toBe(0);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
   });
 
   it('offers a choice between two registry mounts, and reads through the one chosen', async () => {

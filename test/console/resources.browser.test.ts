@@ -11,7 +11,13 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken } from './page-checks.js';
+import {
+  cspViolations,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+  watchPage,
+} from './page-checks.js';
 
 const TOKEN = 'resources-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -22,12 +28,6 @@ const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   Buffer.alloc(600, 0),
 ]);
-
-declare global {
-  interface Window {
-    __violations: string[];
-  }
-}
 
 /** A port nobody listens on right now, for the embedded Schema Registry that the registry server reads. */
 async function freePort(): Promise<number> {
@@ -96,18 +96,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   async function newPage(): Promise<Page> {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        window.__violations.push(
-          `${event.effectiveDirective} ${event.blockedURI} ${event.sample} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber}`,
-        ),
-      );
-    });
+    await watchPage(page, dialogs);
     return page;
   }
 
@@ -158,7 +147,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     // The selection is in the URL: a reload (or a shared link) shows the same resource.
     expect(new URL(page.url()).searchParams.get('uri')).toBe(`file://${path.join(layout.root, 'hello.txt')}`);
     await saveScreenshot(page, 'resources');
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -241,7 +230,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     expect(await page.locator('img').count()).toBe(0);
     await page.waitForTimeout(200);
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -283,7 +272,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     expect(text).toContain('The Schema Registries this server reaches:');
     expect(text).toMatch(/- local \(http:\/\/127\.0\.0\.1:\d+\/?, writable\): 1 subjects/);
     await saveScreenshot(page, 'prompts');
-    expect(await page.evaluate(() => window.__violations)).toEqual([]);
+    expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
