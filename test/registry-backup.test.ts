@@ -9,6 +9,7 @@ import { restoreBackup, takeBackup } from '../src/servers/registry/backup.js';
 import { isPartialFile, writeFileAtomically } from '../src/servers/registry/bulk/atomic-write.js';
 import { backupPathInside } from '../src/servers/registry/bulk/backup-dir.js';
 import { BACKUP_FORMAT, parseBackup } from '../src/servers/registry/bulk/backup-format.js';
+import { diffSubject } from '../src/servers/registry/bulk/restore-plan.js';
 import { RegistryClient } from '../src/servers/registry/client.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
@@ -184,6 +185,59 @@ describe('backup format and paths (properties)', () => {
       }),
       { maxLength: 3 },
     ),
+  });
+
+  it('plans a restore that, applied step by step, gives back exactly the backed-up subject', () => {
+    const subjectState = fc.record({
+      versions: fc.uniqueArray(
+        fc.record({
+          version: fc.integer({ min: 1, max: 6 }),
+          id: fc.integer({ min: 1, max: 4 }),
+          deleted: fc.boolean(),
+        }),
+        { selector: (v) => v.version, maxLength: 5 },
+      ),
+      config: fc.option(fc.record({ compatibilityLevel: fc.constantFrom('NONE', 'FULL') }), { nil: null }),
+      mode: fc.option(fc.constantFrom('READONLY', 'READWRITE'), { nil: null }),
+    });
+    const full = (s: typeof subjectState extends fc.Arbitrary<infer T> ? T : never) => ({
+      subject: 's',
+      config: s.config,
+      mode: s.mode,
+      versions: s.versions.map((v) => ({
+        ...v,
+        schemaType: 'AVRO' as const,
+        schema: `"schema ${v.id}"`,
+        references: [],
+      })),
+    });
+    fc.assert(
+      fc.property(subjectState, subjectState, (wantedState, nowState) => {
+        const wanted = full(wantedState);
+        const now = full(nowState);
+        const change = diffSubject(wanted, now);
+        const state = new Map(now.versions.map((v) => [v.version, { id: v.id, deleted: v.deleted }]));
+        for (const r of change?.remove ?? []) {
+          expect(state.get(r.version)?.deleted).toBe(!r.live);
+          state.delete(r.version);
+        }
+        for (const v of change?.register ?? []) {
+          expect(state.has(v.version)).toBe(false);
+          state.set(v.version, { id: v.id, deleted: false });
+        }
+        for (const n of change?.softDelete ?? []) {
+          expect(state.get(n)?.deleted).toBe(false);
+          state.set(n, { id: state.get(n)?.id as number, deleted: true });
+        }
+        const expected = new Map(wanted.versions.map((v) => [v.version, { id: v.id, deleted: v.deleted }]));
+        expect(new Map([...state].sort(([a], [b]) => a - b))).toEqual(
+          new Map([...expected].sort(([a], [b]) => a - b)),
+        );
+        expect(change?.config ? change.config.to : now.config).toEqual(wanted.config);
+        expect(change?.mode ? change.mode.to : now.mode).toEqual(wanted.mode);
+        if (JSON.stringify(wanted) === JSON.stringify(now)) expect(change).toBeUndefined();
+      }),
+    );
   });
 
   it('accepts every well-formed backup as it is', () => {
