@@ -6,7 +6,7 @@ import type { AuditRecord, AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
 import type { AssistantModel } from './console-assistant-model.js';
 import { ASSISTANT_ENV, type AssistantSettings } from './console-assistant-settings.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson } from './console-headers.js';
 import { consoleError, sessionOf } from './console-request.js';
 import type { ConsoleSessions } from './console-session.js';
 
@@ -49,15 +49,6 @@ export interface AssistantApiOptions {
   readonly audit: AuditSink;
   /** The chat endpoint, when the gateway's environment names one. */
   readonly settings?: AssistantSettings | undefined;
-}
-
-function json(body: unknown, status = 200): Response {
-  return withConsoleHeaders(
-    new Response(JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    }),
-  );
 }
 
 /** The conversation of a request body `{ messages: [{ role, content }] }`, or the refusal naming the problem. */
@@ -126,7 +117,7 @@ export function assistantApi(options: AssistantApiOptions): Hono {
   api.get('/', (c) => {
     const session = sessionOf(c.req.raw, sessions, publicOrigin);
     if (session instanceof Response) return session;
-    return json(settings ? { configured: true, model: settings.model } : { configured: false });
+    return consoleJson(settings ? { configured: true, model: settings.model } : { configured: false });
   });
 
   api.post('/', async (c) => {
@@ -169,11 +160,11 @@ export function assistantApi(options: AssistantApiOptions): Hono {
       try {
         const answer = await assistant.ask(messages, c.req.raw.signal);
         audit(client, started, messages.length, 'ok');
-        return json(answer);
+        return consoleJson(answer);
       } catch (error) {
         if (!(error instanceof AssistantFailure)) throw error;
         audit(client, started, messages.length, error.outcome, error.logged);
-        return json({ error: error.code, error_description: error.message }, error.status);
+        return consoleJson({ error: error.code, error_description: error.message }, error.status);
       }
     } finally {
       asking.delete(session.id);

@@ -6,7 +6,7 @@ import { readCappedBody } from '../core/http-body.js';
 import { packageVersion } from '../core/version.js';
 import type { Kind } from '../generator/index.js';
 import { MAX_OPENAPI_BYTES } from '../toolkit/openapi-limits.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson } from './console-headers.js';
 import { consoleError, sessionOf } from './console-request.js';
 import type { ConsoleSessions } from './console-session.js';
 
@@ -73,14 +73,6 @@ async function loadGenerator(): Promise<Generator> {
   return { generateProject, SpecError, schemas };
 }
 
-function json(body: unknown): Response {
-  return withConsoleHeaders(
-    new Response(JSON.stringify(body), {
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    }),
-  );
-}
-
 /** What the audit keeps of a spec: its options, but not the OpenAPI document's text (its size, instead). */
 function auditArgs(spec: unknown): unknown {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return {};
@@ -119,7 +111,7 @@ export function consoleGenerator(
   generator.get('/schema', async (c) => {
     const session = sessionOf(c.req.raw, sessions, publicOrigin);
     if (session instanceof Response) return session;
-    return json({ kinds: (await load()).schemas });
+    return consoleJson({ kinds: (await load()).schemas });
   });
 
   generator.post('/', async (c) => {
@@ -170,7 +162,7 @@ export function consoleGenerator(
       return consoleError(400, 'invalid_spec', error.message);
     }
     record('ok');
-    return json({
+    return consoleJson({
       files: [...project.files].map(([path, content]) => ({ path, content })),
       notes: project.notes,
     });

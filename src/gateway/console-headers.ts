@@ -41,3 +41,13 @@ export function withConsoleHeaders(response: Response): Response {
   }
   return target;
 }
+
+/** A JSON answer of the console's API: never cached, with the console's headers (and any `headers` given). */
+export function consoleJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return withConsoleHeaders(
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 import type { CallObservation, MetricsSink } from '../core/metrics.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson } from './console-headers.js';
 import { BUCKETS, bucketOf, quantileOf } from './console-latency-buckets.js';
 import { sessionOf } from './console-request.js';
 import type { ConsoleSessions } from './console-session.js';
@@ -234,9 +234,5 @@ export function metricsHistoryAnswer(
 ): Response {
   const session = sessionOf(request, sessions, publicOrigin);
   if (session instanceof Response) return session;
-  return withConsoleHeaders(
-    new Response(JSON.stringify(history.snapshot()), {
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    }),
-  );
+  return consoleJson(history.snapshot());
 }

@@ -5,11 +5,11 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { AuditSink } from '../core/audit.js';
 import { tokensEqual } from '../guards/http.js';
 import type { Authenticator } from './auth.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson, withConsoleHeaders } from './console-headers.js';
 import { PENDING_COOKIE, PENDING_TTL_MS, PendingLogins, pendingIdOf } from './console-oauth-pending.js';
 import type { ConsoleOAuthSettings } from './console-oauth-settings.js';
 import { exchangeCode, nonceProblem } from './console-oauth-tokens.js';
-import { crossOriginRefusal, SESSION_COOKIE, sessionIdOf } from './console-request.js';
+import { consoleError, crossOriginRefusal, SESSION_COOKIE, sessionIdOf } from './console-request.js';
 import type { ConsoleSessions } from './console-session.js';
 
 // The gateway starts the sign-in from here: its settings are prepared at start (console-oauth-settings.ts), its
@@ -95,12 +95,7 @@ export function consoleOAuthApi(options: ConsoleOAuthOptions): Hono {
   };
 
   api.get('/', () =>
-    withConsoleHeaders(
-      Response.json(
-        settings ? { available: true, issuer: new URL(settings.issuer).host } : { available: false },
-        { headers: { 'cache-control': 'no-store' } },
-      ),
-    ),
+    consoleJson(settings ? { available: true, issuer: new URL(settings.issuer).host } : { available: false }),
   );
 
   api.get('/start', async (c) => {
@@ -178,13 +173,6 @@ export function consoleOAuthApi(options: ConsoleOAuthOptions): Hono {
     return redirect('/', [sessionCookie, clearPending]);
   });
 
-  api.all('*', () =>
-    withConsoleHeaders(
-      Response.json(
-        { error: 'not_found', error_description: 'no such console API' },
-        { status: 404, headers: { 'cache-control': 'no-store' } },
-      ),
-    ),
-  );
+  api.all('*', () => consoleError(404, 'not_found', 'no such console API'));
   return api;
 }

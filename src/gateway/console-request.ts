@@ -1,5 +1,5 @@
 import { tokensEqual } from '../guards/http.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson } from './console-headers.js';
 import type { ConsoleSession, ConsoleSessions } from './console-session.js';
 
 /** The header the app sends the session's CSRF token in; a cross-origin page cannot set it without CORS. */
@@ -13,12 +13,7 @@ export function consoleError(
   error: string,
   description: string,
 ) {
-  return withConsoleHeaders(
-    new Response(JSON.stringify({ error, error_description: description }), {
-      status,
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    }),
-  );
+  return consoleJson({ error, error_description: description }, status);
 }
 
 /** The origins the console is reached at: the one this request was addressed to, and the public one if set. */
