@@ -40,10 +40,14 @@ async function fetchMetadata(url: string): Promise<Record<string, unknown> | und
 }
 
 /**
- * The issuer's jwks_uri, from its OpenID Connect discovery document or else its RFC 8414 metadata. The document
- * must name exactly this issuer (RFC 8414 §3.3), so a document served for another issuer is never trusted.
+ * The issuer's metadata: its OpenID Connect discovery document or else its RFC 8414 metadata, whichever answers
+ * first. The document must name exactly this issuer (RFC 8414 §3.3), so a document served for another issuer is
+ * never trusted: that is refused with `named` after "not", and no answer at all with `unreachable(problems)`.
  */
-export async function discoverJwksUri(issuer: string): Promise<string> {
+export async function issuerMetadata(
+  issuer: string,
+  refusals: { readonly named: string; readonly unreachable: (problems: string) => string },
+): Promise<{ url: string; metadata: Record<string, unknown> }> {
   const base = assertSecureUrl(issuer, 'oauthIssuer');
   const path = base.pathname.replace(/\/$/, '');
   const candidates = [
@@ -63,17 +67,24 @@ export async function discoverJwksUri(issuer: string): Promise<string> {
       problems.push(`${url}: no metadata`);
       continue;
     }
-    if (metadata.issuer !== issuer) {
+    if (metadata.issuer !== issuer)
       throw new ConfigError(
-        `${url} describes issuer ${JSON.stringify(metadata.issuer)}, not oauthIssuer ${issuer}; refusing its keys`,
+        `${url} describes issuer ${JSON.stringify(metadata.issuer)}, not ${refusals.named}`,
       );
-    }
-    if (typeof metadata.jwks_uri !== 'string') throw new ConfigError(`${url} names no jwks_uri`);
-    return assertSecureUrl(metadata.jwks_uri, 'the issuer metadata jwks_uri').href;
+    return { url, metadata };
   }
-  throw new ConfigError(
-    `cannot discover the signing keys of ${issuer} (${problems.join('; ')}); set oauthJwksUri`,
-  );
+  throw new ConfigError(refusals.unreachable(problems.join('; ')));
+}
+
+/** The issuer's jwks_uri, from its metadata (see issuerMetadata). */
+export async function discoverJwksUri(issuer: string): Promise<string> {
+  const { url, metadata } = await issuerMetadata(issuer, {
+    named: `oauthIssuer ${issuer}; refusing its keys`,
+    unreachable: (problems) =>
+      `cannot discover the signing keys of ${issuer} (${problems}); set oauthJwksUri`,
+  });
+  if (typeof metadata.jwks_uri !== 'string') throw new ConfigError(`${url} names no jwks_uri`);
+  return assertSecureUrl(metadata.jwks_uri, 'the issuer metadata jwks_uri').href;
 }
 
 /** Why a token was refused, in words a client developer can act on, without echoing the token. */
