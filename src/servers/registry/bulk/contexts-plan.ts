@@ -1,4 +1,3 @@
-import { orderByReferences } from '../ordering.js';
 import { contextOf, type SubjectSnapshot } from '../snapshot.js';
 import { referrersBySubject, type VersionOf } from './referrers.js';
 
@@ -61,7 +60,10 @@ export function planClearContexts(
           staying.push(r.subject);
         }
   }
-  const going = orderByReferences(live.filter((s) => !reasons.has(s.subject))).reverse();
+  const going = referrersFirst(
+    live.filter((s) => !reasons.has(s.subject)),
+    reasons,
+  );
   const steps: ContextStep[] = [];
   for (const s of going) {
     steps.push({ subject: s.subject, action: 'soft delete' });
@@ -78,4 +80,35 @@ export function planClearContexts(
     .map((s) => ({ subject: s.subject, referenced_by: referrers.get(s.subject) ?? [] }))
     .filter((i) => i.referenced_by.length > 0);
   return { steps, blocked, impact };
+}
+
+/**
+ * The subjects in an order the registry accepts whole-subject deletes in: each one once nothing left references
+ * it. Subjects whose versions reference each other round (A v2 → B, B v2 → A) never get there, nor does what they
+ * reference; they are blocked (added to `reasons`), since no order of whole-subject deletes gets past a cycle.
+ */
+function referrersFirst(
+  subjects: readonly SubjectSnapshot[],
+  reasons: Map<string, string>,
+): SubjectSnapshot[] {
+  const remaining = new Map(subjects.map((s) => [s.subject, s]));
+  const ordered: SubjectSnapshot[] = [];
+  for (;;) {
+    const referenced = new Set<string>();
+    for (const s of remaining.values())
+      for (const v of s.versions)
+        for (const r of v.references) if (r.subject !== s.subject) referenced.add(r.subject);
+    const free = [...remaining.values()].filter((s) => !referenced.has(s.subject));
+    if (free.length === 0) break;
+    for (const s of free) {
+      ordered.push(s);
+      remaining.delete(s.subject);
+    }
+  }
+  for (const subject of remaining.keys())
+    reasons.set(
+      subject,
+      'in, or referenced from, a reference cycle between subjects: delete their versions one at a time',
+    );
+  return ordered;
 }
