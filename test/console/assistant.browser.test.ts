@@ -20,10 +20,10 @@ import {
 } from './browser.js';
 import {
   cspViolations,
+  openWatchedPage,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
-  watchPage,
 } from './page-checks.js';
 
 const TOKEN = 'assistant-browser-token-0123456789abcdefghij';
@@ -84,10 +84,7 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
   });
 
   async function newPage(where: BrowserContext = context): Promise<Page> {
-    const page = await where.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(where, dialogs);
   }
 
   async function signIn(where: BrowserContext, served: ServedGateway): Promise<void> {

@@ -9,7 +9,13 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { saveScreenshot, seriousViolations, signInWithToken, watchPage } from './page-checks.js';
+import {
+  endSuite,
+  openWatchedPage,
+  saveScreenshot,
+  seriousViolations,
+  signInWithToken,
+} from './page-checks.js';
 
 const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -33,18 +39,10 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     await page.close();
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ context, browser, gateway, layout }));
 
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs);
   }
 
   async function callListDirectory(page: Page, where: string): Promise<void> {

@@ -10,7 +10,7 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { cspViolations, saveScreenshot, signInWithToken, watchPage } from './page-checks.js';
+import { cspViolations, endSuite, openWatchedPage, saveScreenshot, signInWithToken } from './page-checks.js';
 
 const TOKEN = 'defaults-browser-token-0123456789abcdefghijk';
 
@@ -55,18 +55,10 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ context, browser, gateway, layout }));
 
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs, 15_000);
   }
 
   it('signs in, calls a tool on every listed server from the playground, and sees each call in the audit page', async () => {

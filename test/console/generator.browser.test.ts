@@ -14,11 +14,12 @@ import {
 } from './browser.js';
 import {
   cspViolations,
+  endSuite,
+  openWatchedPage,
   SHOTS,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
-  watchPage,
 } from './page-checks.js';
 
 const TOKEN = 'generator-browser-token-0123456789abcdefghij';
@@ -55,18 +56,10 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     await page.close();
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ context, browser, gateway, layout }));
 
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs);
   }
 
   /** The generator page, reached from the navigation as a person would. */

@@ -11,10 +11,11 @@ import {
 } from './browser.js';
 import {
   cspViolations,
+  endSuite,
+  openWatchedPage,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
-  watchPage,
 } from './page-checks.js';
 
 const TOKEN = 'metrics-browser-token-0123456789abcdefghijk';
@@ -38,18 +39,10 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     await page.close();
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ context, browser, gateway, layout }));
 
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs);
   }
 
   /** A tool call as an MCP client with the token makes it, straight to the gateway (not through the page). */

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Sandbox, ServedGateway } from './browser.js';
 
 // Like browser.ts, this imports nothing from src/: the browser tests type-check in a program of their own.
 
@@ -63,4 +64,29 @@ export async function watchPage(page: Page, dialogs: string[]): Promise<void> {
 /** The CSP violations a watched page reported ("<directive> <blocked URI> <sample> <where>"), oldest first. */
 export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+}
+
+/** A new page of `context` that gives up waiting after `timeoutMs`, watched as watchPage does. */
+export async function openWatchedPage(
+  context: BrowserContext,
+  dialogs: string[],
+  timeoutMs = 10_000,
+): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  await watchPage(page, dialogs);
+  return page;
+}
+
+/** Ends what a browser suite started, in order, passing over what it did not get to start. */
+export async function endSuite(started: {
+  readonly context?: BrowserContext | undefined;
+  readonly browser?: Browser | undefined;
+  readonly gateway?: ServedGateway | undefined;
+  readonly layout?: Sandbox | undefined;
+}): Promise<void> {
+  await started.context?.close().catch(() => undefined);
+  await started.browser?.close();
+  await started.gateway?.stop();
+  started.layout?.cleanup();
 }

@@ -13,10 +13,11 @@ import {
 } from './browser.js';
 import {
   cspViolations,
+  endSuite,
+  openWatchedPage,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
-  watchPage,
 } from './page-checks.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
@@ -139,18 +140,13 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
+    await endSuite({ context, browser, gateway });
     await registry?.stop();
     layout?.cleanup();
   });
 
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs);
   }
 
   /** The registry page with a subject chosen from the list, as a person does it: nav link, then the subject. */

@@ -13,10 +13,11 @@ import {
 } from './browser.js';
 import {
   cspViolations,
+  endSuite,
+  openWatchedPage,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
-  watchPage,
 } from './page-checks.js';
 
 const TOKEN = 'resources-browser-token-0123456789abcdefghij';
@@ -85,19 +86,11 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     await page.close();
   });
 
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ context, browser, gateway, layout }));
 
   /** A page of the signed-in profile, recording dialogs and CSP violations. */
   async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await watchPage(page, dialogs);
-    return page;
+    return openWatchedPage(context, dialogs);
   }
 
   async function openResources(page: Page, server: string): Promise<void> {
