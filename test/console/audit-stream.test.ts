@@ -10,7 +10,7 @@ import { startGateway } from '../../src/gateway/serve.js';
 import { auditRecordsWhen } from '../helpers/audit.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { makeLayout } from '../helpers/sandbox.js';
-import { BASE, browserRequest, gatewayApp, signInOverHttp, TOKEN } from './helpers.js';
+import { BASE, browserRequest, gatewayApp, postMcpWithSession, signInOverHttp, TOKEN } from './helpers.js';
 
 const SAME_ORIGIN = { origin: BASE, 'sec-fetch-site': 'same-origin' };
 const STREAM = '/console/api/audit/stream';
@@ -199,16 +199,12 @@ describe('console audit stream over a real gateway', () => {
       const session = { cookie: signed.cookie, 'x-rampart-csrf': signed.csrf, origin: url };
       const stream = await fetch(`${url}${STREAM}`, { headers: session });
       expect(stream.status).toBe(200);
-      const call = await fetch(`${url}/mcp/fs`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': '2025-06-18',
-          ...session,
-        },
-        body: toolCallBody('list_directory', { path: '.', apiKey: 'sk-live-0123456789secret' }),
-      });
+      const call = await postMcpWithSession(
+        url,
+        'fs',
+        session,
+        toolCallBody('list_directory', { path: '.', apiKey: 'sk-live-0123456789secret' }),
+      );
       expect(call.status).toBe(200);
       await call.text();
       const { records, text } = await eventsUntil(

@@ -78,3 +78,25 @@ export async function signInOverHttp(url: string): Promise<Signed> {
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] as string, csrf: csrfToken };
 }
+
+/**
+ * A JSON-RPC `body` posted to `<url>/mcp/<server>` as the console page posts it: MCP's own headers and the
+ * session's in `session` (its cookie, CSRF header and Origin, or whichever of them a test leaves out).
+ */
+export function postMcpWithSession(
+  url: string,
+  server: string,
+  session: Record<string, string>,
+  body: string,
+): Promise<Response> {
+  return fetch(`${url}/mcp/${server}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      ...session,
+    },
+    body,
+  });
+}

@@ -7,7 +7,7 @@ import { auditRecordsWhen } from '../helpers/audit.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { textOf } from '../helpers/mcp.js';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
-import { signInOverHttp, TOKEN } from './helpers.js';
+import { postMcpWithSession, signInOverHttp, TOKEN } from './helpers.js';
 
 /** The official MCP client, sending what the console's page sends: the cookie, the CSRF header, its Origin. */
 async function consoleClient(url: string, server: string, headers: Record<string, string>): Promise<Client> {
@@ -20,16 +20,7 @@ async function consoleClient(url: string, server: string, headers: Record<string
 }
 
 function post(url: string, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${url}/mcp/fs`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-      ...headers,
-    },
-    body: toolCallBody('list_directory', { path: '.' }),
-  });
+  return postMcpWithSession(url, 'fs', headers, toolCallBody('list_directory', { path: '.' }));
 }
 
 describe('console sessions call tools through the gateway path', () => {

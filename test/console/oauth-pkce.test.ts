@@ -9,6 +9,7 @@ import { auditRecordsWhen } from '../helpers/audit.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { loginAtIssuer, startTestIssuer, type TestIssuer } from '../helpers/oidc.js';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
+import { postMcpWithSession } from './helpers.js';
 
 const CALLBACK = '/console/api/oauth/callback';
 
@@ -148,18 +149,12 @@ describe('console sign-in through the authorization server (code flow with PKCE)
     };
     expect(body.signedIn).toBe(true);
     expect(body.principal).toEqual({ clientId: 'console-public', scopes: ['read', 'write', 'admin'] });
-    const call = await fetch(`${gateway.url}/mcp/fs`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-        origin: gateway.url,
-        cookie,
-        'x-rampart-csrf': body.csrfToken,
-      },
-      body: toolCallBody('list_allowed_directories', {}),
-    });
+    const call = await postMcpWithSession(
+      gateway.url,
+      'fs',
+      { origin: gateway.url, cookie, 'x-rampart-csrf': body.csrfToken },
+      toolCallBody('list_allowed_directories', {}),
+    );
     expect(call.status).toBe(200);
     expect(await call.text()).toContain(layout.root);
     const records = await auditRecordsWhen(

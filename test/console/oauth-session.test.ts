@@ -6,6 +6,7 @@ import { type RunningGateway, startGateway } from '../../src/gateway/serve.js';
 import { toolCallBody } from '../helpers/http-client.js';
 import { startTestIssuer, type TestIssuer } from '../helpers/oidc.js';
 import { type Layout, makeLayout } from '../helpers/sandbox.js';
+import { postMcpWithSession } from './helpers.js';
 
 /**
  * In OAuth mode the sign-in page also takes a pasted access token issued for the gateway (besides signing in
@@ -66,18 +67,12 @@ describe('console sessions in OAuth mode, against a real authorization server', 
     const response = await signIn(await issuer.token('reader', 'read', gateway.url));
     const { csrfToken } = (await response.json()) as { csrfToken: string };
     const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const call = await fetch(`${gateway.url}/mcp/fs`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': '2025-06-18',
-        origin: gateway.url,
-        cookie,
-        'x-rampart-csrf': csrfToken,
-      },
-      body: toolCallBody('create_directory', { path: 'made-by-console-reader' }),
-    });
+    const call = await postMcpWithSession(
+      gateway.url,
+      'fs',
+      { origin: gateway.url, cookie, 'x-rampart-csrf': csrfToken },
+      toolCallBody('create_directory', { path: 'made-by-console-reader' }),
+    );
     expect(call.status).toBe(403);
     expect(call.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     expect(existsSync(path.join(layout.root, 'made-by-console-reader'))).toBe(false);
