@@ -266,7 +266,12 @@ const registryEntry: ServerEntry = {
     commonFlags(
       command,
       'offer only read-only tools: drops every tool that writes to a registry (register, config, mode, import, delete, migrate, bulk, restore); what SLIM_MODE=true now means',
-    ).option('--request-timeout-ms <n>', 'time allowed for one registry request', Number),
+    )
+      .option('--request-timeout-ms <n>', 'time allowed for one registry request', Number)
+      .option(
+        '--backup-dir <dir>',
+        'where bulk operations write backups, and the only place restore_backup reads (default ~/.rampart/registry-backups)',
+      ),
   async launch(_positional, flags) {
     const { config: file, ...rest } = flags;
     return launchKind('registry', {
