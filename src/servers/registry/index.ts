@@ -65,7 +65,9 @@ export function registryServer(prepared: PreparedRegistry): ServerDefinition {
       '`registry` picks one (default the first, or the one set_default_registry chose for this session); ' +
       '`context` a schema context (default "."). Schemas are Avro or JSON ' +
       'Schema JSON text, or .proto source. Migrations are dry runs until dry_run: false; deletes and writes into ' +
-      'subjects that already have versions are confirmed by the user. Resources: registry://registries, ' +
+      'subjects that already have versions are confirmed by the user. Bulk tools (bulk_*, clear_contexts) are dry ' +
+      'runs until dry_run: false and write a backup before their first change; restore_backup puts it back. ' +
+      'Resources: registry://registries, ' +
       'registry://{registry}/subjects, registry://{registry}/config, schema://{registry}/{subject}[/{version}], ' +
       'schema://{registry}/{subject}/versions, subject://{registry}/{subject}/config and /mode, registry://status, ' +
       'registry://{registry}/status.',
