@@ -10,7 +10,9 @@ import {
   spawnServe,
 } from './browser.js';
 import {
+  atEachViewport,
   endSuite,
+  fitsWidth,
   openWatchedPage,
   saveScreenshot,
   seriousViolations,
@@ -132,25 +134,11 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
   });
 
   it('accessibility: axe finds no serious violation on the audit page, wide or phone-sized', async () => {
-    const signedIn = await context.storageState();
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
-      // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
-      try {
-        const page = await own.newPage();
-        page.setDefaultTimeout(10_000);
-        await page.goto(`${gateway.url}/audit`);
-        await page.locator('tr.audit-row').first().waitFor();
-        expect(await seriousViolations(page), `audit at ${viewport.width}`).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      } finally {
-        await own.close();
-      }
-    }
+    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
+      await page.goto(`${gateway.url}/audit`);
+      await page.locator('tr.audit-row').first().waitFor();
+      expect(await seriousViolations(page), `audit at ${viewport.width}`).toEqual([]);
+      expect(await fitsWidth(page)).toBe(true);
+    });
   }, 60_000);
 });

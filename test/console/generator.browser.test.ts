@@ -13,8 +13,10 @@ import {
   spawnServe,
 } from './browser.js';
 import {
+  atEachViewport,
   cspViolations,
   endSuite,
+  fitsWidth,
   openWatchedPage,
   SHOTS,
   saveScreenshot,
@@ -236,26 +238,12 @@ describeWithChromium('console generator page in Chromium against rampart serve',
   });
 
   it('accessibility: axe finds no serious violation on the generator with a preview, wide or phone-sized', async () => {
-    const signedIn = await context.storageState();
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
-      // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
-      try {
-        const page = await own.newPage();
-        page.setDefaultTimeout(10_000);
-        await page.goto(`${gateway.url}/generator`);
-        await fillCustom(page, 'gen-console-axe', 'Checked by axe.');
-        await generated(page);
-        expect(await seriousViolations(page), `generator at ${viewport.width}`).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      } finally {
-        await own.close();
-      }
-    }
+    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
+      await page.goto(`${gateway.url}/generator`);
+      await fillCustom(page, 'gen-console-axe', 'Checked by axe.');
+      await generated(page);
+      expect(await seriousViolations(page), `generator at ${viewport.width}`).toEqual([]);
+      expect(await fitsWidth(page)).toBe(true);
+    });
   }, 60_000);
 });

@@ -10,8 +10,10 @@ import {
   spawnServe,
 } from './browser.js';
 import {
+  atEachViewport,
   cspViolations,
   endSuite,
+  fitsWidth,
   openWatchedPage,
   saveScreenshot,
   seriousViolations,
@@ -159,32 +161,18 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
   });
 
   it('accessibility: axe finds no serious violation on the metrics page, wide or phone-sized, and the charts fit', async () => {
-    const signedIn = await context.storageState();
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
-      // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
-      try {
-        const page = await own.newPage();
-        page.setDefaultTimeout(10_000);
-        await page.goto(`${gateway.url}/charts`);
-        await page.locator('tr.metrics-row').first().waitFor();
-        await page.locator('.metrics-canvas canvas').first().waitFor();
-        await page.getByText(/^The charts' numbers, minute by minute/).click();
-        expect(await seriousViolations(page), `metrics at ${viewport.width}`).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-        const widths = await page
-          .locator('.metrics-canvas canvas')
-          .evaluateAll((canvases) => canvases.map((c) => c.getBoundingClientRect().right));
-        expect(widths).toHaveLength(3);
-        for (const right of widths) expect(right).toBeLessThanOrEqual(viewport.width);
-      } finally {
-        await own.close();
-      }
-    }
+    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
+      await page.goto(`${gateway.url}/charts`);
+      await page.locator('tr.metrics-row').first().waitFor();
+      await page.locator('.metrics-canvas canvas').first().waitFor();
+      await page.getByText(/^The charts' numbers, minute by minute/).click();
+      expect(await seriousViolations(page), `metrics at ${viewport.width}`).toEqual([]);
+      expect(await fitsWidth(page)).toBe(true);
+      const widths = await page
+        .locator('.metrics-canvas canvas')
+        .evaluateAll((canvases) => canvases.map((c) => c.getBoundingClientRect().right));
+      expect(widths).toHaveLength(3);
+      for (const right of widths) expect(right).toBeLessThanOrEqual(viewport.width);
+    });
   }, 60_000);
 });

@@ -90,3 +90,35 @@ export async function endSuite(started: {
   await started.gateway?.stop();
   started.layout?.cleanup();
 }
+
+/** The two windows every page is checked at: 1280x800 and a phone's 390x844. */
+export const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+] as const;
+
+/**
+ * Runs `check` on a page at each of VIEWPORTS, in a context of its own with the signed-in profile `storageState`
+ * that bypasses the CSP: axe is a script the page did not ship, and this context alone lets it past.
+ */
+export async function atEachViewport(
+  browser: Browser,
+  storageState: Awaited<ReturnType<BrowserContext['storageState']>>,
+  check: (page: Page, viewport: (typeof VIEWPORTS)[number]) => Promise<void>,
+): Promise<void> {
+  for (const viewport of VIEWPORTS) {
+    const own = await browser.newContext({ viewport, bypassCSP: true, storageState });
+    try {
+      const page = await own.newPage();
+      page.setDefaultTimeout(10_000);
+      await check(page, viewport);
+    } finally {
+      await own.close();
+    }
+  }
+}
+
+/** Whether the page fits its window's width (nothing to scroll sideways). */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+}

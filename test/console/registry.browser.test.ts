@@ -12,8 +12,10 @@ import {
   spawnServe,
 } from './browser.js';
 import {
+  atEachViewport,
   cspViolations,
   endSuite,
+  fitsWidth,
   openWatchedPage,
   saveScreenshot,
   seriousViolations,
@@ -359,26 +361,12 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('accessibility: axe finds no serious violation on the registry page, wide or phone-sized', async () => {
-    const signedIn = await context.storageState();
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
-      // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
-      try {
-        const page = await own.newPage();
-        page.setDefaultTimeout(10_000);
-        await page.goto(`${gateway.url}/registry?subject=orders-value&from=1&to=2`);
-        await page.locator('table.schema-diff td.added').first().waitFor();
-        await page.getByLabel('Draft schema').waitFor();
-        expect(await seriousViolations(page), `registry at ${viewport.width}`).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(
-          true,
-        );
-      } finally {
-        await own.close();
-      }
-    }
+    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
+      await page.goto(`${gateway.url}/registry?subject=orders-value&from=1&to=2`);
+      await page.locator('table.schema-diff td.added').first().waitFor();
+      await page.getByLabel('Draft schema').waitFor();
+      expect(await seriousViolations(page), `registry at ${viewport.width}`).toEqual([]);
+      expect(await fitsWidth(page)).toBe(true);
+    });
   }, 60_000);
 });
