@@ -393,3 +393,69 @@ describe('the clear_contexts planner (properties)', () => {
     );
   });
 });
+
+describe('clear_contexts when one delete fails', () => {
+  it('goes on past the failure with continue_on_error, reports it, and the backup restores the rest', async () => {
+    const backend = sqliteBackend();
+    const registry = await backend.start();
+    const base = mkdtempSync(path.join(os.tmpdir(), 'rampart-contexts-continue-'));
+    for (let i = 0; i < 10; i++)
+      await rest(registry, 'POST', versions(q('.ce', `x${i}`)), { schema: record(`X${i}`, ['id']) });
+    const before = await dumpRegistry(registry);
+    const session = await connectRegistry({
+      backupDir: path.join(base, 'backups'),
+      registries: [{ name: 'main', url: registry.url }],
+    });
+    try {
+      // Once the run has started, someone outside the context starts referencing the last subject it deletes:
+      // the registry then refuses that one delete for real.
+      let outside: Promise<unknown> | undefined;
+      const result = ok<ContextsResult>(
+        textOf(
+          await session.client.callTool(
+            {
+              name: 'clear_contexts',
+              arguments: { contexts: ['.ce'], dry_run: false, confirm: true, continue_on_error: true },
+            },
+            {
+              onprogress: () => {
+                outside ??= rest(registry, 'POST', versions('outside-value'), {
+                  schema: JSON.stringify({
+                    type: 'record',
+                    name: 'Outside',
+                    namespace: 'shop',
+                    fields: [{ name: 'x', type: 'shop.X9' }],
+                  }),
+                  references: [{ name: 'shop.X9', subject: q('.ce', 'x9'), version: 1 }],
+                });
+              },
+            },
+          ),
+        ),
+      );
+      await outside;
+      const run = result.run as NonNullable<ContextsResult['run']>;
+      expect(run.failed).toEqual([
+        expect.objectContaining({ subject: q('.ce', 'x9'), reason: expect.stringMatching(/error 42206/) }),
+      ]);
+      expect(run.done).toHaveLength(9);
+      expect(run.skipped).toEqual([]);
+      expect(run.stopped).toBe(false);
+      expect(await rest(registry, 'GET', '/subjects')).toEqual([q('.ce', 'x9'), 'outside-value']);
+      ok(
+        await session.call('restore_backup', {
+          backup: path.basename(run.backup.path),
+          dry_run: false,
+          confirm: true,
+        }),
+      );
+      await rest(registry, 'DELETE', '/subjects/outside-value');
+      await rest(registry, 'DELETE', '/subjects/outside-value?permanent=true');
+      expect(await dumpRegistry(registry)).toEqual(before);
+    } finally {
+      await session.close();
+      await backend.cleanup();
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
