@@ -1,13 +1,18 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { type ProjectSpec, parseSpec, projectSpec, SpecError } from '../generator/index.js';
-import type { AssistantMessage } from './console-assistant.js';
 import type { AssistantSettings } from './console-assistant-settings.js';
 
 /**
  * The assistant's conversation with the chat endpoint. This module is imported on the first assistant request
  * only, so a gateway start does not load the OpenAI client, the generator or the spec's JSON Schema.
  */
+
+/** One turn of the conversation the page sends. */
+export interface AssistantMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
 
 /** What the assistant asks of the endpoint, and what the page gets back. */
 export interface AssistantAnswer {

@@ -4,7 +4,7 @@ import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import { z } from 'zod';
 import type { AuditRecord, AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
-import type { AssistantModel } from './console-assistant-model.js';
+import type { AssistantMessage, AssistantModel } from './console-assistant-model.js';
 import { ASSISTANT_ENV, type AssistantSettings } from './console-assistant-settings.js';
 import { consoleJson } from './console-headers.js';
 import { consoleError, sessionOf } from './console-request.js';
@@ -12,11 +12,6 @@ import type { ConsoleSessions } from './console-session.js';
 
 // serve.ts reads the settings at start and console.ts passes them on: both import them from here.
 export { type AssistantSettings, assistantSettings } from './console-assistant-settings.js';
-
-export interface AssistantMessage {
-  readonly role: 'user' | 'assistant';
-  readonly content: string;
-}
 
 /** Assistant requests one principal may make in a rate-limit window, whatever the window's budget of calls. */
 const ASSISTANT_CALLS_PER_WINDOW = 10;
