@@ -1,5 +1,9 @@
 import type { VersionOf } from './referrers.js';
 
+/**
+ * The registry's compatibility levels and modes, one list for the single-subject tools (tools/write.ts) and the bulk
+ * ones. src/registry-server/compat/levels.ts keeps its own: it is another server, and servers do not import each other.
+ */
 export const COMPATIBILITY_LEVELS = [
   'NONE',
   'BACKWARD',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolAnnotationsSpec } from '../../../core/define.js';
 import { Refusal } from '../../../core/errors.js';
+import { COMPATIBILITY_LEVELS, MODES } from '../bulk/config-plan.js';
 import type { RegistryClient } from '../client.js';
 import {
   contextArg,
@@ -12,17 +13,6 @@ import {
   schemaTypeArg,
   subjectArg,
 } from './shared.js';
-
-const LEVELS = [
-  'NONE',
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-] as const;
-const MODES = ['READWRITE', 'READONLY', 'IMPORT'] as const;
 
 const WRITE: ToolAnnotationsSpec = {
   readOnlyHint: false,
@@ -87,7 +77,7 @@ export function writeTools(ctx: RegistryContext) {
       title: 'Set the global compatibility level',
       description:
         'Sets the compatibility level subjects use unless they set their own. Refused on view-only registries.',
-      input: z.object({ compatibility: z.enum(LEVELS), registry: registryArg }),
+      input: z.object({ compatibility: z.enum(COMPATIBILITY_LEVELS), registry: registryArg }),
       output: z.object({ registry: z.string(), compatibility: z.string() }),
       annotations: WRITE,
       async handler(args, { signal }) {
@@ -107,7 +97,7 @@ export function writeTools(ctx: RegistryContext) {
       description: "Sets one subject's compatibility level. Refused on view-only registries.",
       input: z.object({
         subject: subjectArg,
-        compatibility: z.enum(LEVELS),
+        compatibility: z.enum(COMPATIBILITY_LEVELS),
         registry: registryArg,
         context: contextArg,
       }),
