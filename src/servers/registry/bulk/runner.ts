@@ -86,3 +86,37 @@ export async function runBulk(
   for (const step of steps.slice(index)) report.skipped.push({ subject: step.subject, action: step.action });
   return report;
 }
+
+/** What a bulk tool's handler hands runBulkTool: the backup's label and directory, its arguments and MCP progress. */
+export interface BulkToolRun {
+  readonly label: string;
+  readonly backupDir: string;
+  readonly signal: AbortSignal;
+  readonly continueOnError: boolean;
+  readonly progress: (done: number, total: number, message: string) => Promise<void>;
+  /** Progress the tool reported before the run (reading the registry): MCP progress only ever grows, so the steps count on from it. */
+  readonly progressFrom?: number;
+}
+
+/**
+ * runBulk as every bulk tool calls it once confirmed: the backup covers exactly the subjects its steps touch, and
+ * each step's progress goes to the client without waiting for it.
+ */
+export function runBulkTool(
+  client: RegistryClient,
+  steps: readonly BulkStep[],
+  run: BulkToolRun,
+): Promise<BulkRunReport> {
+  const from = run.progressFrom ?? 0;
+  return runBulk(client, steps, {
+    scope: { subjects: [...new Set(steps.map((s) => s.subject))] },
+    backupDir: run.backupDir,
+    label: run.label,
+    signal: run.signal,
+    continueOnError: run.continueOnError,
+    progress: (done, total, message) => void run.progress(from + done, from + total, message),
+  });
+}
+
+/** "1 subject", "3 subjects": the counts in a bulk tool's confirmation question. */
+export const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

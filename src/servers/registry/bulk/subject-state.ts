@@ -101,3 +101,22 @@ export async function readGlobalState(
 export async function allSubjects(client: RegistryClient, signal: AbortSignal): Promise<string[]> {
   return client.call<string[]>('GET', '/subjects?deleted=true', undefined, signal);
 }
+
+/** Each subject's effective mode (its own, else the context's or global one), read one at a time. */
+export async function effectiveModes(
+  client: RegistryClient,
+  subjects: Iterable<string>,
+  signal: AbortSignal,
+): Promise<Map<string, string>> {
+  const modes = new Map<string, string>();
+  for (const subject of subjects) {
+    const answer = await client.call<{ mode: string }>(
+      'GET',
+      `${path('mode', subject)}?defaultToGlobal=true`,
+      undefined,
+      signal,
+    );
+    modes.set(subject, answer.mode);
+  }
+  return modes;
+}

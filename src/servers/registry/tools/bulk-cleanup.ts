@@ -3,7 +3,8 @@ import { requireConfirmation } from '../../../core/confirm.js';
 import { defineTool, type ToolAnnotationsSpec } from '../../../core/define.js';
 import { type CleanupFacts, type CleanupPlan, planCleanup, subjectPattern } from '../bulk/cleanup-plan.js';
 import { bulkRunOutput, continueOnErrorArg, dryRunArg } from '../bulk/run-output.js';
-import { type BulkStep, runBulk } from '../bulk/runner.js';
+import { type BulkStep, count, runBulkTool } from '../bulk/runner.js';
+import { effectiveModes } from '../bulk/subject-state.js';
 import type { RegistryClient } from '../client.js';
 import { snapshot } from '../snapshot.js';
 import { confirmArg, contextArg, path, qualify, type RegistryContext, registryArg } from './shared.js';
@@ -60,16 +61,11 @@ async function cleanupFacts(
       if (all.length > subject.versions.length) alsoSoftDeleted.add(subject.subject);
     }
   }
-  const modes = new Map<string, string>();
-  for (const subject of [...subjects.map((s) => s.subject).filter(matches), ...softDeletedOnly]) {
-    const answer = await client.call<{ mode: string }>(
-      'GET',
-      `${path('mode', subject)}?defaultToGlobal=true`,
-      undefined,
-      signal,
-    );
-    modes.set(subject, answer.mode);
-  }
+  const modes = await effectiveModes(
+    client,
+    [...subjects.map((s) => s.subject).filter(matches), ...softDeletedOnly],
+    signal,
+  );
   return {
     subjects,
     softDeletedOnly,
@@ -78,8 +74,6 @@ async function cleanupFacts(
     viewOnly: client.entry.viewonly,
   };
 }
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function question(client: RegistryClient, plan: CleanupPlan, permanent: boolean): string {
   const stepped = new Set(plan.steps.map((s) => s.subject));
@@ -163,7 +157,6 @@ export function bulkCleanupTools(ctx: RegistryContext, options: { readonly backu
         if (args.dry_run || plan.steps.length + plan.purge.length === 0) return result;
         requireConfirmation(confirmation, args.confirm, question(client, plan, args.permanent));
 
-        const touched = [...new Set([...plan.steps.map((s) => s.subject), ...plan.purge])];
         const steps: BulkStep[] = [
           ...plan.steps.map((step) => ({
             subject: step.subject,
@@ -182,14 +175,13 @@ export function bulkCleanupTools(ctx: RegistryContext, options: { readonly backu
             },
           })),
         ];
-        const report = await runBulk(client, steps, {
-          scope: { subjects: touched },
-          backupDir: options.backupDir,
+        const report = await runBulkTool(client, steps, {
           label: 'bulk_cleanup',
+          backupDir: options.backupDir,
           signal,
           continueOnError: args.continue_on_error,
-          // Progress only ever grows (MCP): the run's steps count on from the subjects read.
-          progress: (d, t, m) => void progress(read + d, read + t, m),
+          progress,
+          progressFrom: read,
         });
         return { ...result, run: report };
       },

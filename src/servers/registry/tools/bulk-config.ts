@@ -18,7 +18,7 @@ import {
   dryRunArg,
   impactOutput,
 } from '../bulk/run-output.js';
-import { runBulk } from '../bulk/runner.js';
+import { count, runBulkTool } from '../bulk/runner.js';
 import { unlessMissing } from '../bulk/subject-state.js';
 import type { RegistryClient } from '../client.js';
 import { contextOf, snapshot } from '../snapshot.js';
@@ -65,8 +65,6 @@ async function settingsOf(
     liveVersions,
   };
 }
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function question(client: RegistryClient, plan: ConfigPlan): string {
   const subjects = new Set(plan.changes.map((c) => c.subject)).size;
@@ -151,7 +149,7 @@ export function bulkConfigTools(ctx: RegistryContext, options: { readonly backup
         const result = { registry: client.name, dry_run: args.dry_run, plan };
         if (args.dry_run || plan.changes.length === 0) return result;
         requireConfirmation(confirmation, args.confirm, question(client, plan));
-        const run = await runBulk(
+        const run = await runBulkTool(
           client,
           plan.changes.map((change) => ({
             subject: change.subject,
@@ -163,12 +161,11 @@ export function bulkConfigTools(ctx: RegistryContext, options: { readonly backup
             },
           })),
           {
-            scope: { subjects: [...new Set(plan.changes.map((c) => c.subject))] },
-            backupDir: options.backupDir,
             label: 'bulk_update_config',
+            backupDir: options.backupDir,
             signal,
             continueOnError: args.continue_on_error,
-            progress: (done, total, message) => void progress(done, total, message),
+            progress,
           },
         );
         return { ...result, run };

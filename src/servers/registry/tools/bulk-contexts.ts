@@ -10,7 +10,8 @@ import {
   dryRunArg,
   impactOutput,
 } from '../bulk/run-output.js';
-import { runBulk } from '../bulk/runner.js';
+import { count, runBulkTool } from '../bulk/runner.js';
+import { allSubjects, effectiveModes } from '../bulk/subject-state.js';
 import type { RegistryClient } from '../client.js';
 import { contextOf, snapshot } from '../snapshot.js';
 import { MAX_BULK_SUBJECTS } from './bulk-config.js';
@@ -23,8 +24,6 @@ const DESTRUCTIVE: ToolAnnotationsSpec = {
   idempotentHint: false,
   openWorldHint: true,
 };
-
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function question(
   client: RegistryClient,
@@ -92,22 +91,13 @@ export function bulkContextTools(ctx: RegistryContext, options: { readonly backu
         const inScope = (subject: string) => contexts.includes(contextOf(subject));
         const subjects = await snapshot(client, () => true, signal);
         const live = new Set(subjects.map((s) => s.subject));
-        const everything = await client.call<string[]>('GET', '/subjects?deleted=true', undefined, signal);
+        const everything = await allSubjects(client, signal);
         const scoped = everything.filter(inScope);
         if (scoped.length > MAX_BULK_SUBJECTS)
           throw new Refusal(
             `the contexts hold ${scoped.length} subjects, more than ${MAX_BULK_SUBJECTS}; clear fewer at once`,
           );
-        const modes = new Map<string, string>();
-        for (const subject of scoped) {
-          const answer = await client.call<{ mode: string }>(
-            'GET',
-            `${path('mode', subject)}?defaultToGlobal=true`,
-            undefined,
-            signal,
-          );
-          modes.set(subject, answer.mode);
-        }
+        const modes = await effectiveModes(client, scoped, signal);
         const plan = planClearContexts(
           contexts,
           {
@@ -134,7 +124,7 @@ export function bulkContextTools(ctx: RegistryContext, options: { readonly backu
               .join('; ')}); nothing was changed. Call with skip_blocked: true to clear the rest.`,
           );
         requireConfirmation(confirmation, args.confirm, question(client, contexts, plan, args.permanent));
-        const run = await runBulk(
+        const run = await runBulkTool(
           client,
           plan.steps.map((step) => ({
             ...step,
@@ -146,12 +136,11 @@ export function bulkContextTools(ctx: RegistryContext, options: { readonly backu
             },
           })),
           {
-            scope: { subjects: [...new Set(plan.steps.map((s) => s.subject))] },
-            backupDir: options.backupDir,
             label: 'clear_contexts',
+            backupDir: options.backupDir,
             signal,
             continueOnError: args.continue_on_error,
-            progress: (done, total, message) => void progress(done, total, message),
+            progress,
           },
         );
         return { ...result, run };

@@ -17,7 +17,7 @@ import {
   translateReferences,
 } from '../bulk/register-plan.js';
 import { bulkRunOutput, continueOnErrorArg, dryRunArg } from '../bulk/run-output.js';
-import { type BulkStep, runBulk } from '../bulk/runner.js';
+import { type BulkStep, count, runBulkTool } from '../bulk/runner.js';
 import { RegistryApiError, type RegistryClient } from '../client.js';
 import { readSubject } from '../snapshot.js';
 import { confirmArg, contextArg, path, qualify, type RegistryContext, registryArg } from './shared.js';
@@ -216,8 +216,6 @@ const stepOutput = z.object({
   messages: z.array(z.string()).optional(),
 });
 
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-
 export function bulkRegisterTools(
   ctx: RegistryContext,
   options: { readonly backupDir: string; readonly schemaDir?: string | undefined },
@@ -294,7 +292,6 @@ export function bulkRegisterTools(
             `${summary.blocked > 0 ? ` (${summary.blocked} blocked, left out)` : ''}? A backup is written first.`,
         );
 
-        const touched = [...new Set(plan.filter((s) => s.action === 'register').map((s) => s.subject))];
         const schemaOf = new Map(
           subjects.flatMap((s) => s.versions.map((v) => [landingKey(s.subject, v.version), v] as const)),
         );
@@ -317,13 +314,12 @@ export function bulkRegisterTools(
               registered.push(done);
             },
           }));
-        const report = await runBulk(client, steps, {
-          scope: { subjects: touched },
-          backupDir: options.backupDir,
+        const report = await runBulkTool(client, steps, {
           label: 'bulk_register',
+          backupDir: options.backupDir,
           signal,
           continueOnError: args.continue_on_error,
-          progress: (d, t, m) => void progress(d, t, m),
+          progress,
         });
         return { ...result, run: report };
       },
