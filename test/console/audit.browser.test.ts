@@ -1,54 +1,35 @@
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
+import { describeWithChromium } from './browser.js';
 import {
   atEachViewport,
-  endSuite,
+  type ConsoleSuite,
   fitsWidth,
-  openWatchedPage,
+  fsServerYaml,
   saveScreenshot,
   seriousViolations,
-  signInWithToken,
+  startConsoleSuite,
 } from './page-checks.js';
 
 const TOKEN = 'audit-browser-token-0123456789abcdefghijklm';
 const XSS = '<img src=x onerror=alert(1)>';
 
 describeWithChromium('console audit page in Chromium against rampart serve', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
-    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
-    await callListDirectory(page, layout.root);
+    suite = await startConsoleSuite({ token: TOKEN, yaml: (layout) => fsServerYaml(layout) });
+    // One call before any test, so that the audit log has an entry from the start.
+    const page = await suite.newPage();
+    await callListDirectory(page, suite.layout.root);
     await page.close();
   });
 
-  afterAll(() => endSuite({ context, browser, gateway, layout }));
-
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs);
-  }
+  afterAll(() => suite?.stop());
 
   async function callListDirectory(page: Page, where: string): Promise<void> {
-    await page.goto(`${gateway.url}/servers/fs?tool=list_directory`);
+    await page.goto(`${suite.gateway.url}/servers/fs?tool=list_directory`);
     await page.getByRole('button', { name: 'Call list_directory' }).waitFor();
     await page.getByLabel(/^path/).fill(where);
     await page.getByRole('button', { name: 'Call list_directory' }).click();
@@ -56,8 +37,8 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
   }
 
   it('shows a call made from the playground live, with its principal, and filters it', async () => {
-    const audit = await newPage();
-    await audit.goto(`${gateway.url}/servers`);
+    const audit = await suite.newPage();
+    await audit.goto(`${suite.gateway.url}/servers`);
     await audit.getByRole('heading', { name: 'Servers' }).waitFor();
     await audit.getByRole('link', { name: 'Audit' }).click();
     await audit.getByRole('heading', { name: 'Audit' }).waitFor();
@@ -68,8 +49,8 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     const row = audit.locator('tr.audit-row', { hasText: 'list_directory' }).first();
     await row.waitFor();
     const backlog = await audit.locator('tr.audit-row', { hasText: 'list_directory' }).count();
-    const playground = await newPage();
-    await callListDirectory(playground, layout.root);
+    const playground = await suite.newPage();
+    await callListDirectory(playground, suite.layout.root);
     await audit.locator('tr.audit-row', { hasText: 'list_directory' }).nth(backlog).waitFor();
     expect(await row.locator('td').allTextContents()).toEqual([
       expect.any(String),
@@ -90,7 +71,7 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
     // Paused, a new call is held back and counted; resumed, it is shown.
     await audit.getByRole('button', { name: 'Pause' }).click();
     const before = await audit.locator('tr.audit-row').count();
-    await callListDirectory(playground, layout.root);
+    await callListDirectory(playground, suite.layout.root);
     await audit.getByRole('button', { name: /^Resume \(1 new\)$/ }).waitFor();
     expect(await audit.locator('tr.audit-row').count()).toBe(before);
     await audit.getByRole('button', { name: /^Resume/ }).click();
@@ -100,31 +81,31 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
   });
 
   it('XSS: an argument <img src=x onerror=alert(1)> echoed in a refusal shows as text in the audit page', async () => {
-    const audit = await newPage();
-    await audit.goto(`${gateway.url}/audit`);
+    const audit = await suite.newPage();
+    await audit.goto(`${suite.gateway.url}/audit`);
     await audit.getByRole('status').getByText(/^Live/).waitFor();
-    const playground = await newPage();
+    const playground = await suite.newPage();
     await callListDirectory(playground, path.join('/etc', XSS));
     const cell = audit.locator('tr.audit-row td.error', { hasText: XSS }).first();
     await cell.waitFor();
     expect(await cell.innerHTML()).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(await audit.locator('img').count()).toBe(0);
     await audit.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     await playground.close();
   });
 
   it('says the connection is lost and reconnects when the stream drops', async () => {
-    const audit = await newPage();
+    const audit = await suite.newPage();
     let dropped = 0;
     // The stream's answers fail for a while, as a gateway restart or a proxy timeout would make them.
-    await audit.route(`${gateway.url}/console/api/audit/stream`, async (route) => {
+    await audit.route(`${suite.gateway.url}/console/api/audit/stream`, async (route) => {
       if (dropped < 1) {
         dropped += 1;
         await route.abort('connectionreset');
       } else await route.continue();
     });
-    await audit.goto(`${gateway.url}/audit`);
+    await audit.goto(`${suite.gateway.url}/audit`);
     await audit
       .getByRole('status')
       .getByText(/^Connection lost .*reconnecting/)
@@ -134,8 +115,8 @@ describeWithChromium('console audit page in Chromium against rampart serve', () 
   });
 
   it('accessibility: axe finds no serious violation on the audit page, wide or phone-sized', async () => {
-    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
-      await page.goto(`${gateway.url}/audit`);
+    await atEachViewport(suite.browser, await suite.context.storageState(), async (page, viewport) => {
+      await page.goto(`${suite.gateway.url}/audit`);
       await page.locator('tr.audit-row').first().waitFor();
       expect(await seriousViolations(page), `audit at ${viewport.width}`).toEqual([]);
       expect(await fitsWidth(page)).toBe(true);

@@ -1,16 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithChromium } from './browser.js';
 import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
-import { cspViolations, endSuite, openWatchedPage, saveScreenshot, signInWithToken } from './page-checks.js';
+  type ConsoleSuite,
+  cspViolations,
+  saveScreenshot,
+  signInWithToken,
+  startConsoleSuite,
+} from './page-checks.js';
 
 const TOKEN = 'defaults-browser-token-0123456789abcdefghijk';
 
@@ -37,33 +35,29 @@ const KNOWN_CALLS: Record<string, KnownCall> = {
 };
 
 describeWithChromium('console against rampart serve on its defaults (no servers in rampart.yaml)', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    writeFileSync(path.join(layout.base, 'notes.md'), '# Notes\n\nWhat rampart serve shows by default.\n');
     // No servers key: the defaults are mounted on the current directory. Only the embedded registry's port is
     // set, to a free one, so that a registry on 8081 of this machine does not move it with a warning.
-    [gateway, browser] = await Promise.all([
-      spawnServe(layout.base, 'gateway:\n  embeddedRegistryPort: 0\n', TOKEN),
-      launchChromium(),
-    ]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    suite = await startConsoleSuite({
+      token: TOKEN,
+      yaml: 'gateway:\n  embeddedRegistryPort: 0\n',
+      prepare: (layout) =>
+        writeFileSync(
+          path.join(layout.base, 'notes.md'),
+          '# Notes\n\nWhat rampart serve shows by default.\n',
+        ),
+      timeoutMs: 15_000,
+      signIn: false,
+    });
   });
 
-  afterAll(() => endSuite({ context, browser, gateway, layout }));
-
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs, 15_000);
-  }
+  afterAll(() => suite?.stop());
 
   it('signs in, calls a tool on every listed server from the playground, and sees each call in the audit page', async () => {
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
+    const page = await suite.newPage();
+    await signInWithToken(page, suite.gateway.url, TOKEN);
 
     // Whatever the defaults are today, each listed server is called: the list comes from the page.
     const rows = page.locator('tbody tr');
@@ -88,11 +82,11 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
         throw new Error(
           `the defaults mount "${server.name}" of kind ${server.kind}, which KNOWN_CALLS has no call for`,
         );
-      await page.goto(`${gateway.url}/servers/${server.name}?tool=${known.tool}`);
+      await page.goto(`${suite.gateway.url}/servers/${server.name}?tool=${known.tool}`);
       await page.getByRole('heading', { name: `${server.name}: tool playground` }).waitFor();
       const call = page.getByRole('button', { name: `Call ${known.tool}`, exact: true });
       await call.waitFor();
-      for (const [field, value] of Object.entries(known.fill(layout.base)))
+      for (const [field, value] of Object.entries(known.fill(suite.layout.base)))
         await page.getByLabel(new RegExp(`^${field}`)).fill(value);
       await call.click();
       const result = page.locator('section.result');
@@ -130,7 +124,7 @@ describeWithChromium('console against rampart serve on its defaults (no servers 
       .toEqual([]);
 
     await page.waitForTimeout(100);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
     await page.close();
   }, 90_000);

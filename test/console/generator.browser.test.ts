@@ -2,26 +2,19 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { strFromU8, unzipSync } from 'fflate';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
+import { describeWithChromium } from './browser.js';
 import {
   atEachViewport,
+  type ConsoleSuite,
   cspViolations,
-  endSuite,
   fitsWidth,
-  openWatchedPage,
+  fsServerYaml,
   SHOTS,
   saveScreenshot,
   seriousViolations,
-  signInWithToken,
+  startConsoleSuite,
 } from './page-checks.js';
 
 const TOKEN = 'generator-browser-token-0123456789abcdefghij';
@@ -42,32 +35,22 @@ const generator = (): Promise<GeneratorModule> =>
 const TOOLKIT = `^${(JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }).version}`;
 
 describeWithChromium('console generator page in Chromium against rampart serve', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n`;
-    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
-    await page.close();
+    suite = await startConsoleSuite({
+      token: TOKEN,
+      yaml: (layout) => fsServerYaml(layout),
+      contextOptions: { acceptDownloads: true },
+    });
   });
 
-  afterAll(() => endSuite({ context, browser, gateway, layout }));
-
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs);
-  }
+  afterAll(() => suite?.stop());
 
   /** The generator page, reached from the navigation as a person would. */
   async function openGenerator(): Promise<Page> {
-    const page = await newPage();
-    await page.goto(`${gateway.url}/servers`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/servers`);
     await page.getByRole('link', { name: 'Generator' }).click();
     await page.getByRole('heading', { name: 'Generator', level: 1 }).waitFor();
     await page.getByLabel('Kind').waitFor();
@@ -216,7 +199,7 @@ describeWithChromium('console generator page in Chromium against rampart serve',
     expect(await view.innerHTML()).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(await page.locator('main img').count()).toBe(0);
     await page.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
   });
 
@@ -238,8 +221,8 @@ describeWithChromium('console generator page in Chromium against rampart serve',
   });
 
   it('accessibility: axe finds no serious violation on the generator with a preview, wide or phone-sized', async () => {
-    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
-      await page.goto(`${gateway.url}/generator`);
+    await atEachViewport(suite.browser, await suite.context.storageState(), async (page, viewport) => {
+      await page.goto(`${suite.gateway.url}/generator`);
       await fillCustom(page, 'gen-console-axe', 'Checked by axe.');
       await generated(page);
       expect(await seriousViolations(page), `generator at ${viewport.width}`).toEqual([]);

@@ -1,55 +1,33 @@
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
+import { describeWithChromium } from './browser.js';
 import {
   atEachViewport,
+  type ConsoleSuite,
   cspViolations,
-  endSuite,
   fitsWidth,
-  openWatchedPage,
+  fsServerYaml,
   saveScreenshot,
   seriousViolations,
-  signInWithToken,
+  startConsoleSuite,
 } from './page-checks.js';
 
 const TOKEN = 'metrics-browser-token-0123456789abcdefghijk';
 const XSS = '<img src=x onerror=alert(1)>';
 
 describeWithChromium('console metrics page in Chromium against rampart serve', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(layout.root)}]\n      readOnly: true\n`;
-    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // One sign-in with the keyboard, as a person would; every page of this profile shares its cookie.
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
-    await page.close();
+    suite = await startConsoleSuite({ token: TOKEN, yaml: (layout) => fsServerYaml(layout, true) });
   });
 
-  afterAll(() => endSuite({ context, browser, gateway, layout }));
-
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs);
-  }
+  afterAll(() => suite?.stop());
 
   /** A tool call as an MCP client with the token makes it, straight to the gateway (not through the page). */
   async function callTool(name: string, args: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${gateway.url}/mcp/fs`, {
+    const response = await fetch(`${suite.gateway.url}/mcp/fs`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -68,9 +46,9 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
   }
 
   async function callFromPlayground(page: Page): Promise<void> {
-    await page.goto(`${gateway.url}/servers/fs?tool=list_directory`);
+    await page.goto(`${suite.gateway.url}/servers/fs?tool=list_directory`);
     await page.getByRole('button', { name: 'Call list_directory' }).waitFor();
-    await page.getByLabel(/^path/).fill(layout.root);
+    await page.getByLabel(/^path/).fill(suite.layout.root);
     await page.getByRole('button', { name: 'Call list_directory' }).click();
     await page.locator('section.result').getByRole('heading').first().waitFor();
   }
@@ -80,8 +58,8 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
   }
 
   it('says no calls yet before any tool is called', async () => {
-    const page = await newPage();
-    await page.goto(`${gateway.url}/servers`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/servers`);
     await page.getByRole('link', { name: 'Metrics' }).click();
     await page.getByRole('heading', { name: 'Metrics' }).waitFor();
     await page.getByText(/^No calls yet in the last hour/).waitFor();
@@ -90,14 +68,14 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
   });
 
   it('draws the calls made through the gateway, lists them in the table, and picks up a new call by itself', async () => {
-    for (let n = 0; n < 24; n++) await callTool('list_directory', { path: layout.root });
+    for (let n = 0; n < 24; n++) await callTool('list_directory', { path: suite.layout.root });
     for (let n = 0; n < 9; n++)
-      await callTool('read_text_file', { path: path.join(layout.root, 'hello.txt') });
+      await callTool('read_text_file', { path: path.join(suite.layout.root, 'hello.txt') });
     for (let n = 0; n < 3; n++) await callTool('read_text_file', { path: '/etc/passwd' });
-    for (let n = 0; n < 6; n++) await callTool('get_file_info', { path: layout.root });
+    for (let n = 0; n < 6; n++) await callTool('get_file_info', { path: suite.layout.root });
 
-    const page = await newPage();
-    await page.goto(`${gateway.url}/charts`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/charts`);
     await row(page, 'list_directory').waitFor();
     expect(await row(page, 'list_directory').locator('td').allTextContents()).toEqual([
       '24',
@@ -125,7 +103,7 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
     await page.locator('tr.minute-row', { hasText: 'fs / list_directory' }).first().waitFor();
 
     // A call from another tab shows up without a reload (the page asks again every 10 s).
-    const playground = await newPage();
+    const playground = await suite.newPage();
     await callFromPlayground(playground);
     await playground.close();
     await row(page, 'list_directory').locator('td', { hasText: /^25$/ }).waitFor({ timeout: 20_000 });
@@ -149,20 +127,20 @@ describeWithChromium('console metrics page in Chromium against rampart serve', (
 
   it('XSS: a call naming the tool <img src=x onerror=alert(1)> adds no series, no element and runs nothing', async () => {
     await callTool(XSS, {});
-    const page = await newPage();
-    await page.goto(`${gateway.url}/charts`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/charts`);
     await row(page, 'list_directory').waitFor();
     expect(await page.locator('tr.metrics-row', { hasText: 'img' }).count()).toBe(0);
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('main').innerHTML()).not.toContain('<img');
     await page.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     await page.close();
   });
 
   it('accessibility: axe finds no serious violation on the metrics page, wide or phone-sized, and the charts fit', async () => {
-    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
-      await page.goto(`${gateway.url}/charts`);
+    await atEachViewport(suite.browser, await suite.context.storageState(), async (page, viewport) => {
+      await page.goto(`${suite.gateway.url}/charts`);
       await page.locator('tr.metrics-row').first().waitFor();
       await page.locator('.metrics-canvas canvas').first().waitFor();
       await page.getByText(/^The charts' numbers, minute by minute/).click();

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Sandbox, ServedGateway } from './browser.js';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium, makeSandbox, type Sandbox, type ServedGateway, spawnServe } from './browser.js';
 
 // Like browser.ts, this imports nothing from src/: the browser tests type-check in a program of their own.
 
@@ -89,6 +89,87 @@ export async function endSuite(started: {
   await started.browser?.close();
   await started.gateway?.stop();
   started.layout?.cleanup();
+}
+
+/** What a browser suite of one gateway started: see startConsoleSuite. */
+export interface ConsoleSuite {
+  readonly layout: Sandbox;
+  readonly gateway: ServedGateway;
+  readonly browser: Browser;
+  /** The profile every newPage belongs to, signed in unless the suite said otherwise. */
+  readonly context: BrowserContext;
+  /** The message of every dialog a page of newPage opened (and dismissed), oldest first. */
+  readonly dialogs: string[];
+  /** A new page of `context`, watched as openWatchedPage does. */
+  newPage(): Promise<Page>;
+  /** Ends it all, as endSuite does. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What most browser suites start in beforeAll: a sandbox, `rampart serve` on it with `yaml` and `token` (and
+ * `env`), Chromium, a 1280x800 profile (with `contextOptions` over that) and one sign-in with the keyboard, as a
+ * person would, whose cookie every page of the profile shares. `prepare` runs first, on the sandbox, for what
+ * the yaml needs there. When a step fails, what had started is ended before the error goes on.
+ */
+export async function startConsoleSuite(options: {
+  readonly token: string;
+  readonly yaml: string | ((layout: Sandbox) => string);
+  readonly env?: Record<string, string>;
+  readonly prepare?: (layout: Sandbox) => void | Promise<void>;
+  readonly contextOptions?: BrowserContextOptions;
+  /** The pages' default timeout. */
+  readonly timeoutMs?: number;
+  /** False to leave the profile signed out. */
+  readonly signIn?: boolean;
+}): Promise<ConsoleSuite> {
+  const layout = makeSandbox();
+  const started: { gateway?: ServedGateway; browser?: Browser; context?: BrowserContext } = {};
+  try {
+    await options.prepare?.(layout);
+    const yaml = typeof options.yaml === 'function' ? options.yaml(layout) : options.yaml;
+    const extra = options.env ? { env: options.env } : {};
+    const [served, launched] = await Promise.allSettled([
+      spawnServe(layout.base, yaml, options.token, extra),
+      launchChromium(),
+    ]);
+    if (served.status === 'fulfilled') started.gateway = served.value;
+    if (launched.status === 'fulfilled') started.browser = launched.value;
+    if (served.status === 'rejected') throw served.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    const gateway = served.value;
+    const browser = launched.value;
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      ...options.contextOptions,
+    });
+    started.context = context;
+    const dialogs: string[] = [];
+    const suite: ConsoleSuite = {
+      layout,
+      gateway,
+      browser,
+      context,
+      dialogs,
+      newPage: () => openWatchedPage(context, dialogs, options.timeoutMs),
+      stop: () => endSuite({ context, browser, gateway, layout }),
+    };
+    if (options.signIn ?? true) {
+      const page = await suite.newPage();
+      await signInWithToken(page, gateway.url, options.token);
+      await page.close();
+    }
+    return suite;
+  } catch (error) {
+    await endSuite({ ...started, layout });
+    throw error;
+  }
+}
+
+/** The yaml of one fs server named fs on the sandbox's root, read-only when asked. */
+export function fsServerYaml(layout: Sandbox, readOnly = false): string {
+  const options = `      roots: [${JSON.stringify(layout.root)}]\n${readOnly ? '      readOnly: true\n' : ''}`;
+  return `servers:\n  - name: fs\n    kind: fs\n    options:\n${options}`;
 }
 
 /** The two windows every page is checked at: 1280x800 and a phone's 390x844. */

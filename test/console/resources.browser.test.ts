@@ -1,23 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithChromium, type Sandbox } from './browser.js';
 import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
-import {
+  type ConsoleSuite,
   cspViolations,
-  endSuite,
-  openWatchedPage,
   saveScreenshot,
   seriousViolations,
-  signInWithToken,
+  startConsoleSuite,
 } from './page-checks.js';
 
 const TOKEN = 'resources-browser-token-0123456789abcdefghij';
@@ -40,39 +32,41 @@ async function freePort(): Promise<number> {
 }
 
 describeWithChromium('console resources and prompts browsers in Chromium against rampart serve', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    writeFileSync(path.join(layout.root, XSS), `${XSS}\n`);
-    writeFileSync(path.join(layout.root, 'big.txt'), `${'x'.repeat(149_999)}\n`);
-    writeFileSync(path.join(layout.root, 'photo.png'), PNG);
     const registryPort = await freePort();
-    const yaml = [
-      'gateway:',
-      '  embeddedRegistry: true',
-      `  embeddedRegistryPort: ${registryPort}`,
-      'servers:',
-      '  - name: fs',
-      '    kind: fs',
-      '    options:',
-      `      roots: [${JSON.stringify(layout.root)}]`,
-      '  - name: db',
-      '    kind: db',
-      '  - name: http',
-      '    kind: http',
-      '  - name: registry',
-      '    kind: registry',
-      '    options:',
-      '      registries:',
-      `        - { name: local, url: "http://127.0.0.1:${registryPort}" }`,
-      '',
-    ].join('\n');
-    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    const yaml = (layout: Sandbox) =>
+      [
+        'gateway:',
+        '  embeddedRegistry: true',
+        `  embeddedRegistryPort: ${registryPort}`,
+        'servers:',
+        '  - name: fs',
+        '    kind: fs',
+        '    options:',
+        `      roots: [${JSON.stringify(layout.root)}]`,
+        '  - name: db',
+        '    kind: db',
+        '  - name: http',
+        '    kind: http',
+        '  - name: registry',
+        '    kind: registry',
+        '    options:',
+        '      registries:',
+        `        - { name: local, url: "http://127.0.0.1:${registryPort}" }`,
+        '',
+      ].join('\n');
+    suite = await startConsoleSuite({
+      token: TOKEN,
+      yaml,
+      prepare: (layout) => {
+        writeFileSync(path.join(layout.root, XSS), `${XSS}\n`);
+        writeFileSync(path.join(layout.root, 'big.txt'), `${'x'.repeat(149_999)}\n`);
+        writeFileSync(path.join(layout.root, 'photo.png'), PNG);
+      },
+      contextOptions: { acceptDownloads: true },
+    });
     // One subject in the registry, so that its resources have something to show.
     const registered = await fetch(`http://127.0.0.1:${registryPort}/subjects/orders-value/versions`, {
       method: 'POST',
@@ -80,21 +74,12 @@ describeWithChromium('console resources and prompts browsers in Chromium against
       body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'Order', fields: [] }) }),
     });
     expect(registered.status).toBe(200);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
-    await page.close();
   });
 
-  afterAll(() => endSuite({ context, browser, gateway, layout }));
-
-  /** A page of the signed-in profile, recording dialogs and CSP violations. */
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs);
-  }
+  afterAll(() => suite?.stop());
 
   async function openResources(page: Page, server: string): Promise<void> {
-    await page.goto(`${gateway.url}/servers/${server}/resources`);
+    await page.goto(`${suite.gateway.url}/servers/${server}/resources`);
     await page.getByRole('heading', { name: `${server}: resources` }).waitFor();
   }
 
@@ -103,8 +88,8 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   }
 
   it('reaches a server resources from its playground, lists them with templates and reads a text file as text', async () => {
-    const page = await newPage();
-    await page.goto(`${gateway.url}/servers/fs`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/servers/fs`);
     await page.getByRole('heading', { name: 'fs: tool playground' }).waitFor();
     await page
       .getByRole('navigation', { name: 'fs sections' })
@@ -135,17 +120,19 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     await contents.waitFor();
     expect(await contents.locator('pre.text').textContent()).toBe('hello\nworld\n');
     expect(await contents.locator('.resource-meta').textContent()).toBe(
-      `file://${path.join(layout.root, 'hello.txt')}text/plain`,
+      `file://${path.join(suite.layout.root, 'hello.txt')}text/plain`,
     );
     // The selection is in the URL: a reload (or a shared link) shows the same resource.
-    expect(new URL(page.url()).searchParams.get('uri')).toBe(`file://${path.join(layout.root, 'hello.txt')}`);
+    expect(new URL(page.url()).searchParams.get('uri')).toBe(
+      `file://${path.join(suite.layout.root, 'hello.txt')}`,
+    );
     await saveScreenshot(page, 'resources');
     expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
   it('cuts a long text at 100,000 characters with a note, and downloads all of it', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openResources(page, 'fs');
     await resourceButton(page, 'big.txt text/plain').click();
     const contents = page.getByRole('region', { name: 'Resource contents' });
@@ -161,7 +148,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   });
 
   it('offers a binary file as a download with its type and size, and never renders it', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openResources(page, 'fs');
     await resourceButton(page, 'photo.png image/png').click();
     const contents = page.getByRole('region', { name: 'Resource contents' });
@@ -177,15 +164,15 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   });
 
   it('fills a template through its form, one field per variable, and reads the URI it expands to', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openResources(page, 'fs');
     await resourceButton(page, 'file://{+path}').click();
     const form = page.getByRole('form', { name: 'Read from file' });
     await form.getByRole('button', { name: 'Read' }).click();
     await form.getByText('Fill in path: the URI needs it.').waitFor();
     expect(await form.getByLabel(/^path/).getAttribute('aria-invalid')).toBe('true');
-    await form.getByLabel(/^path/).fill(path.join(layout.root, 'hello.txt'));
-    await form.getByText(`URI: file://${path.join(layout.root, 'hello.txt')}`).waitFor();
+    await form.getByLabel(/^path/).fill(path.join(suite.layout.root, 'hello.txt'));
+    await form.getByText(`URI: file://${path.join(suite.layout.root, 'hello.txt')}`).waitFor();
     await form.getByRole('button', { name: 'Read' }).click();
     const contents = page.getByRole('region', { name: 'Resource contents' });
     expect(await contents.locator('pre.text').textContent()).toBe('hello\nworld\n');
@@ -212,7 +199,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   });
 
   it('XSS: a resource whose name and text are <img src=x onerror=alert(1)> renders as text', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openResources(page, 'fs');
     const button = resourceButton(page, `${XSS} application/octet-stream`);
     expect(await button.locator('.tool-name').innerHTML()).toBe('&lt;img src=x onerror=alert(1)&gt;');
@@ -222,13 +209,13 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     expect(await contents.locator('pre.text').innerHTML()).toBe('&lt;img src=x onerror=alert(1)&gt;\n');
     expect(await page.locator('img').count()).toBe(0);
     await page.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
     await page.close();
   });
 
   it('says so when a server offers no resources or no prompts', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openResources(page, 'http');
     await page.getByText('http offers no resources: it does not declare the resources capability.').waitFor();
     await page
@@ -236,14 +223,14 @@ describeWithChromium('console resources and prompts browsers in Chromium against
       .getByRole('link', { name: 'Prompts' })
       .click();
     await page.getByText('http offers no prompts: it does not declare the prompts capability.').waitFor();
-    await page.goto(`${gateway.url}/servers/fs/prompts`);
+    await page.goto(`${suite.gateway.url}/servers/fs/prompts`);
     await page.getByText('fs offers no prompts').waitFor();
     await page.close();
   });
 
   it('lists a server prompts and shows the messages of one by role, as text', async () => {
-    const page = await newPage();
-    await page.goto(`${gateway.url}/servers/registry/prompts`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/servers/registry/prompts`);
     await page.getByRole('heading', { name: 'registry: prompts' }).waitFor();
     const list = page.getByRole('navigation', { name: 'Prompts' });
     await list.getByRole('heading', { name: 'Prompts (3)' }).waitFor();
@@ -270,19 +257,19 @@ describeWithChromium('console resources and prompts browsers in Chromium against
   });
 
   it('accessibility: axe finds no serious violation on the resources and prompts pages, wide or phone-sized', async () => {
-    const signedIn = await context.storageState();
+    const signedIn = await suite.context.storageState();
     for (const viewport of [
       { width: 1280, height: 800 },
       { width: 390, height: 844 },
     ]) {
       // axe is a script the page did not ship: this context alone lets it past the CSP.
-      const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
+      const own = await suite.browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
       try {
         const page = await own.newPage();
         page.setDefaultTimeout(10_000);
         const visits: [string, () => Promise<void>][] = [
           [
-            `/servers/fs/resources?uri=${encodeURIComponent(`file://${path.join(layout.root, 'hello.txt')}`)}`,
+            `/servers/fs/resources?uri=${encodeURIComponent(`file://${path.join(suite.layout.root, 'hello.txt')}`)}`,
             () => page.getByRole('region', { name: 'Resource contents' }).waitFor(),
           ],
           [
@@ -298,7 +285,7 @@ describeWithChromium('console resources and prompts browsers in Chromium against
           ],
         ];
         for (const [where, ready] of visits) {
-          await page.goto(`${gateway.url}${where}`);
+          await page.goto(`${suite.gateway.url}${where}`);
           await ready();
           expect(await seriousViolations(page), `${where} at ${viewport.width}`).toEqual([]);
           expect(
