@@ -6,14 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { takeBackup } from '../src/servers/registry/backup.js';
 import { RegistryClient } from '../src/servers/registry/client.js';
-import { connectRegistry, type Session, type TextResult } from './helpers/mcp.js';
+import { connectRegistry, type Session } from './helpers/mcp.js';
 import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, rest, seed } from './helpers/registry-dump.js';
 
-const ok = <T>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const ok = structuredOk;
 
 describe('restore_backup and list_backups', () => {
   let backend: RegistryBackend;

@@ -5,15 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
-import { connectRegistry, type ElicitAnswer, type Session, type TextResult, textOf } from './helpers/mcp.js';
+import { connectRegistry, type ElicitAnswer, type Session, textOf } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { restoreBackup, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
-const structured = <T = Record<string, unknown>>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const structured = structuredOk;
 
 interface CleanupResult {
   plan: {
@@ -227,13 +225,7 @@ function suite(makeBackend: () => RegistryBackend) {
       ]);
       expect(backup.subjects.map((s: { versions: unknown[] }) => s.versions.length)).toEqual([1, 1, 1, 2, 1]);
 
-      structured(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(main)).toEqual(before);
     } finally {
       await session.close();
@@ -295,13 +287,7 @@ function suite(makeBackend: () => RegistryBackend) {
       expect(await rest(main, 'GET', versions('shop-common'))).toEqual([1]);
 
       await rest(main, 'PUT', '/mode/shop-order', { mode: 'READWRITE' });
-      structured(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(main)).toEqual(before);
     } finally {
       await session.close();

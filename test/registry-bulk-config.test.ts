@@ -9,8 +9,8 @@ import {
   startRegistryServer,
 } from '../src/registry-server/index.js';
 import { planConfigUpdate, type SubjectSettings } from '../src/servers/registry/bulk/config-plan.js';
-import { connectRegistry, type Session, type TextResult, textOf } from './helpers/mcp.js';
-import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
+import { restoreBackup, structuredOk, type TwoRegistries, twoRegistries } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
 
 interface Run {
@@ -32,10 +32,7 @@ interface ConfigResult {
   run?: Run;
 }
 
-const ok = <T>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const ok = structuredOk;
 
 /** `count` more subjects named bulk-N-value, so a run has enough steps to stop in the middle of. */
 async function many(registry: RunningRegistry, count: number): Promise<void> {
@@ -46,33 +43,17 @@ async function many(registry: RunningRegistry, count: number): Promise<void> {
 }
 
 describe('bulk_update_config over two embedded registries', () => {
-  let backend: RegistryBackend;
+  let registries: TwoRegistries;
   let first: RunningRegistry;
   let second: RunningRegistry;
   let backupDir: string;
   let session: Session;
 
   beforeAll(async () => {
-    backend = sqliteBackend();
-    first = await backend.start();
-    second = await backend.start();
-    await seed(first);
-    await seed(second);
-    backupDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-bulk-config-')), 'backups');
-    session = await connectRegistry({
-      backupDir,
-      registries: [
-        { name: 'first', url: first.url },
-        { name: 'second', url: second.url },
-        { name: 'frozen', url: second.url, viewonly: true },
-      ],
-    });
+    registries = await twoRegistries('rampart-bulk-config-', seed);
+    ({ first, second, backupDir, session } = registries);
   });
-  afterAll(async () => {
-    await session?.close();
-    await backend?.cleanup();
-    rmSync(path.dirname(backupDir), { recursive: true, force: true });
-  });
+  afterAll(() => registries?.close());
 
   it('plans from → to per subject, with inherited settings, blocked subjects and impact, writing nothing', async () => {
     const before = await dumpRegistry(first);
@@ -146,7 +127,7 @@ describe('bulk_update_config over two embedded registries', () => {
       );
       expect(plan.subjects.sort()).toEqual(['customer-value', 'invoice-value', 'orders-value']);
       expect(await rest(registry, 'GET', '/config/invoice-value')).toEqual({ compatibilityLevel: 'NONE' });
-      ok(await session.call('restore_backup', { backup: file, dry_run: false, confirm: true }));
+      await restoreBackup(session, file);
       expect(await dumpRegistry(registry)).toEqual(before);
     });
   }
@@ -272,13 +253,7 @@ describe('bulk_update_config when the run is cut short', () => {
       registry = await start('down.db', port);
       const changed = await expectConsistent(registry, 40);
       expect(changed).toBe(run.done.length);
-      ok(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(registry)).toEqual(before);
     } finally {
       await session.close();
@@ -322,13 +297,7 @@ describe('bulk_update_config when the run is cut short', () => {
       );
       expect(listed.backups).toHaveLength(1);
       expect(listed.backups[0]?.label).toBe('bulk_update_config');
-      ok(
-        await session.call('restore_backup', {
-          backup: listed.backups[0]?.file,
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, listed.backups[0]?.file as string);
       expect(await dumpRegistry(registry)).toEqual(before);
     } finally {
       await session.close();

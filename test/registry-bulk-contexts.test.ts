@@ -10,8 +10,9 @@ import {
 } from '../src/registry-server/index.js';
 import { planClearContexts } from '../src/servers/registry/bulk/contexts-plan.js';
 import type { SubjectSnapshot } from '../src/servers/registry/snapshot.js';
-import { connectRegistry, type Session, type TextResult, textOf } from './helpers/mcp.js';
-import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
+import { sqliteBackend } from './helpers/registry-backends.js';
+import { restoreBackup, structuredOk, type TwoRegistries, twoRegistries } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
 
 interface ContextsResult {
@@ -30,10 +31,7 @@ interface ContextsResult {
   };
 }
 
-const ok = <T>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const ok = structuredOk;
 
 const q = (context: string, subject: string) => `:${context}:${subject}`;
 const versions = (subject: string) => `/subjects/${encodeURIComponent(subject)}/versions`;
@@ -73,33 +71,17 @@ async function seedContexts(registry: RunningRegistry): Promise<void> {
 }
 
 describe('clear_contexts over two embedded registries', () => {
-  let backend: RegistryBackend;
+  let registries: TwoRegistries;
   let first: RunningRegistry;
   let second: RunningRegistry;
   let backupDir: string;
   let session: Session;
 
   beforeAll(async () => {
-    backend = sqliteBackend();
-    first = await backend.start();
-    second = await backend.start();
-    await seedContexts(first);
-    await seedContexts(second);
-    backupDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rampart-bulk-contexts-')), 'backups');
-    session = await connectRegistry({
-      backupDir,
-      registries: [
-        { name: 'first', url: first.url },
-        { name: 'second', url: second.url },
-        { name: 'frozen', url: second.url, viewonly: true },
-      ],
-    });
+    registries = await twoRegistries('rampart-bulk-contexts-', seedContexts);
+    ({ first, second, backupDir, session } = registries);
   });
-  afterAll(async () => {
-    await session?.close();
-    await backend?.cleanup();
-    rmSync(path.dirname(backupDir), { recursive: true, force: true });
-  });
+  afterAll(() => registries?.close());
 
   it('plans referrers first, blocks a subject referenced from another context, and writes nothing', async () => {
     const before = await dumpRegistry(first);
@@ -167,13 +149,7 @@ describe('clear_contexts over two embedded registries', () => {
       expect(left.includes(q('.staging', 'old'))).toBe(!permanent);
       expect(await rest(registry, 'GET', '/subjects')).not.toContain(q('.dev', 'tool'));
 
-      ok(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(registry)).toEqual(before);
     });
   }
@@ -312,13 +288,7 @@ describe('clear_contexts when the registry goes down mid-run', () => {
       const live = (await rest(registry, 'GET', '/subjects')) as string[];
       expect(live).toHaveLength(30 - run.done.length);
       for (const subject of live) expect(await rest(registry, 'GET', `${versions(subject)}`)).toEqual([1]);
-      ok(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(registry)).toEqual(before);
     } finally {
       await session.close();
@@ -442,13 +412,7 @@ describe('clear_contexts when one delete fails', () => {
       expect(run.skipped).toEqual([]);
       expect(run.stopped).toBe(false);
       expect(await rest(registry, 'GET', '/subjects')).toEqual([q('.ce', 'x9'), 'outside-value']);
-      ok(
-        await session.call('restore_backup', {
-          backup: path.basename(run.backup.path),
-          dry_run: false,
-          confirm: true,
-        }),
-      );
+      await restoreBackup(session, run.backup.path);
       await rest(registry, 'DELETE', '/subjects/outside-value');
       await rest(registry, 'DELETE', '/subjects/outside-value?permanent=true');
       expect(await dumpRegistry(registry)).toEqual(before);

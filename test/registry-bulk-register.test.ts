@@ -11,15 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
-import { connectRegistry, type Session, type TextResult } from './helpers/mcp.js';
+import { connectRegistry, type Session } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { restoreBackup, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
-const structured = <T = Record<string, unknown>>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const structured = structuredOk;
 
 interface PlanStep {
   subject: string;
@@ -156,15 +154,6 @@ function suite(makeBackend: () => RegistryBackend) {
     return { main, mirror, session };
   }
 
-  const restore = async (session: Session, backupPath: string) =>
-    structured(
-      await session.call('restore_backup', {
-        backup: path.basename(backupPath),
-        dry_run: false,
-        confirm: true,
-      }),
-    );
-
   it('plans and registers a bundle from the other registry, referenced subjects first, references repointed', async () => {
     const { main, session } = await setup();
     try {
@@ -196,7 +185,7 @@ function suite(makeBackend: () => RegistryBackend) {
       const order = (await rest(main, 'GET', `${versions('shop-order')}/1`)) as { references: unknown[] };
       expect(order.references).toEqual([{ name: 'shop.Common', subject: 'shop-common', version: 2 }]);
 
-      await restore(session, result.run?.backup.path as string);
+      await restoreBackup(session, result.run?.backup.path as string);
       expect(await dumpRegistry(main)).toEqual(before);
     } finally {
       await session.close();
@@ -312,7 +301,7 @@ function suite(makeBackend: () => RegistryBackend) {
       expect(await rest(main, 'GET', versions('x-value'))).toEqual([1]);
       expect(await rest(main, 'GET', '/subjects')).not.toContain('z-value');
 
-      await restore(session, run.backup.path);
+      await restoreBackup(session, run.backup.path);
       expect(await dumpRegistry(main)).toEqual(before);
     } finally {
       await session.close();

@@ -3,14 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
-import { type Session, spawnRampart, type TextResult } from './helpers/mcp.js';
+import { type Session, spawnRampart } from './helpers/mcp.js';
 import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, rest, seed } from './helpers/registry-dump.js';
 
-const ok = <T>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const ok = structuredOk;
 
 /** `rampart registry --backup-dir` over stdio (the built CLI), on the 2026-07-28 revision, asking the user. */
 describe('bulk operations through `rampart registry` over stdio', () => {

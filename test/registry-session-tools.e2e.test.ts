@@ -4,8 +4,9 @@ import { gatewayConfigSchema } from '../src/gateway/config.js';
 import { type RunningGateway, startGateway } from '../src/gateway/serve.js';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectOverHttp } from './helpers/http-client.js';
-import { connectRegistry, type Session, spawnRampart, type TextResult, textOf } from './helpers/mcp.js';
+import { connectRegistry, type Session, spawnRampart, textOf } from './helpers/mcp.js';
 import { type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
+import { structuredOk } from './helpers/registry-bulk.js';
 
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json';
 const TOKEN = 'registry-session-tools-token-0123456789';
@@ -41,10 +42,7 @@ async function register(registry: RunningRegistry, subject: string, body: Record
   return (await response.json()) as { id: number };
 }
 
-const structured = <T = Record<string, unknown>>(result: TextResult): T => {
-  expect(result.isError, result.text).toBe(false);
-  return result.structured as T;
-};
+const structured = structuredOk;
 
 describe('registry session tools: default registry, create_context, export_avro_idl', () => {
   let backend: RegistryBackend;
