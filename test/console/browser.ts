@@ -72,31 +72,44 @@ export function spawnServe(
 ): Promise<ServedGateway> {
   const config = path.join(dir, 'rampart.yaml');
   writeFileSync(config, yaml);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--config', config, '--log-level', 'warn', ...(extra.args ?? [])],
-    {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, RAMPART_TOKEN: token, ...extra.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  return spawnCli(
+    ['serve', '--port', '0', '--config', config, '--log-level', 'warn', ...(extra.args ?? [])],
+    dir,
+    { RAMPART_TOKEN: token, ...extra.env },
+    /serving on (http:\/\/127\.0\.0\.1:\d+)/,
   );
+}
+
+/**
+ * `rampart <args>` in its own process in `dir` (its HOME too), with PATH and `env` only; resolves once its stdout
+ * or stderr shows `listening`, whose first group is the URL it listens on.
+ */
+export function spawnCli(
+  args: readonly string[],
+  dir: string,
+  env: Record<string, string>,
+  listening: RegExp,
+): Promise<ServedGateway> {
+  const what = `rampart ${args[0]}`;
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
+  let url: string | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`rampart serve did not start in 15 s:\n${output}`));
+      reject(new Error(`${what} did not start in 15 s:\n${output}`));
     }, 15_000);
     const read = (chunk: Buffer) => {
       output += chunk;
-      const url = /serving on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+      if (url) return;
+      url = listening.exec(output)?.[1];
       if (!url) return;
       clearTimeout(timer);
-      child.stdout?.off('data', read);
-      child.stdout?.on('data', (more: Buffer) => {
-        output += more;
-      });
       resolve({
         url,
         output: () => output,
@@ -109,12 +122,10 @@ export function spawnServe(
       });
     };
     child.stdout?.on('data', read);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
+    child.stderr?.on('data', read);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`rampart serve exited (${code}) before serving:\n${output}`));
+      reject(new Error(`${what} exited (${code}) before serving:\n${output}`));
     });
   });
 }

@@ -166,9 +166,9 @@ export async function startConsoleSuite(options: {
   }
 }
 
-/** The yaml of one fs server named fs on the sandbox's root, read-only when asked. */
-export function fsServerYaml(layout: Sandbox, readOnly = false): string {
-  const options = `      roots: [${JSON.stringify(layout.root)}]\n${readOnly ? '      readOnly: true\n' : ''}`;
+/** The yaml of one fs server named fs on `root` (a sandbox's, say), read-only when asked. */
+export function fsServerYaml(where: { readonly root: string }, readOnly = false): string {
+  const options = `      roots: [${JSON.stringify(where.root)}]\n${readOnly ? '      readOnly: true\n' : ''}`;
   return `servers:\n  - name: fs\n    kind: fs\n    options:\n${options}`;
 }
 

@@ -1,28 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
+import { describeWithChromium, type ServedGateway, spawnCli, spawnServe } from './browser.js';
 import {
   atEachViewport,
+  type ConsoleSuite,
   cspViolations,
-  endSuite,
   fitsWidth,
-  openWatchedPage,
+  fsServerYaml,
   saveScreenshot,
   seriousViolations,
-  signInWithToken,
+  startConsoleSuite,
 } from './page-checks.js';
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli/main.js');
 const TOKEN = 'registry-browser-token-0123456789abcdefghij';
 const XSS = '<img src=x onerror=alert(1)>';
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -48,48 +39,11 @@ const CUSTOMER_V2 = {
   required: ['name'],
 };
 
-interface RegistryProcess {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
 /** `rampart registry-server` on a free loopback port with its SQLite file in the sandbox, as a person runs it. */
-function spawnRegistry(dir: string): Promise<RegistryProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [CLI, 'registry-server', '--port', '0', '--sqlite-path', path.join(dir, 'registry.db')],
-    { cwd: dir, env: { PATH: process.env.PATH ?? '', HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`rampart registry-server did not start in 15 s:\n${output}`));
-    }, 15_000);
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      const url = /Schema Registry on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      if (!url) return;
-      clearTimeout(timer);
-      resolve({
-        url,
-        async stop() {
-          child.kill('SIGTERM');
-          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    };
-    // It says where it listens on stderr (its stdout is left to nothing).
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`rampart registry-server exited (${code}) before serving:\n${output}`));
-    });
-  });
+function spawnRegistry(dir: string): Promise<ServedGateway> {
+  const args = ['registry-server', '--port', '0', '--sqlite-path', path.join(dir, 'registry.db')];
+  // It says where it listens on stderr (its stdout is left to nothing).
+  return spawnCli(args, dir, {}, /Schema Registry on (http:\/\/127\.0\.0\.1:\d+)/);
 }
 
 /** Registers through the registry's own REST API, as a producer would, and returns the schema id. */
@@ -106,54 +60,47 @@ async function register(base: string, subject: string, schema: object, schemaTyp
 }
 
 describeWithChromium('console Schema Registry page in Chromium against rampart serve', () => {
-  let layout: Sandbox;
-  let registry: RegistryProcess;
-  let gateway: ServedGateway;
-  let browser: Browser;
-  let context: BrowserContext;
-  const dialogs: string[] = [];
+  let registry: ServedGateway;
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    [registry, browser] = await Promise.all([spawnRegistry(layout.base), launchChromium()]);
-    await register(registry.url, 'orders-value', ORDER_V1);
-    await register(registry.url, 'orders-value', ORDER_V2);
-    await register(registry.url, 'orders-value', ORDER_V3);
-    const level = await fetch(`${registry.url}/config/customers-json`, {
-      method: 'PUT',
-      headers: { 'content-type': CONTENT_TYPE },
-      body: JSON.stringify({ compatibility: 'NONE' }),
+    suite = await startConsoleSuite({
+      token: TOKEN,
+      prepare: async (layout) => {
+        registry = await spawnRegistry(layout.base);
+        await register(registry.url, 'orders-value', ORDER_V1);
+        await register(registry.url, 'orders-value', ORDER_V2);
+        await register(registry.url, 'orders-value', ORDER_V3);
+        const level = await fetch(`${registry.url}/config/customers-json`, {
+          method: 'PUT',
+          headers: { 'content-type': CONTENT_TYPE },
+          body: JSON.stringify({ compatibility: 'NONE' }),
+        });
+        expect(level.status).toBe(200);
+        await register(registry.url, 'customers-json', CUSTOMER_V1, 'JSON');
+        await register(registry.url, 'customers-json', CUSTOMER_V2, 'JSON');
+      },
+      // Two mounts of one registry, the second view-only: the page offers a choice between them.
+      yaml: () => {
+        const entry = (viewonly: boolean) =>
+          `{ name: local, url: ${JSON.stringify(registry.url)}, viewonly: ${viewonly} }`;
+        return (
+          'servers:\n' +
+          `  - name: registry\n    kind: registry\n    options:\n      registries:\n        - ${entry(false)}\n` +
+          `  - name: registry-ro\n    kind: registry\n    options:\n      registries:\n        - ${entry(true)}\n`
+        );
+      },
     });
-    expect(level.status).toBe(200);
-    await register(registry.url, 'customers-json', CUSTOMER_V1, 'JSON');
-    await register(registry.url, 'customers-json', CUSTOMER_V2, 'JSON');
-    // Two mounts of one registry, the second view-only: the page offers a choice between them.
-    const entry = (viewonly: boolean) =>
-      `{ name: local, url: ${JSON.stringify(registry.url)}, viewonly: ${viewonly} }`;
-    const yaml =
-      'servers:\n' +
-      `  - name: registry\n    kind: registry\n    options:\n      registries:\n        - ${entry(false)}\n` +
-      `  - name: registry-ro\n    kind: registry\n    options:\n      registries:\n        - ${entry(true)}\n`;
-    gateway = await spawnServe(layout.base, yaml, TOKEN);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await newPage();
-    await signInWithToken(page, gateway.url, TOKEN);
-    await page.close();
   });
 
   afterAll(async () => {
-    await endSuite({ context, browser, gateway });
     await registry?.stop();
-    layout?.cleanup();
+    await suite?.stop();
   });
-
-  async function newPage(): Promise<Page> {
-    return openWatchedPage(context, dialogs);
-  }
 
   /** The registry page with a subject chosen from the list, as a person does it: nav link, then the subject. */
   async function openSubject(page: Page, subject: string): Promise<void> {
-    await page.goto(`${gateway.url}/servers`);
+    await page.goto(`${suite.gateway.url}/servers`);
     await page.getByRole('link', { name: 'Schema Registry' }).click();
     await page.getByRole('heading', { name: 'Schema Registry' }).waitFor();
     await page.getByRole('navigation', { name: 'Subjects' }).getByRole('button', { name: subject }).click();
@@ -163,7 +110,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Subjects' });
 
   it('lists the subjects, filters them, and shows a version with its id, type and schema as text', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openSubject(page, 'orders-value');
     expect(await nav(page).getByRole('button').allTextContents()).toEqual(['customers-json', 'orders-value']);
     await page.getByLabel('Filter subjects').fill('CUST');
@@ -207,7 +154,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('diffs two versions side by side: removed lines on the left, added lines on the right, aligned', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openSubject(page, 'orders-value');
     // By default the latest version against the one before it.
     expect(await page.getByLabel('Left version').inputValue()).toBe('2');
@@ -254,7 +201,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('checks a draft without registering it: an incompatible one gets the verdict with its reason', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openSubject(page, 'orders-value');
     const draft = page.getByLabel('Draft schema');
     // The box starts from the latest version, which is of course compatible with itself.
@@ -303,7 +250,7 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('XSS: a schema doc holding <img src=x onerror=alert(1)> shows as text in the schema, the diff and the draft', async () => {
-    const page = await newPage();
+    const page = await suite.newPage();
     await openSubject(page, 'orders-value');
     await page.getByLabel('Show version').selectOption('2');
     const schema = page.locator('pre.schema-text');
@@ -315,13 +262,13 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
     expect(await page.getByLabel('Draft schema').inputValue()).toContain(XSS);
     expect(await page.locator('img').count()).toBe(0);
     await page.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(suite.dialogs).toEqual([]);
     expect(await cspViolations(page)).toEqual([]);
   });
 
   it('offers a choice between two registry mounts, and reads through the one chosen', async () => {
-    const page = await newPage();
-    await page.goto(`${gateway.url}/registry`);
+    const page = await suite.newPage();
+    await page.goto(`${suite.gateway.url}/registry`);
     const choice = page.getByLabel('Registry server');
     await choice.waitFor();
     expect(await choice.locator('option').allTextContents()).toEqual([
@@ -337,11 +284,10 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('with no registry server mounted, says so and shows the rampart.yaml lines that mount one', async () => {
-    const dir = path.join(layout.base, 'no-registry');
+    const dir = path.join(suite.layout.base, 'no-registry');
     mkdirSync(path.join(dir, 'root'), { recursive: true });
-    const yaml = `servers:\n  - name: fs\n    kind: fs\n    options:\n      roots: [${JSON.stringify(path.join(dir, 'root'))}]\n`;
-    const bare = await spawnServe(dir, yaml, TOKEN);
-    const own = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const bare = await spawnServe(dir, fsServerYaml({ root: path.join(dir, 'root') }), TOKEN);
+    const own = await suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await own.newPage();
       page.setDefaultTimeout(10_000);
@@ -361,8 +307,8 @@ describeWithChromium('console Schema Registry page in Chromium against rampart s
   });
 
   it('accessibility: axe finds no serious violation on the registry page, wide or phone-sized', async () => {
-    await atEachViewport(browser, await context.storageState(), async (page, viewport) => {
-      await page.goto(`${gateway.url}/registry?subject=orders-value&from=1&to=2`);
+    await atEachViewport(suite.browser, await suite.context.storageState(), async (page, viewport) => {
+      await page.goto(`${suite.gateway.url}/registry?subject=orders-value&from=1&to=2`);
       await page.locator('table.schema-diff td.added').first().waitFor();
       await page.getByLabel('Draft schema').waitFor();
       expect(await seriousViolations(page), `registry at ${viewport.width}`).toEqual([]);
