@@ -12,7 +12,7 @@ import { BACKUP_FORMAT, parseBackup } from '../src/servers/registry/bulk/backup-
 import { diffSubject } from '../src/servers/registry/bulk/restore-plan.js';
 import { RegistryClient } from '../src/servers/registry/client.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
-import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
+import { dumpRegistry, record, referrer, rest, seed } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
 /** Changes of every kind a bulk operation (or anyone) could make after the backup. */
@@ -27,15 +27,12 @@ async function disturb(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'DELETE', '/subjects/orders-value/versions/1');
   await rest(registry, 'DELETE', '/subjects/orders-value/versions/1?permanent=true');
   await rest(registry, 'POST', '/subjects/new-value/versions', { schema: record('New', ['id']) });
-  await rest(registry, 'POST', '/subjects/new-ref-value/versions', {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'NewRef',
-      namespace: 'shop',
-      fields: [{ name: 'new', type: 'shop.New' }],
-    }),
-    references: [{ name: 'shop.New', subject: 'new-value', version: 1 }],
-  });
+  await rest(
+    registry,
+    'POST',
+    '/subjects/new-ref-value/versions',
+    referrer('NewRef', 'new', 'shop.New', 'new-value'),
+  );
   await rest(registry, 'DELETE', `/subjects/${encodeURIComponent(':.staging:orders-value')}`);
   await rest(registry, 'PUT', '/config', { compatibility: 'NONE' });
   await rest(registry, 'PUT', '/mode', { mode: 'READONLY' });

@@ -8,7 +8,7 @@ import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type ElicitAnswer, type Session, textOf } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
 import { restoreBackup, structuredOk } from './helpers/registry-bulk.js';
-import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
+import { dumpRegistry, record, referrer, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
 const structured = structuredOk;
@@ -37,34 +37,15 @@ const versions = (subject: string) => `/subjects/${encodeURIComponent(subject)}/
  */
 async function seedCleanup(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'POST', versions('shop-common'), { schema: record('Common', ['id']) });
-  await rest(registry, 'POST', versions('shop-order'), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'Order',
-      namespace: 'shop',
-      fields: [{ name: 'c', type: 'shop.Common' }],
-    }),
-    references: [{ name: 'shop.Common', subject: 'shop-common', version: 1 }],
-  });
-  await rest(registry, 'POST', versions('shop-invoice'), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'Invoice',
-      namespace: 'shop',
-      fields: [{ name: 'o', type: 'shop.Order' }],
-    }),
-    references: [{ name: 'shop.Order', subject: 'shop-order', version: 1 }],
-  });
+  await rest(registry, 'POST', versions('shop-order'), referrer('Order', 'c', 'shop.Common', 'shop-common'));
+  await rest(
+    registry,
+    'POST',
+    versions('shop-invoice'),
+    referrer('Invoice', 'o', 'shop.Order', 'shop-order'),
+  );
   await rest(registry, 'POST', versions('legacy-money'), { schema: record('Money', ['amount']) });
-  await rest(registry, 'POST', versions('payments'), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'Payment',
-      namespace: 'shop',
-      fields: [{ name: 'm', type: 'shop.Money' }],
-    }),
-    references: [{ name: 'shop.Money', subject: 'legacy-money', version: 1 }],
-  });
+  await rest(registry, 'POST', versions('payments'), referrer('Payment', 'm', 'shop.Money', 'legacy-money'));
   for (const fields of [['id'], ['id', 'a'], ['id', 'a', 'b']])
     await rest(registry, 'POST', versions('legacy-events'), { schema: record('Event', fields) });
   await rest(registry, 'PUT', '/config/shop-order', { compatibility: 'FULL' });

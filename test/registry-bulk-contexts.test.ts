@@ -13,7 +13,7 @@ import type { SubjectSnapshot } from '../src/servers/registry/snapshot.js';
 import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
 import { sqliteBackend } from './helpers/registry-backends.js';
 import { restoreBackup, structuredOk, type TwoRegistries, twoRegistries } from './helpers/registry-bulk.js';
-import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
+import { dumpRegistry, record, referrer, rest } from './helpers/registry-dump.js';
 
 interface ContextsResult {
   dry_run: boolean;
@@ -43,15 +43,12 @@ const versions = (subject: string) => `/subjects/${encodeURIComponent(subject)}/
 async function seedContexts(registry: RunningRegistry): Promise<void> {
   const base = record('Base', ['id']);
   await rest(registry, 'POST', versions(q('.staging', 'base')), { schema: base });
-  await rest(registry, 'POST', versions(q('.staging', 'user')), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'User',
-      namespace: 'shop',
-      fields: [{ name: 'base', type: 'shop.Base' }],
-    }),
-    references: [{ name: 'shop.Base', subject: q('.staging', 'base'), version: 1 }],
-  });
+  await rest(
+    registry,
+    'POST',
+    versions(q('.staging', 'user')),
+    referrer('User', 'base', 'shop.Base', q('.staging', 'base')),
+  );
   await rest(registry, 'POST', versions(q('.staging', 'lonely')), { schema: record('Lonely', ['id']) });
   await rest(registry, 'POST', versions(q('.staging', 'lonely')), { schema: record('Lonely', ['id', 'x']) });
   await rest(registry, 'POST', versions(q('.staging', 'shared')), { schema: record('Shared', ['id']) });
@@ -59,15 +56,12 @@ async function seedContexts(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'DELETE', `/subjects/${encodeURIComponent(q('.staging', 'old'))}`);
   await rest(registry, 'POST', versions(q('.dev', 'tool')), { schema: record('Tool', ['id']) });
   await rest(registry, 'PUT', `/config/${encodeURIComponent(q('.dev', 'tool'))}`, { compatibility: 'NONE' });
-  await rest(registry, 'POST', versions('report-value'), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'Report',
-      namespace: 'shop',
-      fields: [{ name: 'shared', type: 'shop.Shared' }],
-    }),
-    references: [{ name: 'shop.Shared', subject: q('.staging', 'shared'), version: 1 }],
-  });
+  await rest(
+    registry,
+    'POST',
+    versions('report-value'),
+    referrer('Report', 'shared', 'shop.Shared', q('.staging', 'shared')),
+  );
 }
 
 describe('clear_contexts over two embedded registries', () => {
@@ -213,24 +207,8 @@ describe('clear_contexts over two embedded registries', () => {
     const b = q('.cycle', 'b');
     await rest(first, 'PUT', `/config/${encodeURIComponent(a)}`, { compatibility: 'NONE' });
     await rest(first, 'POST', versions(a), { schema: record('A', ['id']) });
-    await rest(first, 'POST', versions(b), {
-      schema: JSON.stringify({
-        type: 'record',
-        name: 'B',
-        namespace: 'shop',
-        fields: [{ name: 'a', type: 'shop.A' }],
-      }),
-      references: [{ name: 'shop.A', subject: a, version: 1 }],
-    });
-    await rest(first, 'POST', versions(a), {
-      schema: JSON.stringify({
-        type: 'record',
-        name: 'A2',
-        namespace: 'shop',
-        fields: [{ name: 'b', type: 'shop.B' }],
-      }),
-      references: [{ name: 'shop.B', subject: b, version: 1 }],
-    });
+    await rest(first, 'POST', versions(b), referrer('B', 'a', 'shop.A', a));
+    await rest(first, 'POST', versions(a), referrer('A2', 'b', 'shop.B', b));
     const result = ok<ContextsResult>(
       await session.call('clear_contexts', { registry: 'first', contexts: ['.cycle'] }),
     );
@@ -389,15 +367,12 @@ describe('clear_contexts when one delete fails', () => {
             },
             {
               onprogress: () => {
-                outside ??= rest(registry, 'POST', versions('outside-value'), {
-                  schema: JSON.stringify({
-                    type: 'record',
-                    name: 'Outside',
-                    namespace: 'shop',
-                    fields: [{ name: 'x', type: 'shop.X9' }],
-                  }),
-                  references: [{ name: 'shop.X9', subject: q('.ce', 'x9'), version: 1 }],
-                });
+                outside ??= rest(
+                  registry,
+                  'POST',
+                  versions('outside-value'),
+                  referrer('Outside', 'x', 'shop.X9', q('.ce', 'x9')),
+                );
               },
             },
           ),

@@ -69,6 +69,15 @@ export const record = (name: string, fields: string[]) =>
     ),
   });
 
+/**
+ * The body that registers record `name` (namespace shop) whose one field `field` is of the record `type`, with the
+ * reference to it: version 1 of `subject`.
+ */
+export const referrer = (name: string, field: string, type: string, subject: string) => ({
+  schema: JSON.stringify({ type: 'record', name, namespace: 'shop', fields: [{ name: field, type }] }),
+  references: [{ name: type, subject, version: 1 }],
+});
+
 /** Two versions of orders, one soft-deleted version, a referrer, a context subject, overrides. */
 export async function seed(registry: RunningRegistry): Promise<void> {
   const s = (name: string) => `/subjects/${encodeURIComponent(name)}/versions`;
@@ -77,15 +86,12 @@ export async function seed(registry: RunningRegistry): Promise<void> {
   await rest(registry, 'POST', s('orders-value'), { schema: record('Order', ['id', 'note']) });
   await rest(registry, 'POST', s('orders-value'), { schema: record('Order', ['id', 'note', 'tag']) });
   await rest(registry, 'DELETE', '/subjects/orders-value/versions/3');
-  await rest(registry, 'POST', s('invoice-value'), {
-    schema: JSON.stringify({
-      type: 'record',
-      name: 'Invoice',
-      namespace: 'shop',
-      fields: [{ name: 'customer', type: 'shop.Customer' }],
-    }),
-    references: [{ name: 'shop.Customer', subject: 'customer-value', version: 1 }],
-  });
+  await rest(
+    registry,
+    'POST',
+    s('invoice-value'),
+    referrer('Invoice', 'customer', 'shop.Customer', 'customer-value'),
+  );
   await rest(registry, 'POST', s(':.staging:orders-value'), { schema: record('Order', ['id']) });
   await rest(registry, 'PUT', '/config/orders-value', { compatibility: 'FULL' });
   await rest(registry, 'PUT', '/mode/customer-value', { mode: 'READONLY' });
