@@ -9,7 +9,7 @@ import { type AssistantSettings, assistantApi } from './console-assistant.js';
 import { type AuditStreamSettings, auditStream } from './console-audit.js';
 import type { AuditFeed } from './console-audit-feed.js';
 import { consoleGenerator } from './console-generator.js';
-import { withConsoleHeaders } from './console-headers.js';
+import { consoleJson } from './console-headers.js';
 import { type MetricsHistory, metricsHistoryAnswer } from './console-metrics-history.js';
 import {
   consoleError,
@@ -51,14 +51,6 @@ export interface ConsoleApiOptions {
 const SIGN_INS_PER_WINDOW = 10;
 /** A token, even an OAuth JWT, is far smaller than this. */
 const MAX_SIGN_IN_BYTES = 16 * 1024;
-
-function json(body: unknown, headers: Record<string, string> = {}): Response {
-  return withConsoleHeaders(
-    new Response(JSON.stringify(body), {
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
-    }),
-  );
-}
 
 function cookie(request: Request, value: string, maxAgeSeconds: number): string {
   const secure = (request.headers.get('origin') ?? new URL(request.url).origin).startsWith('https:');
@@ -154,7 +146,9 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
     const session = sessions.create(verdict);
     audit('sign_in', verdict.clientId, started, 'ok');
     const maxAge = Math.max(0, Math.floor((session.expiresAt - Date.now()) / 1000));
-    return json(signedIn(session, options.authMode), { 'set-cookie': cookie(request, session.id, maxAge) });
+    return consoleJson(signedIn(session, options.authMode), 200, {
+      'set-cookie': cookie(request, session.id, maxAge),
+    });
   });
 
   // A reloaded page gets its CSRF token back from its cookie: only a same-origin script can read this answer.
@@ -163,8 +157,8 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
     if (crossOrigin) return crossOrigin;
     const id = sessionIdOf(c.req.raw);
     const session = id ? sessions.find(id) : undefined;
-    if (!session) return json({ signedIn: false, authMode: options.authMode });
-    return json(signedIn(session, options.authMode));
+    if (!session) return consoleJson({ signedIn: false, authMode: options.authMode });
+    return consoleJson(signedIn(session, options.authMode));
   });
 
   api.delete('/session', (c) => {
@@ -173,13 +167,15 @@ export function consoleApi(options: ConsoleApiOptions): Hono {
     if (session instanceof Response) return session;
     sessions.delete(session.id);
     audit('sign_out', session.principal.clientId, started, 'ok');
-    return json({ signedIn: false, authMode: options.authMode }, { 'set-cookie': cookie(c.req.raw, '', 0) });
+    return consoleJson({ signedIn: false, authMode: options.authMode }, 200, {
+      'set-cookie': cookie(c.req.raw, '', 0),
+    });
   });
 
   api.get('/servers', (c) => {
     const session = sessionOf(c.req.raw, sessions, publicOrigin);
     if (session instanceof Response) return session;
-    return json({ servers: options.servers });
+    return consoleJson({ servers: options.servers });
   });
 
   // Read with fetch, not EventSource, so that it carries the CSRF header like every other console request.
