@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 
 export type ChoiceOption = string | { readonly value: string; readonly label: string };
 
@@ -29,5 +29,14 @@ export function Choice(props: {
         })}
       </select>
     </div>
+  );
+}
+
+/** A row of filters named `label`: a form that is never submitted, each choice in it applying at once. */
+export function FilterRow({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <form className="filters" aria-label={label} onSubmit={(event) => event.preventDefault()}>
+      {children}
+    </form>
   );
 }

@@ -32,6 +32,32 @@ function colorOf(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
 }
 
+/** The three charts, each of one of the sets of lines MetricsCharts draws. */
+const CHARTS = [
+  {
+    lines: 'rates',
+    title: 'Calls per second',
+    description: 'Calls per second in each minute of the last hour, one line per tool.',
+    unit: 'calls/s',
+    log: false,
+  },
+  {
+    lines: 'latency',
+    title: 'Latency, p50 and p99',
+    description:
+      'The median (dashed) and 99th percentile (solid) call duration in each minute, in milliseconds, on a logarithmic scale.',
+    unit: 'ms',
+    log: true,
+  },
+  {
+    lines: 'errors',
+    title: 'Errors',
+    description: 'Calls refused, failed, timed out or cancelled in each minute, one line per tool.',
+    unit: 'errors/min',
+    log: false,
+  },
+] as const;
+
 /** The legend and the three charts (calls/s, p50 and p99 latency, errors) of the drawn series. */
 export function MetricsCharts({
   snapshot,
@@ -83,28 +109,17 @@ export function MetricsCharts({
         </ul>
       </section>
       <div className="metrics-charts">
-        <MetricsChart
-          title="Calls per second"
-          description="Calls per second in each minute of the last hour, one line per tool."
-          unit="calls/s"
-          minutes={snapshot.minutes}
-          lines={lines.rates}
-        />
-        <MetricsChart
-          title="Latency, p50 and p99"
-          description="The median (dashed) and 99th percentile (solid) call duration in each minute, in milliseconds, on a logarithmic scale."
-          unit="ms"
-          minutes={snapshot.minutes}
-          lines={lines.latency}
-          log
-        />
-        <MetricsChart
-          title="Errors"
-          description="Calls refused, failed, timed out or cancelled in each minute, one line per tool."
-          unit="errors/min"
-          minutes={snapshot.minutes}
-          lines={lines.errors}
-        />
+        {CHARTS.map((chart) => (
+          <MetricsChart
+            key={chart.lines}
+            title={chart.title}
+            description={chart.description}
+            unit={chart.unit}
+            minutes={snapshot.minutes}
+            lines={lines[chart.lines]}
+            log={chart.log}
+          />
+        ))}
       </div>
     </>
   );

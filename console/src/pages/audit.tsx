@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { type AuditEntry, followAudit, type StreamState } from '../audit-stream';
-import { Choice } from '../components/choice';
+import { Choice, FilterRow } from '../components/choice';
 
 /** Entries kept on the page; older ones fall off the end. */
 const MAX_SHOWN = 500;
@@ -113,11 +113,7 @@ export function AuditPage() {
       <p className={lost ? 'notice error' : 'status'} role="status" aria-live="polite">
         {stateText(state)}
       </p>
-      <form
-        className="filters"
-        aria-label="Filter audit records"
-        onSubmit={(event) => event.preventDefault()}
-      >
+      <FilterRow label="Filter audit records">
         <Choice
           all="all"
           label="Server"
@@ -152,7 +148,7 @@ export function AuditPage() {
         <button type="button" aria-pressed={paused} onClick={togglePause}>
           {paused ? `Resume${held > 0 ? ` (${held} new)` : ''}` : 'Pause'}
         </button>
-      </form>
+      </FilterRow>
 
       <table className="audit">
         <caption>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError, consoleFetch, reasonOf } from '../api';
-import { Choice } from '../components/choice';
+import { Choice, FilterRow } from '../components/choice';
 import { MetricsCharts } from '../components/metrics-charts';
 import { HourTable, MinuteTable } from '../components/metrics-tables';
 import { QueryStatus } from '../components/query-status';
@@ -70,11 +70,7 @@ export function MetricsPage() {
       )}
       {snapshot && snapshot.series.length > 0 && (
         <>
-          <form
-            className="filters"
-            aria-label="Choose what the charts show"
-            onSubmit={(event) => event.preventDefault()}
-          >
+          <FilterRow label="Choose what the charts show">
             <Choice
               label="Server"
               all="every server"
@@ -89,7 +85,7 @@ export function MetricsPage() {
               options={withChosen(choices.tools, selection.tool)}
               onChange={(tool) => setSelection((now) => ({ ...now, tool }))}
             />
-          </form>
+          </FilterRow>
           {snapshot.capped && (
             <p className="notice">
               More than {snapshot.maxSeries} tools had calls this hour; the calls of the others are counted
