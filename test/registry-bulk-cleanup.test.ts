@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type ElicitAnswer, type Session, textOf } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
-import { restoreBackup, structuredOk } from './helpers/registry-bulk.js';
+import { type BulkRun, restoreBackup, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, referrer, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
@@ -20,13 +20,7 @@ interface CleanupResult {
     blocked: { subject: string; versions: number[]; reason: string }[];
     impact: { subject: string; version: number; referenced_by: { subject: string; version: number }[] }[];
   };
-  run?: {
-    backup: { path: string; subjects: number; versions: number };
-    done: { subject: string; action: string }[];
-    failed: { subject: string; action: string; reason: string }[];
-    skipped: { subject: string; action: string }[];
-    stopped: boolean;
-  };
+  run?: BulkRun;
 }
 
 const versions = (subject: string) => `/subjects/${encodeURIComponent(subject)}/versions`;

@@ -10,17 +10,15 @@ import {
 } from '../src/registry-server/index.js';
 import { planConfigUpdate, type SubjectSettings } from '../src/servers/registry/bulk/config-plan.js';
 import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
-import { restoreBackup, structuredOk, type TwoRegistries, twoRegistries } from './helpers/registry-bulk.js';
+import {
+  type BulkRun,
+  restoreBackup,
+  structuredOk,
+  type TwoRegistries,
+  twoRegistries,
+} from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest, seed } from './helpers/registry-dump.js';
 
-interface Run {
-  backup: { path: string };
-  done: unknown[];
-  failed: { subject: string; reason: string }[];
-  skipped: unknown[];
-  stopped: boolean;
-  cancelled: boolean;
-}
 interface ConfigResult {
   dry_run: boolean;
   plan: {
@@ -29,7 +27,7 @@ interface ConfigResult {
     blocked: { subject: string; reason: string }[];
     impact: { subject: string; referenced_by: { subject: string; version: number }[] }[];
   };
-  run?: Run;
+  run?: BulkRun;
 }
 
 const ok = structuredOk;
@@ -112,7 +110,7 @@ describe('bulk_update_config over two embedded registries', () => {
           ),
         ),
       );
-      const run = result.run as Run;
+      const run = result.run as BulkRun;
       expect(run.failed).toEqual([]);
       expect(run.done).toHaveLength(result.plan.changes.length);
       expect(progress.at(-1)).toBe(result.plan.changes.length);
@@ -243,7 +241,7 @@ describe('bulk_update_config when the run is cut short', () => {
         ),
       );
       await closing;
-      const run = result.run as Run;
+      const run = result.run as BulkRun;
       expect(run.failed).toHaveLength(1);
       expect(run.failed[0]?.reason).toMatch(/cannot reach/);
       expect(run.stopped).toBe(true);

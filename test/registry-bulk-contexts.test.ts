@@ -12,7 +12,13 @@ import { planClearContexts } from '../src/servers/registry/bulk/contexts-plan.js
 import type { SubjectSnapshot } from '../src/servers/registry/snapshot.js';
 import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
 import { sqliteBackend } from './helpers/registry-backends.js';
-import { restoreBackup, structuredOk, type TwoRegistries, twoRegistries } from './helpers/registry-bulk.js';
+import {
+  type BulkRun,
+  restoreBackup,
+  structuredOk,
+  type TwoRegistries,
+  twoRegistries,
+} from './helpers/registry-bulk.js';
 import { dumpRegistry, record, referrer, rest } from './helpers/registry-dump.js';
 
 interface ContextsResult {
@@ -22,13 +28,7 @@ interface ContextsResult {
     blocked: { subject: string; reason: string }[];
     impact: { subject: string; referenced_by: { subject: string; version: number }[] }[];
   };
-  run?: {
-    backup: { path: string };
-    done: unknown[];
-    failed: { reason: string }[];
-    skipped: unknown[];
-    stopped: boolean;
-  };
+  run?: BulkRun;
 }
 
 const ok = structuredOk;

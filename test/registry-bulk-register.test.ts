@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type Session } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
-import { restoreBackup, structuredOk } from './helpers/registry-bulk.js';
+import { type BulkRun, restoreBackup, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
@@ -33,13 +33,7 @@ interface RegisterResult {
   summary: { register: number; skip: number; blocked: number };
   plan: PlanStep[];
   registered: { subject: string; version: number; id: number }[];
-  run?: {
-    backup: { path: string; subjects: number; versions: number };
-    done: { subject: string; action: string }[];
-    failed: { subject: string; action: string; reason: string }[];
-    skipped: { subject: string; action: string }[];
-    stopped: boolean;
-  };
+  run?: BulkRun;
 }
 
 const versions = (subject: string) => `/subjects/${encodeURIComponent(subject)}/versions`;

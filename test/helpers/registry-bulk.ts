@@ -12,6 +12,16 @@ export const structuredOk = <T = Record<string, unknown>>(result: TextResult): T
   return result.structured as T;
 };
 
+/** What a bulk tool reports once it ran (`run` in its structured answer; absent on a dry run). */
+export interface BulkRun {
+  backup: { path: string; subjects: number; versions: number };
+  done: { subject: string; action: string }[];
+  failed: { subject: string; action: string; reason: string }[];
+  skipped: { subject: string; action: string }[];
+  stopped: boolean;
+  cancelled: boolean;
+}
+
 /** Puts a bulk run's backup back for real (restore_backup by its file name, confirmed) and expects it to succeed. */
 export async function restoreBackup(session: Session, backupPath: string): Promise<void> {
   structuredOk(
