@@ -12,17 +12,11 @@ import {
   servePage,
   spawnServe,
 } from './browser.js';
-import { cspViolations, saveScreenshot, watchPage } from './page-checks.js';
+import { cspViolations, endSuite, type FreshPage, openFreshPage, saveScreenshot } from './page-checks.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Watched {
-  readonly page: Page;
-  readonly urls: string[];
-  readonly dialogs: string[];
-}
 
 describeWithChromium('console in Chromium against rampart serve', () => {
   let layout: Sandbox;
@@ -45,28 +39,15 @@ describeWithChromium('console in Chromium against rampart serve', () => {
     signedIn = await page.context().storageState();
   });
 
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
+  afterAll(() => endSuite({ contexts, browser, gateway, layout }));
 
   /** A fresh browser profile's page, recording every URL it requests, every dialog, every CSP violation. */
-  async function openPage(options: BrowserContextOptions = {}): Promise<Watched> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const urls: string[] = [];
-    const dialogs: string[] = [];
-    page.on('request', (request) => urls.push(request.url()));
-    await watchPage(page, dialogs);
-    return { page, urls, dialogs };
+  function openPage(options: BrowserContextOptions = {}): Promise<FreshPage> {
+    return openFreshPage(browser, contexts, options);
   }
 
   /** A page in a profile that holds the shared session: the app reads its CSRF token back from the cookie. */
-  async function openSignedIn(options: BrowserContextOptions = {}): Promise<Watched> {
+  async function openSignedIn(options: BrowserContextOptions = {}): Promise<FreshPage> {
     const watched = await openPage({ storageState: signedIn, ...options });
     await watched.page.goto(`${gateway.url}/servers`);
     await watched.page.getByRole('heading', { name: 'Servers' }).waitFor();

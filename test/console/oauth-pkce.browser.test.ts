@@ -12,20 +12,15 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { cspViolations, saveScreenshot, watchPage } from './page-checks.js';
+import { cspViolations, endSuite, type FreshPage, openFreshPage, saveScreenshot } from './page-checks.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Unused in OAuth mode: the gateway takes no local token, but spawnServe always sets one. */
 const UNUSED_TOKEN = 'unused-in-oauth-mode-0123456789abcdefghij';
 
-interface Watched {
-  readonly page: Page;
-  readonly context: BrowserContext;
-  /** Every URL the page requested, the authorization server's pages and redirects included. */
-  readonly urls: string[];
+interface Watched extends FreshPage {
   /** The bodies of every console API answer the page received. */
   readonly answers: string[];
-  readonly dialogs: string[];
 }
 
 describeWithChromium('console sign-in through the authorization server in Chromium', () => {
@@ -56,23 +51,15 @@ describeWithChromium('console sign-in through the authorization server in Chromi
   });
 
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await gateway?.stop();
+    await endSuite({ contexts, browser, gateway, layout });
     await issuer?.close();
-    layout?.cleanup();
   });
 
+  /** A fresh profile's page (its urls include the authorization server's pages and redirects). */
   async function openPage(options: BrowserContextOptions = {}): Promise<Watched> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const urls: string[] = [];
+    const fresh = await openFreshPage(browser, contexts, options);
     const answers: string[] = [];
-    const dialogs: string[] = [];
-    page.on('request', (request) => urls.push(request.url()));
-    page.on('response', (response) => {
+    fresh.page.on('response', (response) => {
       if (response.url().startsWith(`${gateway.url}/console/api/`))
         answers.push(`${response.url()}\n${JSON.stringify(response.headers())}`);
       if (response.url().startsWith(`${gateway.url}/console/api/`) && response.status() < 300)
@@ -81,8 +68,7 @@ describeWithChromium('console sign-in through the authorization server in Chromi
           () => undefined,
         );
     });
-    await watchPage(page, dialogs);
-    return { page, context, urls, answers, dialogs };
+    return { ...fresh, answers };
   }
 
   const issuerHost = () => new URL(issuer.issuer).host;

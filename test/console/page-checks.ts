@@ -81,14 +81,46 @@ export async function openWatchedPage(
 /** Ends what a browser suite started, in order, passing over what it did not get to start. */
 export async function endSuite(started: {
   readonly context?: BrowserContext | undefined;
+  /** Further profiles, closed with `context`. */
+  readonly contexts?: readonly BrowserContext[];
   readonly browser?: Browser | undefined;
   readonly gateway?: ServedGateway | undefined;
   readonly layout?: Sandbox | undefined;
 }): Promise<void> {
-  await started.context?.close().catch(() => undefined);
+  await Promise.all(
+    [started.context, ...(started.contexts ?? [])].map((c) => c?.close().catch(() => undefined)),
+  );
   await started.browser?.close();
   await started.gateway?.stop();
   started.layout?.cleanup();
+}
+
+/** A page watched as watchPage does, in a fresh profile of its own, with every URL the page requests. */
+export interface FreshPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly urls: string[];
+  readonly dialogs: string[];
+}
+
+/**
+ * A page in a fresh 1280x800 profile of `browser` (with `options` over that), which is added to `contexts` for
+ * endSuite to close; it gives up waiting after 10 s.
+ */
+export async function openFreshPage(
+  browser: Browser,
+  contexts: BrowserContext[],
+  options: BrowserContextOptions = {},
+): Promise<FreshPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const urls: string[] = [];
+  const dialogs: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  await watchPage(page, dialogs);
+  return { page, context, urls, dialogs };
 }
 
 /** What a browser suite of one gateway started: see startConsoleSuite. */
