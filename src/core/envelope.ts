@@ -12,7 +12,7 @@ import type { AuditRecord, AuditSink } from './audit.js';
 import { CallBudget } from './budget.js';
 import { type Confirmation, ConfirmationNeeded, confirmationRequest, NO_CONFIRMATION } from './confirm.js';
 import type { ContentBlock, ToolContext, ToolDefinition } from './define.js';
-import { Cancelled, Refusal, toSafeFailure } from './errors.js';
+import { Cancelled, Refusal, type SafeFailure, toSafeFailure } from './errors.js';
 import { errorFields, type Logger } from './log.js';
 import type { MetricsSink } from './metrics.js';
 
@@ -70,6 +70,22 @@ function assemble(tool: ToolDefinition, structured: Record<string, unknown>, lim
     return block;
   });
   return { content, structuredContent: fitted };
+}
+
+/**
+ * How a failed call or read is audited: a bug or unknown fault is an error; the budget running out (not the client
+ * leaving) a timeout; the client cancelling, cancelled; any other expected failure, refused.
+ */
+export function failureOutcome(
+  error: unknown,
+  failure: SafeFailure,
+  budget: CallBudget,
+  signal: AbortSignal,
+): AuditRecord['outcome'] {
+  if (!failure.expected) return 'error';
+  if (error instanceof LimitExceeded && budget.timedOut && !signal.aborted) return 'timeout';
+  if (error instanceof Cancelled || signal.aborted) return 'cancelled';
+  return 'refused';
 }
 
 /**
@@ -135,13 +151,7 @@ export async function runTool(
       return confirmationRequest(error.question);
     }
     const failure = toSafeFailure(error);
-    const outcome: AuditRecord['outcome'] = !failure.expected
-      ? 'error'
-      : error instanceof LimitExceeded && budget.timedOut && !call.signal.aborted
-        ? 'timeout'
-        : error instanceof Cancelled || call.signal.aborted
-          ? 'cancelled'
-          : 'refused';
+    const outcome = failureOutcome(error, failure, budget, call.signal);
     if (!failure.expected) log.error(`tool ${tool.name} failed`, errorFields(error));
     const message = outcome === 'timeout' ? `${tool.name} ${failure.message}` : failure.message;
     audit(outcome, message);

@@ -1,8 +1,7 @@
 import { INVALID_PARAMS, ProtocolError } from '@modelcontextprotocol/server';
-import { LimitExceeded } from '../guards/limits.js';
 import type { AuditRecord } from './audit.js';
 import { CallBudget } from './budget.js';
-import type { Runtime } from './envelope.js';
+import { failureOutcome, type Runtime } from './envelope.js';
 import { Cancelled, toSafeFailure } from './errors.js';
 import { errorFields } from './log.js';
 
@@ -61,13 +60,7 @@ export async function auditedRead<T>(
     return result;
   } catch (error) {
     const failure = toSafeFailure(error);
-    const outcome: AuditRecord['outcome'] = !failure.expected
-      ? 'error'
-      : error instanceof LimitExceeded && budget.timedOut && !info.signal.aborted
-        ? 'timeout'
-        : error instanceof Cancelled || info.signal.aborted
-          ? 'cancelled'
-          : 'refused';
+    const outcome = failureOutcome(error, failure, budget, info.signal);
     if (!failure.expected) runtime.log.error(`${subject.tool} failed`, errorFields(error));
     audit(outcome, failure.message);
     throw new ProtocolError(INVALID_PARAMS, failure.message);
