@@ -1,56 +1,34 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeWithChromium,
-  launchChromium,
-  makeSandbox,
-  type Sandbox,
-  type ServedGateway,
-  spawnServe,
-} from './browser.js';
+import { describeWithChromium } from './browser.js';
+import { type ConsoleSuite, saveScreenshot, signInWithToken, startConsoleSuite } from './page-checks.js';
 
 const TOKEN = 'selection-browser-token-0123456789abcdefghij';
-/** Where to save a screenshot of the servers page with a narrowed mount, when set. */
-const SHOTS = process.env.RAMPART_CONSOLE_SCREENSHOTS;
 
 describeWithChromium('console servers page shows each mount tool selection', () => {
-  let layout: Sandbox;
-  let gateway: ServedGateway;
-  let browser: Browser;
+  let suite: ConsoleSuite;
 
   beforeAll(async () => {
-    layout = makeSandbox();
-    const root = JSON.stringify(layout.root);
-    const yaml = [
-      'servers:',
-      `  - { name: docs, kind: fs, options: { roots: [${root}], excludeTools: [write_file, move_file] } }`,
-      `  - { name: reader, kind: fs, options: { roots: [${root}], readOnly: true } }`,
-      `  - { name: plain, kind: fs, options: { roots: [${root}] } }`,
-      '',
-    ].join('\n');
-    [gateway, browser] = await Promise.all([spawnServe(layout.base, yaml, TOKEN), launchChromium()]);
+    suite = await startConsoleSuite({
+      token: TOKEN,
+      yaml: (layout) => {
+        const root = JSON.stringify(layout.root);
+        return [
+          'servers:',
+          `  - { name: docs, kind: fs, options: { roots: [${root}], excludeTools: [write_file, move_file] } }`,
+          `  - { name: reader, kind: fs, options: { roots: [${root}], readOnly: true } }`,
+          `  - { name: plain, kind: fs, options: { roots: [${root}] } }`,
+          '',
+        ].join('\n');
+      },
+      signIn: false,
+    });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.stop();
-    layout?.cleanup();
-  });
-
-  async function signIn(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(gateway.url);
-    await page.getByLabel('Gateway token').fill(TOKEN);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Servers' }).waitFor();
-    return page;
-  }
+  afterAll(() => suite?.stop());
 
   it('says how many tools a narrowed mount offers and which it left out, and nothing for a whole one', async () => {
-    const page = await signIn();
+    const page = await suite.newPage();
+    await signInWithToken(page, suite.gateway.url, TOKEN);
     const tools = (name: string) =>
       page.getByRole('row', { name: new RegExp(`^${name} `) }).locator('td.tools');
     await tools('docs').getByText('13 of 15 offered; not offered: write_file, move_file').waitFor();
@@ -64,7 +42,7 @@ describeWithChromium('console servers page shows each mount tool selection', () 
       .waitFor();
     expect(await tools('plain').locator('.selection').count()).toBe(0);
     expect(await tools('plain').textContent()).toBe('15');
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'servers-tool-selection.png') });
-    await page.context().close();
+    await saveScreenshot(page, 'servers-tool-selection');
+    await page.close();
   });
 });
