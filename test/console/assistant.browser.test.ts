@@ -19,21 +19,20 @@ import {
   spawnServe,
 } from './browser.js';
 import {
+  atEachViewport,
   cspViolations,
+  fitsWidth,
   openWatchedPage,
   saveScreenshot,
   seriousViolations,
   signInWithToken,
+  VIEWPORTS,
 } from './page-checks.js';
 
 const TOKEN = 'assistant-browser-token-0123456789abcdefghij';
 /** A distinctive key: wherever it shows up outside the gateway process and the endpoint, it has leaked. */
 const KEY = 'sk-rampart-browser-KEY-3e8d1c7a9f6b42d0';
 const DESCRIPTION = 'a read-only server over our Postgres orders table';
-const VIEWPORTS = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
-];
 
 describeWithChromium('console assistant in Chromium against rampart serve and a local chat endpoint', () => {
   let layout: Sandbox;
@@ -237,26 +236,15 @@ describeWithChromium('console assistant in Chromium against rampart serve and a 
       { served: plain, signedIn: await plainContext.storageState(), ready: 'main pre' },
     ];
     for (const { served, signedIn, ready } of states) {
-      for (const viewport of VIEWPORTS) {
-        // axe is a script the page did not ship: this context alone lets it past the CSP.
-        const own = await browser.newContext({ viewport, bypassCSP: true, storageState: signedIn });
-        try {
-          const page = await own.newPage();
-          page.setDefaultTimeout(10_000);
-          await page.goto(`${served.url}/assistant`);
-          await page.getByRole('heading', { name: 'Assistant' }).waitFor();
-          if (served === gateway) await askFor(page, 'spec');
-          await page.locator(ready).waitFor();
-          const where = `${served === gateway ? 'configured' : 'unconfigured'} at ${viewport.width}`;
-          expect(await seriousViolations(page), where).toEqual([]);
-          expect(
-            await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-            where,
-          ).toBe(true);
-        } finally {
-          await own.close();
-        }
-      }
+      await atEachViewport(browser, signedIn, async (page, viewport) => {
+        await page.goto(`${served.url}/assistant`);
+        await page.getByRole('heading', { name: 'Assistant' }).waitFor();
+        if (served === gateway) await askFor(page, 'spec');
+        await page.locator(ready).waitFor();
+        const where = `${served === gateway ? 'configured' : 'unconfigured'} at ${viewport.width}`;
+        expect(await seriousViolations(page), where).toEqual([]);
+        expect(await fitsWidth(page), where).toBe(true);
+      });
     }
   }, 60_000);
 });
