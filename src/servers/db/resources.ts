@@ -1,14 +1,10 @@
-import type { ResourceContents, ResourceDefinition, ResourceTemplateDefinition } from '../../core/define.js';
+import type { ResourceDefinition, ResourceTemplateDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
+import { decodeVariable, JSON_TYPE, jsonContents as json } from '../../core/resource-json.js';
 import type { Engine, TableDescription, TableInfo } from './engine.js';
 
 /** How many tables resources/list offers as `db://tables/{table}`; `db://tables` and completion reach them all. */
 const LISTED_TABLES = 500;
-const JSON_TYPE = 'application/json';
-
-function json(uri: string, value: unknown): ResourceContents[] {
-  return [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }];
-}
 
 /** Every table and view of the allowed schemas, in schema order: the engine's own listing, nothing more. */
 async function allTables(engine: Engine, signal: AbortSignal): Promise<TableInfo[]> {
@@ -24,15 +20,6 @@ export function tableRef(engine: Engine, table: Pick<TableInfo, 'schema' | 'name
 
 function tableUri(engine: Engine, table: TableInfo): string {
   return `db://tables/${encodeURIComponent(tableRef(engine, table))}`;
-}
-
-function decodeVariable(value: string | string[] | undefined, name: string): string {
-  const raw = Array.isArray(value) ? value.join(',') : (value ?? '');
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new Refusal(`${name} "${raw}" is not valid percent-encoding`);
-  }
 }
 
 /**

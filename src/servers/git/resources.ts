@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { NO_CONFIRMATION } from '../../core/confirm.js';
-import type { ResourceContents, ResourceTemplateDefinition, ToolDefinition } from '../../core/define.js';
+import type { ResourceTemplateDefinition, ToolDefinition } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
+import { decodeVariable, JSON_TYPE, jsonContents as json } from '../../core/resource-json.js';
 import { checkRepoPath, checkRevision } from '../../guards/git.js';
 import { DEFAULT_LIMITS } from '../../guards/limits.js';
 import { lookUp } from './objects.js';
@@ -12,7 +13,6 @@ import { historyTools } from './tools/history.js';
 import type { GitContext } from './tools/shared.js';
 import { statusTool } from './tools/status.js';
 
-const JSON_TYPE = 'application/json';
 /** Commits git://{repo}/log shows, newest first. */
 export const LOG_COMMITS = 50;
 const BINARY_SNIFF_BYTES = 8000;
@@ -51,19 +51,6 @@ export function repositoryNames(repositories: readonly GitRepository[]): Map<str
     named.set(name, repo);
   }
   return named;
-}
-
-function decodeVariable(value: string | string[] | undefined, name: string): string {
-  const raw = Array.isArray(value) ? value.join(',') : (value ?? '');
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new Refusal(`${name} "${raw}" is not valid percent-encoding`);
-  }
-}
-
-function json(uri: string, value: unknown): ResourceContents[] {
-  return [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) }];
 }
 
 /** The resources' view of the repositories: the configured ones by name, narrowed by the client's roots. */

@@ -1,12 +1,8 @@
-import type { ResourceContents, TemplateCompleter } from '../../core/define.js';
+import type { TemplateCompleter } from '../../core/define.js';
 import { Refusal } from '../../core/errors.js';
 import type { RegistryContext } from './tools/shared.js';
 
-export const JSON_TYPE = 'application/json';
-
-export const json = (uri: string, value: unknown): ResourceContents[] => [
-  { uri, mimeType: JSON_TYPE, text: JSON.stringify(value, null, 2) },
-];
+export { JSON_TYPE, jsonContents as json } from '../../core/resource-json.js';
 
 /** A template variable, percent-decoded; refused when the URI left it empty. */
 export function variable(variables: Record<string, string | string[]>, name: string): string {
