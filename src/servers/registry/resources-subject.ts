@@ -1,21 +1,7 @@
 import type { ResourceTemplateDefinition } from '../../core/define.js';
-import { RegistryApiError, type RegistryClient } from './client.js';
+import { unlessMissing } from './bulk/subject-state.js';
 import { completeRegistry, completeSubject, JSON_TYPE, json, variable } from './resources-shared.js';
 import { path, type RegistryContext } from './tools/shared.js';
-
-/** A subject's own setting, or undefined when it has none (the registry answers 404 and the global one applies). */
-async function ownSetting<T>(
-  client: RegistryClient,
-  route: string,
-  signal: AbortSignal,
-): Promise<T | undefined> {
-  try {
-    return await client.call<T>('GET', route, undefined, signal);
-  } catch (error) {
-    if (error instanceof RegistryApiError && error.status === 404) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Per-subject resources: `schema://{registry}/{subject}/versions`, `subject://{registry}/{subject}/config` and
@@ -60,7 +46,9 @@ export function subjectResourceTemplates(ctx: RegistryContext): ResourceTemplate
       complete,
       read: async (uri, variables, signal) => {
         const { client, subject } = target(variables);
-        const own = await ownSetting<{ compatibilityLevel: string }>(client, path('config', subject), signal);
+        const own = await unlessMissing(
+          client.call<{ compatibilityLevel: string }>('GET', path('config', subject), undefined, signal),
+        );
         const level =
           own ?? (await client.call<{ compatibilityLevel: string }>('GET', '/config', undefined, signal));
         return json(uri.href, {
@@ -81,7 +69,9 @@ export function subjectResourceTemplates(ctx: RegistryContext): ResourceTemplate
       complete,
       read: async (uri, variables, signal) => {
         const { client, subject } = target(variables);
-        const own = await ownSetting<{ mode: string }>(client, path('mode', subject), signal);
+        const own = await unlessMissing(
+          client.call<{ mode: string }>('GET', path('mode', subject), undefined, signal),
+        );
         const mode = own ?? (await client.call<{ mode: string }>('GET', '/mode', undefined, signal));
         return json(uri.href, {
           registry: client.name,
