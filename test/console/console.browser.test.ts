@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,11 +11,19 @@ import {
   servePage,
   spawnServe,
 } from './browser.js';
-import { cspViolations, endSuite, type FreshPage, openFreshPage, saveScreenshot } from './page-checks.js';
+import {
+  axeFindings,
+  cspViolations,
+  endSuite,
+  type FreshPage,
+  fitsWidth,
+  openFreshPage,
+  saveScreenshot,
+  VIEWPORTS,
+} from './page-checks.js';
 
 const TOKEN = 'browser-test-token-0123456789abcdefghijklmn';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describeWithChromium('console in Chromium against rampart serve', () => {
   let layout: Sandbox;
@@ -364,30 +371,13 @@ describeWithChromium('console in Chromium against rampart serve', () => {
 
   it('accessibility: axe finds no serious violation on the sign-in, servers and playground pages, wide or phone-sized', async () => {
     const audit = async (page: Page, where: string) => {
-      await page.evaluate(AXE);
-      const found = await page.evaluate(async () => {
-        type Axe = { run(): Promise<{ violations: { id: string; impact: string }[]; passes: unknown[] }> };
-        const results = await (window as unknown as { axe: Axe }).axe.run();
-        return {
-          violations: results.violations.map((v) => `${v.impact} ${v.id}`),
-          passes: results.passes.length,
-        };
-      });
+      const found = await axeFindings(page);
       expect(found.passes, `axe ran its checks on ${where}`).toBeGreaterThan(20);
-      expect(
-        found.violations.filter((v) => /^(serious|critical)/.test(v)),
-        where,
-      ).toEqual([]);
+      expect(found.serious, where).toEqual([]);
       // Nothing wider than the window: no sideways scrolling on a phone.
-      expect(
-        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-        where,
-      ).toBe(true);
+      expect(await fitsWidth(page), where).toBe(true);
     };
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
+    for (const viewport of VIEWPORTS) {
       // axe is a script the page did not ship: this context alone lets it past the CSP.
       const fresh = await openPage({ viewport, bypassCSP: true });
       await fresh.page.goto(gateway.url);

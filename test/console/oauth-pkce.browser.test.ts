@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // The one shared helper these browser tests use: the real authorization server, in this process.
@@ -12,9 +10,17 @@ import {
   type ServedGateway,
   spawnServe,
 } from './browser.js';
-import { cspViolations, endSuite, type FreshPage, openFreshPage, saveScreenshot } from './page-checks.js';
+import {
+  axeFindings,
+  cspViolations,
+  endSuite,
+  type FreshPage,
+  fitsWidth,
+  openFreshPage,
+  saveScreenshot,
+  VIEWPORTS,
+} from './page-checks.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** Unused in OAuth mode: the gateway takes no local token, but spawnServe always sets one. */
 const UNUSED_TOKEN = 'unused-in-oauth-mode-0123456789abcdefghij';
 
@@ -168,33 +174,16 @@ describeWithChromium('console sign-in through the authorization server in Chromi
   });
 
   it('accessibility: axe finds no serious violation on the OAuth sign-in page with an error, wide or phone-sized', async () => {
-    for (const viewport of [
-      { width: 1280, height: 800 },
-      { width: 390, height: 844 },
-    ]) {
+    for (const viewport of VIEWPORTS) {
       // axe is a script the page did not ship: this context alone lets it past the CSP.
       const { page } = await openPage({ viewport, bypassCSP: true });
       await page.goto(`${gateway.url}/?signin_error=expired`);
       await page.getByRole('link', { name: `Sign in with ${issuerHost()}` }).waitFor();
-      await page.evaluate(AXE);
-      const found = await page.evaluate(async () => {
-        type Axe = { run(): Promise<{ violations: { id: string; impact: string }[]; passes: unknown[] }> };
-        const results = await (window as unknown as { axe: Axe }).axe.run();
-        return {
-          violations: results.violations.map((v) => `${v.impact} ${v.id}`),
-          passes: results.passes.length,
-        };
-      });
+      const found = await axeFindings(page);
       const where = `OAuth sign-in at ${viewport.width}`;
       expect(found.passes, where).toBeGreaterThan(15);
-      expect(
-        found.violations.filter((v) => /^(serious|critical)/.test(v)),
-        where,
-      ).toEqual([]);
-      expect(
-        await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
-        where,
-      ).toBe(true);
+      expect(found.serious, where).toEqual([]);
+      expect(await fitsWidth(page), where).toBe(true);
     }
   }, 60_000);
 });

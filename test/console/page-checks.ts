@@ -19,18 +19,26 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * What axe finds on the page as it stands, as "<impact> <rule>" lines, the serious and critical ones only. axe is
- * a script the page did not ship: the page's context must bypass the CSP (`bypassCSP: true`), and that context
- * only.
+ * What axe finds on the page as it stands: its serious and critical violations as "<impact> <rule>" lines, and
+ * how many checks passed (so that a test can tell axe really ran). axe is a script the page did not ship: the
+ * page's context must bypass the CSP (`bypassCSP: true`), and that context only.
  */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export async function axeFindings(page: Page): Promise<{ serious: string[]; passes: number }> {
   await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
-    type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+    type Axe = { run(): Promise<{ violations: { id: string; impact: string }[]; passes: unknown[] }> };
     const results = await (window as unknown as { axe: Axe }).axe.run();
-    return results.violations.map((v) => `${v.impact} ${v.id}`);
+    return {
+      violations: results.violations.map((v) => `${v.impact} ${v.id}`),
+      passes: results.passes.length,
+    };
   });
-  return found.filter((v) => /^(serious|critical)/.test(v));
+  return { serious: found.violations.filter((v) => /^(serious|critical)/.test(v)), passes: found.passes };
+}
+
+/** What axe finds on the page as it stands, as "<impact> <rule>" lines, the serious and critical ones only. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  return (await axeFindings(page)).serious;
 }
 
 /** Signs in as a person does, pasting the token and pressing Enter, and waits for the Servers page. */
