@@ -18,25 +18,14 @@ function minuteOf(ms: number): string {
 }
 
 function NumberHeads({ rate }: { rate?: string }) {
+  const heads = ['Calls', 'Errors', ...(rate ? [rate] : []), 'p50', 'p99'];
   return (
     <>
-      <th scope="col" className="number">
-        Calls
-      </th>
-      <th scope="col" className="number">
-        Errors
-      </th>
-      {rate ? (
-        <th scope="col" className="number">
-          {rate}
+      {heads.map((head) => (
+        <th key={head} scope="col" className="number">
+          {head}
         </th>
-      ) : null}
-      <th scope="col" className="number">
-        p50
-      </th>
-      <th scope="col" className="number">
-        p99
-      </th>
+      ))}
     </>
   );
 }
