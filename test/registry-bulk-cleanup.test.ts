@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type ElicitAnswer, type Session, textOf } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
-import { type BulkRun, restoreBackup, structuredOk } from './helpers/registry-bulk.js';
+import { type BulkRun, expectRestored, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, referrer, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
@@ -200,8 +200,7 @@ function suite(makeBackend: () => RegistryBackend) {
       ]);
       expect(backup.subjects.map((s: { versions: unknown[] }) => s.versions.length)).toEqual([1, 1, 1, 2, 1]);
 
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(main)).toEqual(before);
+      await expectRestored(session, run.backup.path, main, before);
     } finally {
       await session.close();
     }
@@ -262,8 +261,7 @@ function suite(makeBackend: () => RegistryBackend) {
       expect(await rest(main, 'GET', versions('shop-common'))).toEqual([1]);
 
       await rest(main, 'PUT', '/mode/shop-order', { mode: 'READWRITE' });
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(main)).toEqual(before);
+      await expectRestored(session, run.backup.path, main, before);
     } finally {
       await session.close();
       await proxy?.close();

@@ -12,7 +12,7 @@ import { planConfigUpdate, type SubjectSettings } from '../src/servers/registry/
 import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
 import {
   type BulkRun,
-  restoreBackup,
+  expectRestored,
   structuredOk,
   type TwoRegistries,
   twoRegistries,
@@ -125,8 +125,7 @@ describe('bulk_update_config over two embedded registries', () => {
       );
       expect(plan.subjects.sort()).toEqual(['customer-value', 'invoice-value', 'orders-value']);
       expect(await rest(registry, 'GET', '/config/invoice-value')).toEqual({ compatibilityLevel: 'NONE' });
-      await restoreBackup(session, file);
-      expect(await dumpRegistry(registry)).toEqual(before);
+      await expectRestored(session, file, registry, before);
     });
   }
 
@@ -251,8 +250,7 @@ describe('bulk_update_config when the run is cut short', () => {
       registry = await start('down.db', port);
       const changed = await expectConsistent(registry, 40);
       expect(changed).toBe(run.done.length);
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(registry)).toEqual(before);
+      await expectRestored(session, run.backup.path, registry, before);
     } finally {
       await session.close();
       await registry.close();
@@ -295,8 +293,7 @@ describe('bulk_update_config when the run is cut short', () => {
       );
       expect(listed.backups).toHaveLength(1);
       expect(listed.backups[0]?.label).toBe('bulk_update_config');
-      await restoreBackup(session, listed.backups[0]?.file as string);
-      expect(await dumpRegistry(registry)).toEqual(before);
+      await expectRestored(session, listed.backups[0]?.file as string, registry, before);
     } finally {
       await session.close();
       await registry.close();

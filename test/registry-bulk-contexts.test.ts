@@ -14,6 +14,7 @@ import { connectRegistry, type Session, textOf } from './helpers/mcp.js';
 import { sqliteBackend } from './helpers/registry-backends.js';
 import {
   type BulkRun,
+  expectRestored,
   restoreBackup,
   structuredOk,
   type TwoRegistries,
@@ -143,8 +144,7 @@ describe('clear_contexts over two embedded registries', () => {
       expect(left.includes(q('.staging', 'old'))).toBe(!permanent);
       expect(await rest(registry, 'GET', '/subjects')).not.toContain(q('.dev', 'tool'));
 
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(registry)).toEqual(before);
+      await expectRestored(session, run.backup.path, registry, before);
     });
   }
 
@@ -266,8 +266,7 @@ describe('clear_contexts when the registry goes down mid-run', () => {
       const live = (await rest(registry, 'GET', '/subjects')) as string[];
       expect(live).toHaveLength(30 - run.done.length);
       for (const subject of live) expect(await rest(registry, 'GET', `${versions(subject)}`)).toEqual([1]);
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(registry)).toEqual(before);
+      await expectRestored(session, run.backup.path, registry, before);
     } finally {
       await session.close();
       await registry.close();

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRegistry } from '../src/registry-server/index.js';
 import { connectRegistry, type Session } from './helpers/mcp.js';
 import { postgresBackend, type RegistryBackend, sqliteBackend } from './helpers/registry-backends.js';
-import { type BulkRun, restoreBackup, structuredOk } from './helpers/registry-bulk.js';
+import { type BulkRun, expectRestored, structuredOk } from './helpers/registry-bulk.js';
 import { dumpRegistry, record, rest } from './helpers/registry-dump.js';
 import { describeWithService } from './helpers/services.js';
 
@@ -179,8 +179,7 @@ function suite(makeBackend: () => RegistryBackend) {
       const order = (await rest(main, 'GET', `${versions('shop-order')}/1`)) as { references: unknown[] };
       expect(order.references).toEqual([{ name: 'shop.Common', subject: 'shop-common', version: 2 }]);
 
-      await restoreBackup(session, result.run?.backup.path as string);
-      expect(await dumpRegistry(main)).toEqual(before);
+      await expectRestored(session, result.run?.backup.path as string, main, before);
     } finally {
       await session.close();
     }
@@ -295,8 +294,7 @@ function suite(makeBackend: () => RegistryBackend) {
       expect(await rest(main, 'GET', versions('x-value'))).toEqual([1]);
       expect(await rest(main, 'GET', '/subjects')).not.toContain('z-value');
 
-      await restoreBackup(session, run.backup.path);
-      expect(await dumpRegistry(main)).toEqual(before);
+      await expectRestored(session, run.backup.path, main, before);
     } finally {
       await session.close();
     }

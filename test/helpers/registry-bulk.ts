@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { RunningRegistry } from '../../src/registry-server/index.js';
 import { connectRegistry, type Session, type TextResult } from './mcp.js';
 import { type RegistryBackend, sqliteBackend } from './registry-backends.js';
+import { dumpRegistry } from './registry-dump.js';
 
 /** The structured answer of a tool call that must have succeeded (its text shown when it did not). */
 export const structuredOk = <T = Record<string, unknown>>(result: TextResult): T => {
@@ -31,6 +32,17 @@ export async function restoreBackup(session: Session, backupPath: string): Promi
       confirm: true,
     }),
   );
+}
+
+/** Puts a bulk run's backup back and expects the registry to read byte for byte as it did `before` the run. */
+export async function expectRestored(
+  session: Session,
+  backupPath: string,
+  registry: RunningRegistry,
+  before: Record<string, string>,
+): Promise<void> {
+  await restoreBackup(session, backupPath);
+  expect(await dumpRegistry(registry)).toEqual(before);
 }
 
 /** Two seeded embedded registries and a session naming them `first`, `second` and `frozen` (the second, view-only). */
