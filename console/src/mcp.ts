@@ -33,3 +33,18 @@ export async function closeClients(): Promise<void> {
   clients.clear();
   await Promise.allSettled(open.map(async (c) => (await c).close()));
 }
+
+/** Every item of a paginated MCP list (tools, prompts, resources, templates), following its cursors to the end. */
+export async function listAll<Page extends { nextCursor?: string | undefined }, Item>(
+  list: (params: { cursor?: string }) => Promise<Page>,
+  itemsOf: (page: Page) => readonly Item[],
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor ? { cursor } : {});
+    items.push(...itemsOf(page));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

@@ -1,19 +1,15 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
-import { clientFor } from './mcp';
+import { clientFor, listAll } from './mcp';
 
 export type { Tool };
 
 /** Every tool of a server, following pagination. */
 export async function listTools(server: string): Promise<Tool[]> {
   const client = await clientFor(server);
-  const tools: Tool[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.listTools(cursor ? { cursor } : {});
-    tools.push(...page.tools);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return tools;
+  return listAll(
+    (params) => client.listTools(params),
+    (page) => page.tools,
+  );
 }
 
 export interface CallOutcome {

@@ -4,7 +4,7 @@ import { useParams, useSearchParams } from 'react-router';
 import { PromptForm } from '../components/prompt-form';
 import { QueryStatus } from '../components/query-status';
 import { ServerPageHeading } from '../components/resource-sections';
-import { clientFor } from '../mcp';
+import { clientFor, listAll } from '../mcp';
 
 interface PromptCatalog {
   /** Whether the server declares the prompts capability at all. */
@@ -19,13 +19,10 @@ async function listPrompts(server: string): Promise<PromptCatalog> {
   const capabilities = client.getServerCapabilities();
   const completions = Boolean(capabilities?.completions);
   if (!capabilities?.prompts) return { offered: false, completions, prompts: [] };
-  const prompts: Prompt[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.listPrompts(cursor ? { cursor } : {});
-    prompts.push(...page.prompts);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const prompts = await listAll(
+    (params) => client.listPrompts(params),
+    (page) => page.prompts,
+  );
   return { offered: true, completions, prompts };
 }
 

@@ -6,7 +6,7 @@ import { QueryStatus } from '../components/query-status';
 import { ResourceContents } from '../components/resource-contents';
 import { ServerPageHeading } from '../components/resource-sections';
 import { ResourceTemplateForm } from '../components/resource-template-form';
-import { clientFor } from '../mcp';
+import { clientFor, listAll } from '../mcp';
 
 interface Catalog {
   /** Whether the server declares the resources capability at all. */
@@ -22,19 +22,14 @@ async function listCatalog(server: string): Promise<Catalog> {
   const capabilities = client.getServerCapabilities();
   const completions = Boolean(capabilities?.completions);
   if (!capabilities?.resources) return { offered: false, completions, resources: [], templates: [] };
-  const resources: Resource[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await client.listResources(cursor ? { cursor } : {});
-    resources.push(...page.resources);
-    cursor = page.nextCursor;
-  } while (cursor);
-  const templates: ResourceTemplateType[] = [];
-  do {
-    const page = await client.listResourceTemplates(cursor ? { cursor } : {});
-    templates.push(...page.resourceTemplates);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const resources = await listAll(
+    (params) => client.listResources(params),
+    (page) => page.resources,
+  );
+  const templates = await listAll(
+    (params) => client.listResourceTemplates(params),
+    (page) => page.resourceTemplates,
+  );
   return { offered: true, completions, resources, templates };
 }
 
