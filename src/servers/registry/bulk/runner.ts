@@ -52,39 +52,35 @@ export async function runBulk(
     signal,
     label: options.label,
   });
-  const report: BulkRunReport = {
-    backup,
-    done: [],
-    failed: [],
-    skipped: [],
-    stopped: false,
-    cancelled: false,
-  };
+  const done: StepOutcome[] = [];
+  const failed: (StepOutcome & { reason: string })[] = [];
+  let stopped = false;
+  let cancelled = false;
   const total = steps.length;
   let index = 0;
   for (; index < steps.length; index++) {
     const step = steps[index] as BulkStep;
     if (signal.aborted) {
-      (report as { cancelled: boolean }).cancelled = true;
+      cancelled = true;
       break;
     }
     const outcome = { subject: step.subject, action: step.action };
     try {
       // Not aborted midway: a change sent but not answered is what a cancellation must not leave behind.
       await step.run();
-      report.done.push(outcome);
+      done.push(outcome);
     } catch (error) {
-      report.failed.push({ ...outcome, reason: toSafeFailure(error).message });
+      failed.push({ ...outcome, reason: toSafeFailure(error).message });
       if (!options.continueOnError) {
         index++;
-        (report as { stopped: boolean }).stopped = index < steps.length;
+        stopped = index < steps.length;
         break;
       }
     }
     options.progress(index + 1, total, `${step.subject}: ${step.action}`);
   }
-  for (const step of steps.slice(index)) report.skipped.push({ subject: step.subject, action: step.action });
-  return report;
+  const skipped = steps.slice(index).map((step) => ({ subject: step.subject, action: step.action }));
+  return { backup, done, failed, skipped, stopped, cancelled };
 }
 
 /** What a bulk tool's handler hands runBulkTool: the backup's label and directory, its arguments and MCP progress. */
