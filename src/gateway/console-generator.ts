@@ -1,5 +1,6 @@
 import { isJsonContentType } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AuditSink } from '../core/audit.js';
 import { readCappedBody } from '../core/http-body.js';
@@ -14,6 +15,8 @@ export interface ConsoleGeneratorOptions {
   readonly sessions: ConsoleSessions;
   readonly publicOrigin?: string | undefined;
   readonly audit: AuditSink;
+  /** The gateway's limiter: a generation costs the principal one call, as a tool call through /mcp does. */
+  readonly rateLimiter: RateLimiterAbstract;
 }
 
 /**
@@ -89,6 +92,21 @@ function urlForDocument(spec: unknown): string | undefined {
 }
 
 /**
+ * Takes one call from the principal's budget, the one its tool calls spend, before the body is read: generating
+ * from an 8 MiB OpenAPI document is work on the gateway's event loop, so the console adds no unmetered path.
+ * The seconds until the window frees a call, when the budget is spent.
+ */
+async function overBudget(limiter: RateLimiterAbstract, client: string): Promise<number | undefined> {
+  try {
+    await limiter.consume(client, 1);
+    return undefined;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  }
+}
+
+/**
  * /console/api/generate: `rampart new` for the console. POST a spec, get the project's files and notes back;
  * GET /schema for the form. It writes nothing and starts nothing, and reads nothing but the request: the api
  * kind takes the OpenAPI document's text, so no URL is ever fetched on the person's behalf (the CLI's fetch
@@ -119,6 +137,23 @@ export function consoleGenerator(
     const request = c.req.raw;
     const session = sessionOf(request, sessions, publicOrigin);
     if (session instanceof Response) return session;
+    const limited = await overBudget(options.rateLimiter, session.principal.clientId);
+    if (limited) {
+      const message = `too many calls; retry in ${limited} s`;
+      options.audit.record({
+        ts: new Date(started).toISOString(),
+        server: 'console',
+        tool: 'generate',
+        client: session.principal.clientId,
+        args: {},
+        outcome: 'rate_limited',
+        ms: Date.now() - started,
+        message,
+      });
+      const refusal = consoleError(429, 'rate_limited', message);
+      refusal.headers.set('retry-after', String(limited));
+      return refusal;
+    }
     if (!isJsonContentType(request.headers.get('content-type')))
       return consoleError(415, 'invalid_request', 'send the spec as a JSON body');
     const read = await readCappedBody(request, MAX_GENERATE_BYTES);

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noAudit } from '../../src/core/audit.js';
+import { type AuditRecord, noAudit } from '../../src/core/audit.js';
 import { packageVersion } from '../../src/core/version.js';
 import { gatewayConfigSchema } from '../../src/gateway/config.js';
 import { consoleGenerator, MAX_GENERATE_BYTES, TOOLKIT_ENV } from '../../src/gateway/console-generator.js';
@@ -243,23 +244,49 @@ describe('console generator API against rampart serve', () => {
     expect(api?.properties.openapi).toMatchObject({ type: 'string', maxLength: 8 * 1024 * 1024 });
   });
 
-  it('makes projects depend on RAMPART_CONSOLE_TOOLKIT when it is set, as rampart new --toolkit does', async () => {
+  /** A generator of its own (no gateway around it), with one signed-in session, posting `spec` as that session. */
+  function standalone(
+    options: { env?: Record<string, string>; points?: number; audit?: AuditRecord[] } = {},
+  ) {
     const sessions = new ConsoleSessions();
     const session = sessions.create({ token: 'unused', clientId: 'local', scopes: [] });
-    const toolkit = 'file:/tmp/rampart-mcp-0.0.0.tgz';
-    const generator = consoleGenerator({ sessions, audit: noAudit }, { [TOOLKIT_ENV]: toolkit });
-    const response = await generator.fetch(
-      new Request('http://127.0.0.1:8787/', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          origin: 'http://127.0.0.1:8787',
-          cookie: `rampart-console=${session.id}`,
-          'x-rampart-csrf': session.csrfToken,
-        },
-        body: JSON.stringify(SPECS.git),
-      }),
+    const audit = options.audit
+      ? { enabled: true, record: (entry: AuditRecord) => options.audit?.push(entry), close: async () => {} }
+      : noAudit;
+    const rateLimiter = new RateLimiterMemory({ points: options.points ?? 100, duration: 60 });
+    const generator = consoleGenerator({ sessions, audit, rateLimiter }, options.env ?? {});
+    return (spec: unknown) =>
+      generator.fetch(
+        new Request('http://127.0.0.1:8787/', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: 'http://127.0.0.1:8787',
+            cookie: `rampart-console=${session.id}`,
+            'x-rampart-csrf': session.csrfToken,
+          },
+          body: JSON.stringify(spec),
+        }),
+      );
+  }
+
+  it('costs a call from the principal’s rate-limit budget, refusing one past it with 429 and Retry-After', async () => {
+    const records: AuditRecord[] = [];
+    const post = standalone({ points: 2, audit: records });
+    expect((await post(SPECS.git)).status).toBe(200);
+    expect((await post(SPECS.git)).status).toBe(200);
+    const refused = await post(SPECS.git);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error_description: string }).error_description).toMatch(
+      /^too many calls; retry in \d+ s$/,
     );
+    expect(records.map((r) => r.outcome)).toEqual(['ok', 'ok', 'rate_limited']);
+  });
+
+  it('makes projects depend on RAMPART_CONSOLE_TOOLKIT when it is set, as rampart new --toolkit does', async () => {
+    const toolkit = 'file:/tmp/rampart-mcp-0.0.0.tgz';
+    const response = await standalone({ env: { [TOOLKIT_ENV]: toolkit } })(SPECS.git);
     expect(response.status).toBe(200);
     const { files } = (await response.json()) as Generated;
     const manifest = JSON.parse(files.find((f) => f.path === 'package.json')?.content ?? '{}') as {
