@@ -198,6 +198,28 @@ describeWithChromium('console resources and prompts browsers in Chromium against
     await page.close();
   });
 
+  it("offers the server's completions for a template's variables as choices of their fields", async () => {
+    const page = await suite.newPage();
+    await openResources(page, 'registry');
+    await resourceButton(page, 'schema://{registry}/{subject}/{version}').click();
+    const schema = page.getByRole('form', { name: 'Read from schema-version' });
+    await schema.getByLabel(/^registry/).fill('lo');
+    await schema.locator('datalist option[value="local"]').waitFor({ state: 'attached' });
+    // The subject's completions are asked with the registry already chosen as context.
+    await schema.getByLabel(/^registry/).fill('local');
+    await schema.getByLabel(/^subject/).fill('ord');
+    await schema.locator('datalist option[value="orders-value"]').waitFor({ state: 'attached' });
+    const field = schema.getByLabel(/^subject/);
+    const list = await field.getAttribute('list');
+    expect(list).toBeTruthy();
+    expect(
+      await page
+        .locator(`datalist[id="${list}"] option`)
+        .evaluateAll((o) => o.map((e) => e.getAttribute('value'))),
+    ).toEqual(['orders-value']);
+    await page.close();
+  });
+
   it('XSS: a resource whose name and text are <img src=x onerror=alert(1)> renders as text', async () => {
     const page = await suite.newPage();
     await openResources(page, 'fs');
