@@ -1,6 +1,6 @@
 import type { ResourceTemplateDefinition } from '../../core/define.js';
-import { unlessMissing } from './bulk/subject-state.js';
 import { completeRegistry, completeSubject, JSON_TYPE, json, variable } from './resources-shared.js';
+import { readSubjectSetting } from './subject-setting.js';
 import { path, type RegistryContext } from './tools/shared.js';
 
 /**
@@ -46,17 +46,8 @@ export function subjectResourceTemplates(ctx: RegistryContext): ResourceTemplate
       complete,
       read: async (uri, variables, signal) => {
         const { client, subject } = target(variables);
-        const own = await unlessMissing(
-          client.call<{ compatibilityLevel: string }>('GET', path('config', subject), undefined, signal),
-        );
-        const level =
-          own ?? (await client.call<{ compatibilityLevel: string }>('GET', '/config', undefined, signal));
-        return json(uri.href, {
-          registry: client.name,
-          subject,
-          compatibility: level.compatibilityLevel,
-          inherited: own === undefined,
-        });
+        const { value, inherited } = await readSubjectSetting(client, 'config', subject, signal);
+        return json(uri.href, { registry: client.name, subject, compatibility: value, inherited });
       },
     },
     {
@@ -69,16 +60,8 @@ export function subjectResourceTemplates(ctx: RegistryContext): ResourceTemplate
       complete,
       read: async (uri, variables, signal) => {
         const { client, subject } = target(variables);
-        const own = await unlessMissing(
-          client.call<{ mode: string }>('GET', path('mode', subject), undefined, signal),
-        );
-        const mode = own ?? (await client.call<{ mode: string }>('GET', '/mode', undefined, signal));
-        return json(uri.href, {
-          registry: client.name,
-          subject,
-          mode: mode.mode,
-          inherited: own === undefined,
-        });
+        const { value, inherited } = await readSubjectSetting(client, 'mode', subject, signal);
+        return json(uri.href, { registry: client.name, subject, mode: value, inherited });
       },
     },
   ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from '../../../core/define.js';
+import { readSubjectSetting } from '../subject-setting.js';
 import {
   contextArg,
   path,
@@ -281,13 +282,8 @@ export function readTools(ctx: RegistryContext) {
       async handler(args, { signal }) {
         const client = ctx.pick(args.registry);
         const subject = qualify(args.subject, args.context);
-        const own = await client
-          .call<{ compatibilityLevel: string }>('GET', path('config', subject), undefined, signal)
-          .catch(() => undefined);
-        if (own)
-          return { registry: client.name, subject, compatibility: own.compatibilityLevel, inherited: false };
-        const global = await client.call<{ compatibilityLevel: string }>('GET', '/config', undefined, signal);
-        return { registry: client.name, subject, compatibility: global.compatibilityLevel, inherited: true };
+        const { value, inherited } = await readSubjectSetting(client, 'config', subject, signal);
+        return { registry: client.name, subject, compatibility: value, inherited };
       },
     }),
     defineTool({
@@ -320,12 +316,8 @@ export function readTools(ctx: RegistryContext) {
       async handler(args, { signal }) {
         const client = ctx.pick(args.registry);
         const subject = qualify(args.subject, args.context);
-        const own = await client
-          .call<{ mode: string }>('GET', path('mode', subject), undefined, signal)
-          .catch(() => undefined);
-        if (own) return { registry: client.name, subject, mode: own.mode, inherited: false };
-        const global = await client.call<{ mode: string }>('GET', '/mode', undefined, signal);
-        return { registry: client.name, subject, mode: global.mode, inherited: true };
+        const { value, inherited } = await readSubjectSetting(client, 'mode', subject, signal);
+        return { registry: client.name, subject, mode: value, inherited };
       },
     }),
     defineTool({
